@@ -1,0 +1,49 @@
+// `btcbot config`: validates the configuration, prints the arming banner (spec 1.7) and the effective
+// values with secrets masked. Exit code 2 on invalid configuration (spec 1.1).
+import { configReferenceMarkdown } from '../../shared/config/config-reference';
+import { describeConfig, type Env, loadConfig } from '../../shared/config/load-config';
+import { armingBanner, evaluateArming } from '../../shared/domain/arming';
+import { ConfigError } from '../../shared/domain/errors';
+
+export interface ConfigCommandOptions {
+  readonly json?: boolean;
+  readonly reference?: boolean;
+}
+
+export interface CommandIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export function configCommand(env: Env, options: ConfigCommandOptions, io: CommandIo): number {
+  if (options.reference) {
+    io.out(configReferenceMarkdown());
+    return 0;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    io.err(`Invalid configuration (${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}):`);
+    for (const issue of e.issues) io.err(`  ${issue.variable}: ${issue.message}`);
+    return 2;
+  }
+  const shown = describeConfig(config);
+  if (options.json) {
+    io.out(JSON.stringify(shown, null, 2));
+    return 0;
+  }
+  const inputs = {
+    role: config.APP_ROLE,
+    dryRun: config.DRY_RUN || config.SAFE_MODE,
+    killSwitch: config.KILL_SWITCH || config.SAFE_MODE,
+    liveTradingEnabled: config.LIVE_TRADING,
+    liveTradingAck: config.LIVE_TRADING_ACK,
+    enforceMonitorRole: true,
+  };
+  io.out(armingBanner(inputs, evaluateArming(inputs)));
+  const width = Math.max(...Object.keys(shown).map((k) => k.length));
+  for (const [name, value] of Object.entries(shown)) io.out(`${name.padEnd(width)}  ${value}`);
+  return 0;
+}

@@ -1,0 +1,179 @@
+// The typed error hierarchy (STYLE.md section 9): every failure a caller must treat differently has its own class.
+// Messages name the ids involved, read "expected X, was Y", and never carry secrets or signed material.
+
+export abstract class TradingError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export interface ConfigIssue {
+  readonly variable: string;
+  readonly message: string;
+}
+
+/** Environment or secret invalid: crash at cold start, before any event is handled */
+export class ConfigError extends TradingError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[], heading = 'invalid configuration') {
+    super(`${heading}: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A bad event, message, response or item: fail that record, never half-process it */
+export class ValidationError extends TradingError {
+  readonly source: string;
+  readonly issues: readonly ValidationIssue[];
+  constructor(source: string, issues: readonly ValidationIssue[], options?: ErrorOptions) {
+    const listed = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    super(`invalid ${source}: ${listed}`, options);
+    this.source = source;
+    this.issues = issues;
+  }
+}
+
+/** A state machine refused a transition: a bug or a stale decision, never retried */
+export class InvalidTransitionError extends TradingError {
+  constructor(
+    readonly machine: string,
+    readonly from: string,
+    readonly event: string,
+    readonly subject?: string,
+  ) {
+    super(`${machine}${subject ? ` ${subject}` : ''}: no transition from ${from} on ${event}`);
+  }
+}
+
+/** Price times quantity is below the minimum notional after quantization (never rounded up silently) */
+export class BelowMinNotionalError extends TradingError {
+  constructor(
+    readonly symbol: string,
+    readonly notional: string,
+    readonly minNotional: string,
+  ) {
+    super(`${symbol}: expected notional >= ${minNotional}, was ${notional}`);
+  }
+}
+
+export type OrderSizeReason = 'invalid_price' | 'invalid_quantity' | 'qty_rounds_to_zero' | 'price_rounds_to_zero';
+
+/** Price or quantity is unusable for the symbol's rules (non-positive, or rounds to zero) */
+export class InvalidOrderSizeError extends TradingError {
+  constructor(
+    readonly symbol: string,
+    readonly reason: OrderSizeReason,
+    detail: string,
+  ) {
+    super(`${symbol}: ${reason}: ${detail}`);
+  }
+}
+
+/** A risk rule said no; `reason` is the spec's reason code */
+export class RiskLimitError extends TradingError {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+  }
+}
+
+/** The venue definitively refused the request (HTTP 400 with a known code or token) */
+export class ExchangeRejectedError extends TradingError {
+  constructor(
+    readonly token: string,
+    readonly code: number | undefined,
+    readonly httpStatus: number,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`exchange rejected (${httpStatus} ${token}${code === undefined ? '' : ` code ${code}`}): ${detail}`, options);
+  }
+}
+
+/** The request certainly did not reach the venue (or was refused before processing): safe to retry later */
+export class ExchangeUnavailableError extends TradingError {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The request may have been processed: reconcile, never assume rejected, never re-send blindly */
+export class OutcomeUnknownError extends TradingError {
+  constructor(
+    readonly operation: string,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${operation}: outcome unknown: ${detail}`, options);
+  }
+}
+
+/** Lost an optimistic-lock race: re-read and decide again, never overwrite */
+export class ConcurrentUpdateError extends TradingError {
+  constructor(
+    readonly key: string,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${key}: ${detail}`, options);
+  }
+}
+
+/** This invocation no longer holds the lease epoch it acts under: it must stop writing */
+export class StaleLeaseError extends TradingError {
+  constructor(
+    readonly lease: string,
+    readonly epoch: number,
+    options?: ErrorOptions,
+  ) {
+    super(`${lease}: lease epoch ${epoch} is no longer current`, options);
+  }
+}
+
+/** The same idempotency key arrived with a different payload */
+export class IdempotencyConflictError extends TradingError {
+  constructor(
+    readonly key: string,
+    readonly expectedHash: string,
+    readonly actualHash: string,
+  ) {
+    super(`${key}: expected payload hash ${expectedHash}, was ${actualHash}`);
+  }
+}
+
+/** A live write was attempted while an arming gate blocks side effects (defence in depth) */
+export class LiveTradingNotArmedError extends TradingError {
+  constructor(readonly reasons: readonly string[]) {
+    super(`live side effects are blocked: ${reasons.join(', ')}`);
+  }
+}
+
+/** Exchange metadata for a symbol is missing or unusable */
+export class InvalidExchangeRulesError extends TradingError {
+  constructor(
+    readonly symbol: string,
+    readonly status: string,
+    detail: string,
+  ) {
+    super(`${symbol}: ${status}: ${detail}`);
+  }
+}
+
+/** A symbol could not be normalized or split into base and quote */
+export class SymbolFormatError extends TradingError {
+  constructor(readonly input: string) {
+    super(`expected a symbol like BTCTRY or BTC_TRY, was ${JSON.stringify(input)}`);
+  }
+}

@@ -1,0 +1,58 @@
+// Deterministic identifiers (spec 0.5; ARCHITECTURE 5.1). A client order id is a pure function of the
+// intent, so a retried cycle derives the same id and the journal's create-if-absent makes it a no-op.
+import type { Side } from './exchange-rules';
+import { hashCanonical } from './hashing';
+import type { Dec } from './money';
+import { canonicalSymbol } from './symbols';
+
+/** BTCTurk's limit for newOrderClientId */
+export const CLIENT_ORDER_ID_MAX_LENGTH = 50;
+
+export type StageName = 'stage3' | 'stage4' | 'stage7';
+
+export interface OrderIdentity {
+  readonly account: string;
+  readonly stage: StageName;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly price: Dec;
+  readonly qty: Dec;
+  /** The cycle bucket the intent belongs to (a cycle id, or a time window for intents that persist) */
+  readonly bucket: string;
+  /** 0 for the first try; incremented only after reconcile proved the previous id was never placed */
+  readonly attempt: number;
+}
+
+const STAGE_PREFIX: Record<StageName, string> = { stage3: 'bb3', stage4: 'bb4', stage7: 'bb7' };
+
+/** `bb3-BTCTRY-b-<20 hex>`: at most 39 characters, letters, digits and dashes only */
+export function clientOrderId(id: OrderIdentity): string {
+  if (!Number.isSafeInteger(id.attempt) || id.attempt < 0) {
+    throw new RangeError(`attempt must be a non-negative integer, was ${id.attempt}`);
+  }
+  const symbol = canonicalSymbol(id.symbol);
+  const digest = hashCanonical({
+    account: id.account,
+    stage: id.stage,
+    symbol,
+    side: id.side,
+    price: id.price,
+    qty: id.qty,
+    bucket: id.bucket,
+    attempt: id.attempt,
+  });
+  return `${STAGE_PREFIX[id.stage]}-${symbol.slice(0, 12)}-${id.side === 'BUY' ? 'b' : 's'}-${digest.slice(0, 20)}`;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** Backtest cycle ids (spec 0.5): `bt:{YYYYmmddHHMMSS}:{counter:06d}` from a UTC timestamp */
+export function backtestCycleId(at: Date, counter: number): string {
+  const stamp =
+    `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1, 2)}${pad(at.getUTCDate(), 2)}` +
+    `${pad(at.getUTCHours(), 2)}${pad(at.getUTCMinutes(), 2)}${pad(at.getUTCSeconds(), 2)}`;
+  return `bt:${stamp}:${pad(counter, 6)}`;
+}
+
+/** Deterministic fill id: venue trade ids are unique per pair, so the pair is part of the key */
+export const fillId = (symbol: string, tradeId: string): string => `${canonicalSymbol(symbol)}#${tradeId}`;
