@@ -1,0 +1,113 @@
+// The exchange port: everything the stages ask of BTCTurk. Amounts are decimals, ids are strings
+// (trade ids exceed 2^53), symbols are canonical (BTCTRY). Only LIMIT orders exist (spec 9.1.10).
+import type { PairMetadata, Side } from '../domain/exchange-rules';
+import type { Dec } from '../domain/money';
+
+export interface OrderBookTop {
+  readonly symbol: string;
+  readonly bid: Dec;
+  readonly ask: Dec;
+  readonly bidQty: Dec;
+  readonly askQty: Dec;
+  /** When this process received the book (local clock, ms): the freshness gate reads it */
+  readonly receivedAtMs: number;
+}
+
+export interface Balance {
+  readonly asset: string;
+  readonly free: Dec;
+  readonly locked: Dec;
+  readonly total: Dec;
+}
+
+/** BTCTurk Untouched -> OPEN, Partial -> PARTIAL, Closed -> FILLED, Canceled -> CANCELED */
+export type VenueOrderStatus = 'OPEN' | 'PARTIAL' | 'FILLED' | 'CANCELED';
+
+export interface VenueOrder {
+  readonly orderId: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly price: Dec;
+  readonly qty: Dec;
+  readonly leftQty: Dec;
+  readonly status: VenueOrderStatus;
+  readonly updatedAtMs: number;
+}
+
+export interface VenueFill {
+  /** Venue trade id, unique within a pair; kept as text */
+  readonly tradeId: string;
+  readonly orderId: string;
+  readonly clientOrderId?: string | undefined;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly price: Dec;
+  /** Base quantity, always positive (BTCTurk reports sells as negative) */
+  readonly qty: Dec;
+  /** Commission, positive, in `feeAsset` (the pair's quote currency on BTCTurk) */
+  readonly fee: Dec;
+  /** Tax on the commission, positive, in `feeAsset` */
+  readonly tax: Dec;
+  readonly feeAsset: string;
+  readonly timestampMs: number;
+}
+
+export interface NewLimitOrder {
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  /** Already quantized to the symbol's rules */
+  readonly price: Dec;
+  readonly qty: Dec;
+}
+
+export interface OrderAck {
+  readonly orderId: string;
+  readonly clientOrderId: string;
+}
+
+export type ClientIdLookup =
+  | { readonly found: true; readonly source: 'openOrders' | 'allOrders'; readonly order: VenueOrder }
+  /** Only fills carried the client id (allOrders can miss orders): the order exists and traded */
+  | {
+      readonly found: true;
+      readonly source: 'userTrades';
+      readonly orderId: string;
+      readonly fills: readonly VenueFill[];
+    }
+  | { readonly found: false };
+
+export interface Exchange {
+  /** Server time in ms (unenveloped endpoint) */
+  serverTime(): Promise<number>;
+  /** Pair metadata for every listed symbol; rules are derived by the caller */
+  exchangeInfo(): Promise<PairMetadata[]>;
+  orderBookTop(symbol: string): Promise<OrderBookTop>;
+  balances(): Promise<Balance[]>;
+  openOrders(symbol: string): Promise<VenueOrder[]>;
+  /** Orders of any status updated since `sinceMs` */
+  allOrders(symbol: string, sinceMs: number): Promise<VenueOrder[]>;
+  userTrades(symbol: string, sinceMs: number): Promise<VenueFill[]>;
+  /**
+   * Places a LIMIT order. Never retried blindly: a POST whose outcome is unclear is reported, not re-sent.
+   * @throws ExchangeRejectedError    the venue definitively refused it (HTTP 400 with a known token or code)
+   * @throws ExchangeUnavailableError it certainly was not processed (refused connection, 429 before processing, breaker open)
+   * @throws OutcomeUnknownError      it may have been processed (timeout, reset, 5xx, unparsable body): reconcile
+   */
+  placeLimitOrder(order: NewLimitOrder): Promise<OrderAck>;
+  /**
+   * Requests a cancel by venue order id (asynchronous on BTCTurk: success means accepted, not done).
+   * A cancel of an order that is already canceled succeeds.
+   * @throws ExchangeRejectedError    refused, e.g. ORDER_COULD_NOT_BE_CANCELED for a filled order
+   * @throws ExchangeUnavailableError certainly not processed
+   * @throws OutcomeUnknownError      may have been processed
+   */
+  cancelOrder(symbol: string, orderId: string): Promise<void>;
+  /**
+   * Recovery of BTCTURK_API 8.2: openOrders, then allOrders from `submittedAtMs` - 10 s, then user trades,
+   * matching the client order id. `found: false` is only evidence for this one look.
+   * @throws ExchangeUnavailableError when any of the three lookups could not be made
+   */
+  findOrderByClientId(symbol: string, clientOrderId: string, submittedAtMs: number): Promise<ClientIdLookup>;
+}

@@ -1,0 +1,256 @@
+// Persistent state ports (ARCHITECTURE section 4, spec section 6). Every write that matters is safe to
+// repeat and safe against a second, slower copy of the same function: creates are put-if-absent, updates
+// are guarded by a version, and journal creation also proves the caller still holds its lease epoch.
+import type { Side } from '../domain/exchange-rules';
+import type { StageName } from '../domain/ids';
+import type { Dec } from '../domain/money';
+import type { JournalEvent, JournalStatus } from '../domain/order-state';
+
+// ---------------------------------------------------------------- lease (single writer per stage+account)
+
+export interface Lease {
+  /** e.g. `stage3#default` */
+  readonly name: string;
+  /** Unique per invocation (a Lambda request id, a local run id) */
+  readonly holder: string;
+  /** Increases by one on every takeover; the fencing token journal writes are checked against */
+  readonly epoch: number;
+  readonly expiresAtMs: number;
+}
+
+export interface LeaseStore {
+  /**
+   * Takes the lease when it is free, expired, or already held by `holder` (then only the expiry moves).
+   * @returns the lease held, or undefined when another holder's lease is still live
+   */
+  acquire(name: string, holder: string, ttlMs: number, nowMs: number): Promise<Lease | undefined>;
+  /** Gives the lease up early; a no-op when it has meanwhile been taken over */
+  release(lease: Lease): Promise<void>;
+  read(name: string): Promise<Lease | undefined>;
+}
+
+// ---------------------------------------------------------------- order journal
+
+export interface JournalOrder {
+  readonly account: string;
+  readonly clientOrderId: string;
+  readonly stage: StageName;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly price: Dec;
+  readonly qty: Dec;
+  readonly status: JournalStatus;
+  /** Starts at 1; every successful update increments it */
+  readonly version: number;
+  /** The intent this order executes; several attempts (new client ids) may share it */
+  readonly intentKey: string;
+  readonly attempt: number;
+  readonly cycleId: string;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  /** When the submit was sent: the reconcile search window starts 10 s before it */
+  readonly submittedAtMs?: number | undefined;
+  readonly exchangeOrderId?: string | undefined;
+  readonly filledQty: Dec;
+  /** Reconcile lookups that did not find the order (NOT_PLACED needs several, after a grace window) */
+  readonly notFoundChecks: number;
+  readonly lastError?: string | undefined;
+}
+
+export type NewJournalOrder = Omit<
+  JournalOrder,
+  | 'status'
+  | 'version'
+  | 'updatedAtMs'
+  | 'filledQty'
+  | 'notFoundChecks'
+  | 'exchangeOrderId'
+  | 'lastError'
+  | 'submittedAtMs'
+>;
+
+/** Fields a transition or update may change besides the status */
+export interface JournalPatch {
+  readonly exchangeOrderId?: string;
+  readonly filledQty?: Dec;
+  readonly submittedAtMs?: number;
+  readonly notFoundChecks?: number;
+  readonly lastError?: string;
+}
+
+export interface LeaseFence {
+  readonly name: string;
+  readonly epoch: number;
+}
+
+export interface OrderJournal {
+  /**
+   * Records an order as PENDING_SUBMIT before anything is sent: one atomic write that creates the entry
+   * only if its client id is new AND checks that `fence` is still the current lease epoch.
+   * @returns created: false with the stored entry when the client id already exists (a replay)
+   * @throws StaleLeaseError the fence is no longer current; nothing was written
+   */
+  create(order: NewJournalOrder, fence: LeaseFence, nowMs: number): Promise<{ created: boolean; order: JournalOrder }>;
+  get(account: string, clientOrderId: string): Promise<JournalOrder | undefined>;
+  /**
+   * Moves `order` through the journal state machine, conditional on its version.
+   * @throws InvalidTransitionError the state machine forbids it; nothing was written
+   * @throws ConcurrentUpdateError  the stored version moved on; re-read and decide again
+   */
+  transition(order: JournalOrder, event: JournalEvent, patch: JournalPatch, nowMs: number): Promise<JournalOrder>;
+  /** Version-guarded change of non-status fields (fill progress, reconcile bookkeeping) */
+  update(order: JournalOrder, patch: JournalPatch, nowMs: number): Promise<JournalOrder>;
+  listByStatus(account: string, statuses: readonly JournalStatus[]): Promise<JournalOrder[]>;
+  /** The newest attempt recorded for an intent, if any */
+  latestForIntent(account: string, intentKey: string): Promise<JournalOrder | undefined>;
+  /** Entries per status for the cycle summary (spec 9.3.22); statuses without entries are 0 */
+  countByStatus(account: string): Promise<Record<JournalStatus, number>>;
+}
+
+// ---------------------------------------------------------------- idempotency keys and action dedupe
+
+export interface IdempotencyKeys {
+  /**
+   * Registers `key` in `scope` with the payload's hash (stage 7 OMS, spec 4.10 step 7).
+   * @returns 'new' the first time, 'duplicate' when the same key and hash were registered before
+   * @throws IdempotencyConflictError the key exists with another payload hash
+   */
+  register(
+    scope: string,
+    key: string,
+    payloadHash: string,
+    nowMs: number,
+    ttlSeconds?: number,
+  ): Promise<'new' | 'duplicate'>;
+}
+
+export interface ActionLog {
+  /**
+   * Records a side-effect action once per dedupe key (spec 6.5); the default key is
+   * `{actionType}:{payloadHash}:{floor(nowSec / windowSeconds)}`.
+   * @returns the action id, or null when the key was already recorded
+   */
+  record(input: {
+    readonly cycleId: string;
+    readonly actionType: string;
+    readonly payloadHash: string;
+    readonly nowMs: number;
+    readonly windowSeconds?: number;
+    readonly dedupeKey?: string;
+  }): Promise<string | null>;
+  /** Frees an action's dedupe key so a failed action may be retried */
+  clearDedupeKey(actionId: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- fills, ledger, positions, cursors
+
+export interface Fill {
+  readonly account: string;
+  readonly symbol: string;
+  /** Venue trade id (string: exceeds 2^53) */
+  readonly tradeId: string;
+  readonly orderId: string;
+  readonly clientOrderId?: string | undefined;
+  readonly side: Side;
+  readonly price: Dec;
+  readonly qty: Dec;
+  readonly fee: Dec;
+  readonly feeAsset: string;
+  readonly timestampMs: number;
+}
+
+export interface FillStore {
+  /** Put-if-absent by (account, symbol, tradeId); @returns false when it was already stored */
+  add(fill: Fill): Promise<boolean>;
+  list(account: string, symbol: string, sinceMs: number): Promise<Fill[]>;
+}
+
+export type LedgerEventType = 'FILL' | 'FEE' | 'ADJUSTMENT';
+
+export interface LedgerEvent {
+  readonly account: string;
+  /** Deterministic (e.g. derived from the trade id) so appending twice is a no-op */
+  readonly eventId: string;
+  readonly type: LedgerEventType;
+  readonly symbol: string;
+  readonly side?: Side | undefined;
+  readonly qty: Dec;
+  readonly price: Dec;
+  readonly fee: Dec;
+  readonly feeAsset: string;
+  readonly timestampMs: number;
+  readonly tradeId?: string | undefined;
+  readonly clientOrderId?: string | undefined;
+}
+
+export interface LedgerStore {
+  /** Appends each event once (put-if-absent by eventId); @returns how many were new */
+  append(events: readonly LedgerEvent[]): Promise<number>;
+  /** Events in (timestampMs, eventId) order */
+  list(account: string, sinceMs?: number): Promise<LedgerEvent[]>;
+}
+
+export interface Versioned<T> {
+  readonly value: T;
+  readonly version: number;
+}
+
+/**
+ * A small versioned document per key: positions, risk state, degrade state, kill-chain counters.
+ * The caller supplies the codec; the store keeps text and versions.
+ */
+export interface DocumentStore {
+  get(key: string): Promise<Versioned<string> | undefined>;
+  /**
+   * Writes `value` if the stored version equals `expectedVersion` (0 = must not exist yet).
+   * @throws ConcurrentUpdateError otherwise; nothing was written
+   */
+  put(key: string, value: string, expectedVersion: number): Promise<Versioned<string>>;
+}
+
+export interface CursorStore {
+  get(key: string): Promise<number | undefined>;
+  /** Moves the cursor forward only: a smaller value leaves it unchanged; @returns the stored value */
+  advance(key: string, value: number): Promise<number>;
+}
+
+// ---------------------------------------------------------------- cycle audit, symbol cooldowns
+
+export interface CycleAudit {
+  readonly stage: StageName;
+  readonly account: string;
+  readonly cycleId: string;
+  readonly runId: string;
+  readonly startedAtMs: number;
+  readonly finishedAtMs: number;
+  readonly mode: string;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly decisions: readonly string[];
+  /** JSON text of the cycle summary */
+  readonly summary: string;
+}
+
+export interface CycleAuditStore {
+  /** Put-if-absent by cycle id; @returns false when that cycle was already recorded */
+  put(audit: CycleAudit, ttlSeconds: number): Promise<boolean>;
+  /** Newest first */
+  latest(stage: StageName, account: string, limit: number): Promise<CycleAudit[]>;
+}
+
+export interface SymbolCooldown {
+  readonly symbol: string;
+  readonly windowStartSec: number;
+  readonly rollingCount: number;
+  readonly cooldownUntilSec?: number | undefined;
+}
+
+export interface SymbolCooldownStore {
+  /** Rolling-window 1123 reject bookkeeping of spec 6.6 */
+  recordReject(
+    symbol: string,
+    nowSec: number,
+    policy: { readonly windowMinutes: number; readonly threshold: number; readonly cooldownMinutes: number },
+  ): Promise<SymbolCooldown>;
+  /** Symbols whose cooldown is still running at `nowSec` */
+  active(nowSec: number): Promise<SymbolCooldown[]>;
+}
