@@ -1,0 +1,73 @@
+// Average-cost positions as a projection of the append-only ledger (spec 2.12; 9.3.20: the ledger is the
+// only accounting truth). Applying the same events in the same order always gives the same positions;
+// a fee in another currency than the quote is reported, never silently dropped.
+import { type Dec, ZERO } from './money';
+import { splitSymbol } from './symbols';
+
+export interface LedgerFill {
+  readonly eventId: string;
+  readonly symbol: string;
+  readonly side: 'BUY' | 'SELL';
+  readonly qty: Dec;
+  readonly price: Dec;
+  readonly fee: Dec;
+  readonly feeAsset: string;
+  readonly timestampMs: number;
+}
+
+export interface Position {
+  readonly symbol: string;
+  readonly qty: Dec;
+  readonly avgCost: Dec;
+  readonly realizedPnl: Dec;
+  readonly feesPaid: Dec;
+}
+
+export interface Projection {
+  readonly positions: ReadonlyMap<string, Position>;
+  /** Fills whose fee currency is not the pair's quote: their fee is not in the positions */
+  readonly unconvertedFees: readonly LedgerFill[];
+}
+
+const flat = (symbol: string): Position => ({ symbol, qty: ZERO, avgCost: ZERO, realizedPnl: ZERO, feesPaid: ZERO });
+
+export function applyFill(position: Position, fill: LedgerFill, feeInQuote: Dec): Position {
+  if (fill.side === 'BUY') {
+    const qty = position.qty.add(fill.qty);
+    return {
+      ...position,
+      qty,
+      avgCost: position.qty.mul(position.avgCost).add(fill.qty.mul(fill.price)).add(feeInQuote).div(qty),
+      feesPaid: position.feesPaid.add(feeInQuote),
+    };
+  }
+  const sold = fill.qty.lte(position.qty) ? fill.qty : position.qty;
+  const feeUsed = fill.qty.isZero() ? ZERO : feeInQuote.mul(sold).div(fill.qty);
+  const qty = position.qty.sub(sold);
+  return {
+    ...position,
+    qty,
+    avgCost: qty.isZero() ? ZERO : position.avgCost,
+    realizedPnl: position.realizedPnl.add(sold.mul(fill.price.sub(position.avgCost))).sub(feeUsed),
+    feesPaid: position.feesPaid.add(feeUsed),
+  };
+}
+
+/** Replays fills in (timestamp, eventId) order */
+export function projectPositions(fills: readonly LedgerFill[]): Projection {
+  const ordered = [...fills].sort(
+    (a, b) => a.timestampMs - b.timestampMs || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
+  );
+  const positions = new Map<string, Position>();
+  const unconvertedFees: LedgerFill[] = [];
+  for (const fill of ordered) {
+    const quote = splitSymbol(fill.symbol).quote;
+    const feeInQuote = fill.feeAsset.toUpperCase() === quote ? fill.fee : ZERO;
+    if (!fill.fee.isZero() && feeInQuote.isZero()) unconvertedFees.push(fill);
+    positions.set(fill.symbol, applyFill(positions.get(fill.symbol) ?? flat(fill.symbol), fill, feeInQuote));
+  }
+  return { positions, unconvertedFees };
+}
+
+/** (mark - avg) * qty when the mark is positive, else 0 */
+export const unrealizedPnl = (p: Position, mark: Dec): Dec => (mark.gt(0) ? mark.sub(p.avgCost).mul(p.qty) : ZERO);
