@@ -1,0 +1,228 @@
+// The request pipeline every BTCTurk call goes through: breaker admission, token bucket, signing with a
+// server-synced stamp, one HTTP exchange, classification, and the retry policy. Bodies are parsed with
+// parseVenueJson and checked by the caller's zod schema; an open breaker never touches the network.
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { ConfigError, ExchangeUnavailableError, ValidationError } from '../../domain/errors';
+import type { Clock } from '../../ports/clock';
+import { EnvelopeSchema, ServerTimeSchema } from './btcturk-schemas';
+import { type BreakerOptions, type BreakerSnapshot, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker';
+import {
+  type Failure,
+  failureOfEnvelopeCode,
+  failureOfInvalidData,
+  failureOfStatus,
+  failureOfTransport,
+  failureOfUnparsableBody,
+  type HttpMethod,
+  type RequestContext,
+} from './classify-error';
+import { ClockSync, type ClockSyncSnapshot } from './clock-sync';
+import { ENDPOINT_GROUPS, type EndpointGroup, endpointGroupOf } from './endpoint-group';
+import { type HttpReply, type HttpTimeouts, sendHttp } from './http-transport';
+import { type BucketBudgets, DEFAULT_BUDGETS, TokenBucketLimiter } from './rate-limiter';
+import { DEFAULT_RETRY, type RetryOptions, RetryPolicy } from './retry-policy';
+import { authHeaders, type Credentials, type CredentialsProvider, StampSequence } from './sign-request';
+import { parseVenueJson } from './venue-json';
+
+export interface VenueClientOptions {
+  /** e.g. https://api.btcturk.com (BTCTURK_BASE_URL) */
+  readonly baseUrl: string;
+  /** A keep-alive Agent (createBtcturkAgent) in production, a MockAgent in tests */
+  readonly dispatcher: Dispatcher;
+  readonly credentials: CredentialsProvider;
+  readonly clock: Clock;
+  readonly timeouts: HttpTimeouts;
+  readonly budgets?: BucketBudgets;
+  readonly breaker?: BreakerOptions;
+  readonly retry?: RetryOptions;
+  /** BTCTURK_CLOCK_SYNC_INTERVAL_SECONDS x 1000, default 60 000 */
+  readonly clockSyncIntervalMs?: number;
+  /** Default 15 000 */
+  readonly maxClockOffsetMs?: number;
+}
+
+export interface VenueCall<T> {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly operation: string;
+  readonly signed: boolean;
+  readonly body?: Readonly<Record<string, string>>;
+  /** Schema of `data` (or of the whole body when `enveloped` is false) */
+  readonly data: z.ZodType<T>;
+  readonly enveloped?: boolean;
+}
+
+export interface GroupHealth extends BreakerSnapshot {
+  readonly last429AtMs: number | undefined;
+  readonly lastRetryAfterMs: number | undefined;
+}
+
+export interface GatewayHealth {
+  readonly anyBreakerOpen: boolean;
+  readonly groups: Readonly<Record<EndpointGroup, GroupHealth>>;
+  readonly clock: ClockSyncSnapshot;
+}
+
+type Attempt<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
+
+export class VenueClient {
+  readonly #o: VenueClientOptions;
+  readonly #limiter: TokenBucketLimiter;
+  readonly #retry: RetryPolicy;
+  readonly #breakers: Record<EndpointGroup, CircuitBreaker>;
+  readonly #last429 = new Map<EndpointGroup, { atMs: number; retryAfterMs: number | undefined }>();
+  readonly #stamps = new StampSequence();
+  readonly #clockSync: ClockSync;
+
+  constructor(options: VenueClientOptions) {
+    this.#o = options;
+    this.#limiter = new TokenBucketLimiter(options.clock, options.budgets ?? DEFAULT_BUDGETS);
+    this.#retry = new RetryPolicy(options.retry ?? DEFAULT_RETRY);
+    const breaker = () => new CircuitBreaker(options.clock, options.breaker ?? DEFAULT_BREAKER);
+    this.#breakers = { market_data: breaker(), account: breaker(), orders: breaker(), default: breaker() };
+    this.#clockSync = new ClockSync({
+      clock: options.clock,
+      refreshIntervalMs: options.clockSyncIntervalMs ?? 60_000,
+      maxOffsetMs: options.maxClockOffsetMs ?? 15_000,
+      fetchServerTimeMs: () => this.serverTimeMs(),
+    });
+  }
+
+  /** GET /api/v2/server/time: unenveloped, unsigned */
+  async serverTimeMs(): Promise<number> {
+    const body = await this.call({
+      method: 'GET',
+      path: '/api/v2/server/time',
+      operation: 'serverTime',
+      signed: false,
+      enveloped: false,
+      data: ServerTimeSchema,
+    });
+    return body.serverTime;
+  }
+
+  async call<T>(call: VenueCall<T>): Promise<T> {
+    const group = endpointGroupOf(call.path);
+    const breaker = this.#breakers[group];
+    const ctx: RequestContext = { method: call.method, path: call.path, operation: call.operation };
+    const credentials = call.signed ? await this.#credentials(ctx) : undefined;
+    let slept = 0;
+    for (let attempt = 1; ; attempt++) {
+      const admission = breaker.admit();
+      if (!admission.allowed) {
+        const detail = `${ctx.operation} (${ctx.method} ${ctx.path}): expected the ${group} breaker closed, was ${breaker.state}`;
+        throw new ExchangeUnavailableError(detail, admission.retryAfterMs);
+      }
+      await this.#limiter.acquire(group);
+      const outcome = await this.#attempt(call, ctx, credentials);
+      if (outcome.ok) {
+        breaker.onSuccess();
+        return outcome.value;
+      }
+      const { failure } = outcome;
+      if (failure.health === 'failure') breaker.onFailure(failure.retryAfterMs);
+      else breaker.onSuccess();
+      if (failure.retry === 'rate_limited') {
+        this.#limiter.penalize(group, failure.retryAfterMs ?? this.#limiter.defaultCooldownMs(group));
+        this.#last429.set(group, { atMs: this.#o.clock.nowMs(), retryAfterMs: failure.retryAfterMs });
+      }
+      const delay = this.#retry.delayMs(failure, call.method, attempt, slept);
+      if (delay === undefined) throw failure.error;
+      await this.#o.clock.sleep(delay);
+      slept += delay;
+    }
+  }
+
+  health(): GatewayHealth {
+    const groups = Object.fromEntries(
+      ENDPOINT_GROUPS.map((g) => {
+        const last = this.#last429.get(g);
+        return [g, { ...this.#breakers[g].snapshot(), last429AtMs: last?.atMs, lastRetryAfterMs: last?.retryAfterMs }];
+      }),
+    ) as Record<EndpointGroup, GroupHealth>;
+    const anyBreakerOpen = ENDPOINT_GROUPS.some((g) => groups[g].state !== 'CLOSED');
+    return { anyBreakerOpen, groups, clock: this.#clockSync.snapshot() };
+  }
+
+  async #credentials(ctx: RequestContext): Promise<Credentials> {
+    let credentials: Credentials;
+    try {
+      credentials = await this.#o.credentials();
+    } catch (e) {
+      const detail = `${ctx.operation}: expected API credentials, was a provider failure`;
+      throw new ExchangeUnavailableError(detail, undefined, { cause: e });
+    }
+    if (!credentials.apiKey || !credentials.apiSecret) {
+      throw new ConfigError([
+        { variable: 'BTCTURK API credentials', message: 'expected a key and a secret, was empty' },
+      ]);
+    }
+    return credentials;
+  }
+
+  async #attempt<T>(
+    call: VenueCall<T>,
+    ctx: RequestContext,
+    credentials: Credentials | undefined,
+  ): Promise<Attempt<T>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    if (credentials !== undefined) {
+      headers['content-type'] = 'application/json';
+      const stamp = this.#stamps.next(credentials.apiKey, await this.#clockSync.serverNowMs());
+      Object.assign(headers, authHeaders(credentials, stamp));
+    }
+    const query = call.query ? `?${new URLSearchParams(call.query).toString()}` : '';
+    let reply: HttpReply;
+    try {
+      reply = await sendHttp(this.#o.dispatcher, this.#o.baseUrl, this.#o.timeouts, {
+        method: call.method,
+        path: `${call.path}${query}`,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      });
+    } catch (e) {
+      return { ok: false, failure: failureOfTransport(ctx, e) };
+    }
+    return this.#read(call, ctx, reply);
+  }
+
+  #read<T>(call: VenueCall<T>, ctx: RequestContext, reply: HttpReply): Attempt<T> {
+    let parsed: unknown;
+    let parseError: unknown;
+    try {
+      parsed = parseVenueJson(reply.text);
+    } catch (e) {
+      parseError = e;
+    }
+    const envelope = EnvelopeSchema.safeParse(parsed);
+    if (reply.status < 200 || reply.status >= 300) {
+      const failure = failureOfStatus(ctx, reply.status, reply.headers, envelope.data, this.#o.clock.nowMs());
+      return { ok: false, failure };
+    }
+    if (parseError !== undefined || !envelope.success) {
+      return { ok: false, failure: failureOfUnparsableBody(ctx, reply.status, parseError ?? envelope.error) };
+    }
+    const enveloped = call.enveloped ?? true;
+    if (enveloped && !isSuccessCode(envelope.data)) {
+      return { ok: false, failure: failureOfEnvelopeCode(ctx, reply.status, envelope.data) };
+    }
+    const checked = call.data.safeParse(enveloped ? envelope.data.data : parsed);
+    if (!checked.success) {
+      const issues = checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const invalid = new ValidationError(`btcturk ${ctx.method} ${ctx.path} response`, issues, {
+        cause: checked.error,
+      });
+      return { ok: false, failure: failureOfInvalidData(ctx, invalid) };
+    }
+    return { ok: true, value: checked.data };
+  }
+}
+
+/** Failures are decided on `code`, never on `success` alone (1037 came with success:true) */
+function isSuccessCode(envelope: { success?: boolean | undefined; code?: string | null | undefined }): boolean {
+  if (envelope.code === undefined || envelope.code === null) return envelope.success !== false;
+  return envelope.code === '0' || envelope.code.toUpperCase() === 'SUCCESS';
+}
