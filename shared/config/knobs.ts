@@ -82,6 +82,56 @@ export const KNOBS = {
     },
   ),
   BTCTURK_SECRET_ID: knob.optionalStr({ section: 'deploy', doc: 'Secrets Manager secret holding {apiKey, apiSecret}' }),
+  STATE_TABLE_NAME: knob.optionalStr({ section: 'deploy', doc: 'DynamoDB state table (set by the CDK stack)' }),
+  RECONCILE_QUEUE_URL: knob.optionalStr({ section: 'deploy', doc: 'SQS reconcile queue URL (set by the CDK stack)' }),
+  KILL_SWITCH_PARAMETER: knob.optionalStr({
+    section: 'deploy',
+    doc: 'SSM kill-switch parameter name; default /btcbot/<BOT_ENV>/kill-switch',
+  }),
+  KILL_SWITCH_CACHE_SECONDS: knob.int(
+    10,
+    { min: 0, max: 10 },
+    {
+      section: 'deploy',
+      doc: 'How long a kill-switch reading is reused (at most 10 s)',
+      unit: 's',
+    },
+  ),
+  RECONCILE_NOT_PLACED_GRACE_SECONDS: knob.int(
+    60,
+    { min: 0 },
+    {
+      section: '9.1.1',
+      doc: 'An uncertain order must be at least this old before its absence on the exchange is believed',
+      unit: 's',
+    },
+  ),
+  RECONCILE_NOT_PLACED_CHECKS: knob.int(
+    3,
+    { min: 1 },
+    {
+      section: '9.1.1',
+      doc: 'Lookups that must all miss before an uncertain order is declared not placed',
+    },
+  ),
+  RECONCILE_CANCEL_GRACE_SECONDS: knob.int(
+    30,
+    { min: 0 },
+    {
+      section: '2.10',
+      doc: 'A cancel request younger than this is still settling even if the order is listed open',
+      unit: 's',
+    },
+  ),
+  RECONCILE_RETRY_DELAY_SECONDS: knob.int(
+    30,
+    { min: 0, max: 900 },
+    {
+      section: '9.1.1',
+      doc: 'Delay before a still-pending reconcile message is looked at again',
+      unit: 's',
+    },
+  ),
   ORDER_TYPE: knob.custom(
     'LIMIT',
     (raw) =>

@@ -1,0 +1,22 @@
+// The reconcile queue on SQS. The deduplication-free standard queue is fine: reconciling twice is harmless.
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { ReconcileMessage, ReconcileQueue } from '../../ports/reconcile-queue';
+import { ReconcileMessageSchema } from './reconcile-message';
+
+export class SqsReconcileQueue implements ReconcileQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(message: ReconcileMessage, delaySeconds = 0): Promise<void> {
+    const body = JSON.stringify(ReconcileMessageSchema.parse(message));
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: body,
+        DelaySeconds: Math.min(900, Math.max(0, delaySeconds)),
+      }),
+    );
+  }
+}

@@ -1,0 +1,29 @@
+// Best bid/ask per symbol with the freshness gate of spec 2.4: fail closed when no book could be read or
+// a book is older than the limit. Symbols whose book failed are listed, not fatal by themselves.
+import type { Exchange, OrderBookTop } from '../ports/exchange';
+
+export interface MarketSnapshot {
+  readonly tops: ReadonlyMap<string, OrderBookTop>;
+  readonly missingSymbols: readonly string[];
+  readonly stale: boolean;
+  readonly observedAgeMs: number | undefined;
+}
+
+export async function marketSnapshot(
+  exchange: Exchange,
+  symbols: readonly string[],
+  nowMs: () => number,
+  maxAgeMs: number,
+): Promise<MarketSnapshot> {
+  const results = await Promise.allSettled(symbols.map((s) => exchange.orderBookTop(s)));
+  const tops = new Map<string, OrderBookTop>();
+  const missingSymbols: string[] = [];
+  results.forEach((r, i) => {
+    const symbol = symbols[i] as string;
+    if (r.status === 'fulfilled' && r.value.bid.gt(0) && r.value.ask.gt(0)) tops.set(symbol, r.value);
+    else missingSymbols.push(symbol);
+  });
+  const oldest = tops.size > 0 ? Math.min(...[...tops.values()].map((t) => t.receivedAtMs)) : undefined;
+  const observedAgeMs = oldest === undefined ? undefined : nowMs() - oldest;
+  return { tops, missingSymbols, stale: observedAgeMs === undefined || observedAgeMs > maxAgeMs, observedAgeMs };
+}

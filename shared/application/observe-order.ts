@@ -1,0 +1,32 @@
+// Maps what the exchange reports about an order onto the journal: the observation event and fill progress
+import type { JournalEvent } from '../domain/order-state';
+import type { VenueOrder, VenueOrderStatus } from '../ports/exchange';
+import type { JournalOrder, JournalPatch } from '../ports/state-store';
+
+const EVENT: Record<VenueOrderStatus, JournalEvent> = {
+  OPEN: 'OBSERVED_OPEN',
+  PARTIAL: 'OBSERVED_PARTIAL',
+  FILLED: 'OBSERVED_FILLED',
+  CANCELED: 'OBSERVED_CANCELED',
+};
+
+export interface Observation {
+  readonly event: JournalEvent;
+  readonly patch: JournalPatch;
+}
+
+export function observationOf(venue: VenueOrder): Observation {
+  return {
+    event: EVENT[venue.status],
+    patch: { exchangeOrderId: venue.orderId, filledQty: venue.qty.sub(venue.leftQty) },
+  };
+}
+
+/** True when applying the observation would change nothing stored */
+export function isNoop(order: JournalOrder, obs: Observation, nextStatus: string): boolean {
+  return (
+    nextStatus === order.status &&
+    (obs.patch.filledQty === undefined || obs.patch.filledQty.eq(order.filledQty)) &&
+    (obs.patch.exchangeOrderId === undefined || obs.patch.exchangeOrderId === order.exchangeOrderId)
+  );
+}

@@ -1,0 +1,101 @@
+// Places one approved intent by the order safety protocol (ARCHITECTURE 5.2-5.3): journal PENDING_SUBMIT
+// with the lease fence, send, classify. Rejected -> REJECTED; certainly not processed -> FAILED (a later
+// attempt gets a new client id); anything ambiguous -> UNKNOWN plus a reconcile message, never re-sent.
+import { ExchangeRejectedError, ExchangeUnavailableError, OutcomeUnknownError } from '../domain/errors';
+import type { Side } from '../domain/exchange-rules';
+import { clientOrderId, type StageName } from '../domain/ids';
+import type { Dec } from '../domain/money';
+import type { Clock } from '../ports/clock';
+import type { Exchange } from '../ports/exchange';
+import type { ReconcileQueue } from '../ports/reconcile-queue';
+import type { JournalOrder, LeaseFence, OrderJournal } from '../ports/state-store';
+
+export interface PlaceOrderDeps {
+  readonly journal: OrderJournal;
+  readonly exchange: Exchange;
+  readonly queue: ReconcileQueue;
+  readonly clock: Clock;
+}
+
+export interface OrderToPlace {
+  readonly account: string;
+  readonly stage: StageName;
+  readonly cycleId: string;
+  readonly intentKey: string;
+  readonly symbol: string;
+  readonly side: Side;
+  /** Quantized to the symbol's rules */
+  readonly price: Dec;
+  readonly qty: Dec;
+}
+
+export type PlaceOutcome =
+  | { readonly kind: 'accepted'; readonly order: JournalOrder }
+  | { readonly kind: 'rejected'; readonly order: JournalOrder; readonly reason: string }
+  | { readonly kind: 'not_placed'; readonly order: JournalOrder; readonly reason: string }
+  | { readonly kind: 'unknown'; readonly order: JournalOrder }
+  /** The intent was journaled before (a retried invocation): the journal and reconcile own it */
+  | { readonly kind: 'replayed'; readonly order: JournalOrder };
+
+/**
+ * @throws StaleLeaseError this invocation lost its lease: nothing was journaled or sent
+ */
+export async function placeOrder(deps: PlaceOrderDeps, intent: OrderToPlace, fence: LeaseFence): Promise<PlaceOutcome> {
+  const previous = await deps.journal.latestForIntent(intent.account, intent.intentKey);
+  if (previous && previous.status !== 'FAILED') return { kind: 'replayed', order: previous };
+  const attempt = previous ? previous.attempt + 1 : 0;
+  const id = clientOrderId({
+    account: intent.account,
+    stage: intent.stage,
+    symbol: intent.symbol,
+    side: intent.side,
+    price: intent.price,
+    qty: intent.qty,
+    bucket: intent.cycleId,
+    attempt,
+  });
+  const now = deps.clock.nowMs();
+  const { created, order } = await deps.journal.create(
+    { ...intent, clientOrderId: id, attempt, createdAtMs: now },
+    fence,
+    now,
+  );
+  if (!created) return { kind: 'replayed', order };
+  try {
+    const ack = await deps.exchange.placeLimitOrder({
+      clientOrderId: id,
+      symbol: intent.symbol,
+      side: intent.side,
+      price: intent.price,
+      qty: intent.qty,
+    });
+    const open = await deps.journal.transition(
+      order,
+      'SUBMIT_ACKED',
+      { exchangeOrderId: ack.orderId },
+      deps.clock.nowMs(),
+    );
+    return { kind: 'accepted', order: open };
+  } catch (e) {
+    const at = deps.clock.nowMs();
+    if (e instanceof ExchangeRejectedError) {
+      const rejected = await deps.journal.transition(order, 'SUBMIT_REJECTED', { lastError: e.token }, at);
+      return { kind: 'rejected', order: rejected, reason: e.token };
+    }
+    if (e instanceof ExchangeUnavailableError) {
+      const failed = await deps.journal.transition(order, 'NOT_PLACED', { lastError: e.message }, at);
+      return { kind: 'not_placed', order: failed, reason: e.message };
+    }
+    if (e instanceof OutcomeUnknownError) {
+      const unknown = await deps.journal.transition(order, 'SUBMIT_UNCERTAIN', { lastError: e.message }, at);
+      await deps.queue.enqueue({
+        account: intent.account,
+        clientOrderId: id,
+        reason: 'submit_uncertain',
+        enqueuedAtMs: at,
+      });
+      return { kind: 'unknown', order: unknown };
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,35 @@
+// What one cycle did, counted: the per-cycle line, the audit record and the summary log all read these
+
+export interface CycleCounters {
+  intents: number;
+  approved: number;
+  submitted: number;
+  simulated: number;
+  rejected: number;
+  notPlaced: number;
+  unknown: number;
+  replayed: number;
+  frozenSkips: number;
+  recovered: number;
+  refreshed: number;
+  cancelRequested: number;
+  cancelUncertain: number;
+  fillsInserted: number;
+}
+
+export const newCounters = (): CycleCounters => ({
+  intents: 0,
+  approved: 0,
+  submitted: 0,
+  simulated: 0,
+  rejected: 0,
+  notPlaced: 0,
+  unknown: 0,
+  replayed: 0,
+  frozenSkips: 0,
+  recovered: 0,
+  refreshed: 0,
+  cancelRequested: 0,
+  cancelUncertain: 0,
+  fillsInserted: 0,
+});

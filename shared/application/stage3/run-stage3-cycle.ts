@@ -1,0 +1,155 @@
+// One stage 3 cycle (spec 2.3 with the section 9 fixes), step by step: arming gates (fail closed) ->
+// single-writer lease -> market data freshness -> recovery of in-flight orders -> lifecycle refresh ->
+// fills into the ledger -> stale cancels -> strategy -> risk -> execution by the safety protocol -> audit.
+import { evaluateArming } from '../../domain/arming';
+import { StaleLeaseError } from '../../domain/errors';
+import type { JournalStatus } from '../../domain/order-state';
+import type { Clock } from '../../ports/clock';
+import type { Exchange } from '../../ports/exchange';
+import type { KillSwitch } from '../../ports/kill-switch';
+import type { Logger } from '../../ports/logger';
+import type { ReconcileQueue } from '../../ports/reconcile-queue';
+import type {
+  CursorStore,
+  CycleAuditStore,
+  DocumentStore,
+  FillStore,
+  LeaseStore,
+  LedgerStore,
+  OrderJournal,
+} from '../../ports/state-store';
+import type { ReconcilePolicy } from '../reconcile-order';
+import { type CycleCounters, newCounters } from './cycle-counters';
+import { executeCycle } from './execute-cycle';
+import type { Stage3Settings } from './stage3-settings';
+
+export interface Stage3Deps {
+  readonly settings: Stage3Settings;
+  readonly clock: Clock;
+  readonly exchange: Exchange;
+  readonly journal: OrderJournal;
+  readonly leases: LeaseStore;
+  readonly fills: FillStore;
+  readonly ledger: LedgerStore;
+  readonly cursors: CursorStore;
+  readonly documents: DocumentStore;
+  readonly audit: CycleAuditStore;
+  readonly killSwitch: KillSwitch;
+  readonly queue: ReconcileQueue;
+  readonly log: Logger;
+  readonly reconcilePolicy: ReconcilePolicy;
+}
+
+export interface CycleInput {
+  /** Stable across retries of one scheduled event (the EventBridge event id): replays derive the same orders */
+  readonly cycleId: string;
+  readonly runId: string;
+  /** Unique per invocation: the lease holder */
+  readonly invocationId: string;
+}
+
+export type CycleStatus = 'completed' | 'blocked' | 'locked' | 'stale_market_data' | 'lease_lost';
+export type CycleMode = 'LIVE' | 'DRY_RUN' | 'BLOCKED';
+
+export interface Stage3CycleResult {
+  readonly status: CycleStatus;
+  readonly mode: CycleMode;
+  readonly counters: CycleCounters;
+  readonly decisions: readonly string[];
+  readonly journalCounts?: Readonly<Record<JournalStatus, number>>;
+}
+
+const AUDIT_TTL_SECONDS = 30 * 24 * 3600;
+
+export async function runStage3Cycle(deps: Stage3Deps, input: CycleInput): Promise<Stage3CycleResult> {
+  const { settings: s, clock } = deps;
+  const startedAtMs = clock.nowMs();
+  const killSwitchOn = s.KILL_SWITCH || s.SAFE_MODE || (await deps.killSwitch.isOn().catch(() => true));
+  const dryRun = s.DRY_RUN || s.SAFE_MODE;
+  const arming = evaluateArming({
+    role: s.APP_ROLE,
+    dryRun,
+    killSwitch: killSwitchOn,
+    liveTradingEnabled: s.LIVE_TRADING,
+    liveTradingAck: s.LIVE_TRADING_ACK,
+    enforceMonitorRole: true,
+  });
+  const counters = newCounters();
+  const finish = async (
+    status: CycleStatus,
+    mode: CycleMode,
+    decisions: string[],
+    journalCounts?: Record<JournalStatus, number>,
+  ) => {
+    const result: Stage3CycleResult = {
+      status,
+      mode,
+      counters,
+      decisions,
+      ...(journalCounts ? { journalCounts } : {}),
+    };
+    await deps.audit.put(
+      {
+        stage: 'stage3',
+        account: s.BOT_ACCOUNT,
+        cycleId: input.cycleId,
+        runId: input.runId,
+        startedAtMs,
+        finishedAtMs: clock.nowMs(),
+        mode,
+        counts: { ...counters, ...(journalCounts ?? {}) },
+        decisions,
+        summary: JSON.stringify({ status, mode, ...counters, journal: journalCounts ?? null }),
+      },
+      AUDIT_TTL_SECONDS,
+    );
+    deps.log.info('Cycle completed', {
+      cycle_id: input.cycleId,
+      run_id: input.runId,
+      status,
+      mode,
+      ...counters,
+      pending_submit: journalCounts?.PENDING_SUBMIT ?? 0,
+      unknown: journalCounts?.UNKNOWN ?? 0,
+      failed: journalCounts?.FAILED ?? 0,
+      top_reject_reasons: topReasons(decisions),
+    });
+    return result;
+  };
+
+  if (!dryRun && !arming.allowed) {
+    deps.log.warn(arming.message, { cycle_id: input.cycleId, reasons: arming.reasons });
+    return finish('blocked', 'BLOCKED', [...arming.reasonCodes]);
+  }
+  const live = arming.allowed;
+  const leaseName = `stage3#${s.BOT_ACCOUNT}`;
+  const lease = await deps.leases.acquire(leaseName, input.invocationId, s.LEASE_TTL_SECONDS * 1000, clock.nowMs());
+  if (!lease) {
+    deps.log.info('Another invocation holds the stage 3 lease; exiting', { cycle_id: input.cycleId });
+    return { status: 'locked', mode: live ? 'LIVE' : 'DRY_RUN', counters, decisions: ['lease_held_elsewhere'] };
+  }
+  try {
+    const outcome = await executeCycle(
+      deps,
+      input,
+      { live, fence: { name: lease.name, epoch: lease.epoch } },
+      counters,
+    );
+    const journalCounts = live ? await deps.journal.countByStatus(s.BOT_ACCOUNT) : undefined;
+    return await finish(outcome.status, live ? 'LIVE' : 'DRY_RUN', outcome.decisions, journalCounts);
+  } catch (e) {
+    if (e instanceof StaleLeaseError) return finish('lease_lost', live ? 'LIVE' : 'DRY_RUN', ['lease_lost']);
+    throw e;
+  } finally {
+    await deps.leases.release(lease);
+  }
+}
+
+function topReasons(decisions: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const d of decisions) counts.set(d, (counts.get(d) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 3)
+    .map(([code]) => code);
+}

@@ -1,0 +1,29 @@
+// The configuration a stage 3 cycle reads (names as in spec section 1; the loaded Config satisfies it)
+import type { ProcessRole } from '../../domain/arming';
+import type { Dec } from '../../domain/money';
+
+export interface Stage3Settings {
+  readonly BOT_ACCOUNT: string;
+  readonly SYMBOLS: readonly string[];
+  readonly APP_ROLE: ProcessRole;
+  readonly DRY_RUN: boolean;
+  readonly SAFE_MODE: boolean;
+  readonly KILL_SWITCH: boolean;
+  readonly LIVE_TRADING: boolean;
+  readonly LIVE_TRADING_ACK?: string | undefined;
+  readonly LEASE_TTL_SECONDS: number;
+  readonly MAX_MARKET_DATA_AGE_MS: number;
+  readonly TTL_SECONDS: number;
+  readonly MIN_PROFIT_BPS: Dec;
+  readonly TRY_CASH_TARGET: Dec;
+  readonly DRY_RUN_TRY_BALANCE: Dec;
+  readonly MAX_ORDERS_PER_CYCLE: number;
+  readonly MAX_OPEN_ORDERS_PER_SYMBOL: number;
+  readonly COOLDOWN_SECONDS: number;
+  readonly MAX_NOTIONAL_PER_ORDER_TRY: Dec;
+  readonly NOTIONAL_CAP_TRY_PER_CYCLE: Dec;
+  readonly MIN_ORDER_NOTIONAL_TRY: Dec;
+  readonly STAGE7_RULES_SAFE_MIN_NOTIONAL_TRY: Dec;
+  readonly EXECUTION_FALLBACK_MIN_NOTIONAL_TRY: Dec;
+  readonly FILLS_POLL_LOOKBACK_MINUTES: number;
+}
