@@ -62,8 +62,9 @@ export class MockVenue implements ExchangeHarness {
   readonly #faults = new Map<string, Fault[]>();
   readonly #log: RecordedRequest[] = [];
 
-  constructor(overrides: Partial<BtcturkGatewayOptions> = {}) {
-    this.clock = new ManualClock(RECORDED_SERVER_TIME_MS, { autoAdvance: true });
+  /** `localStartMs` sets the local clock (default: equal to the recorded server time) */
+  constructor(overrides: Partial<BtcturkGatewayOptions> = {}, localStartMs = RECORDED_SERVER_TIME_MS) {
+    this.clock = new ManualClock(localStartMs, { autoAdvance: true });
     this.agent.disableNetConnect();
     this.#routes.set(ROUTE.serverTime, { status: 200, text: fixtureText('captured_rest_server_time_2021.json') });
     // No recording holds an empty list; an account with nothing open answers with empty arrays
