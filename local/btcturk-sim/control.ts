@@ -1,0 +1,81 @@
+// The control surface tests and operators drive: fault settings and one-shot faults, market time,
+// balances, the balance number format, and a JSON snapshot of the simulator's state.
+import { toPlain } from '../../shared/domain/money';
+import type { Clock } from '../../shared/ports/clock';
+import type { QueuedFault } from './fault-plan';
+import type { FaultSettings } from './fault-settings';
+import type { SimulatorOptions } from './options';
+import { isOpen } from './orders';
+import { faultSettingsOf, type Venue } from './venue';
+
+export interface SimulatorState {
+  readonly seed: number | string;
+  readonly clockMs: number;
+  readonly serverTimeMs: number;
+  readonly faults: FaultSettings;
+  readonly queuedFaults: readonly QueuedFault[];
+  readonly pairs: readonly { symbol: string; bid: string; ask: string; last: string; candleTimeMs: number }[];
+  readonly balances: readonly { asset: string; total: string; locked: string; free: string }[];
+  readonly orders: { readonly open: number; readonly total: number };
+  readonly fills: number;
+}
+
+export interface SimulatorControl {
+  /** Replaces the fault settings: a profile name, or a profile plus overrides; restarts the seeded stream */
+  setFaults(spec: NonNullable<SimulatorOptions['faults']>): FaultSettings;
+  /** Queues a fault for the next request matching `method`/`path` (prefix) */
+  injectNext(fault: QueuedFault): void;
+  /** Advances a clock that can be advanced (ManualClock) and brings the market to the new time */
+  advanceMarket(ms: number): void;
+  setBalance(asset: string, total: string): void;
+  setCommaDecimals(on: boolean): void;
+  state(): SimulatorState;
+}
+
+const canAdvance = (c: Clock): c is Clock & { advance(ms: number): void } =>
+  typeof (c as { advance?: unknown }).advance === 'function';
+
+export function createControl(v: Venue): SimulatorControl {
+  return {
+    setFaults(spec) {
+      v.faults.set(faultSettingsOf(spec));
+      return v.faults.settings;
+    },
+    injectNext: (fault) => v.faults.enqueue(fault),
+    advanceMarket(ms) {
+      if (!canAdvance(v.clock)) throw new TypeError('advanceMarket needs a clock with advance(), e.g. ManualClock');
+      v.clock.advance(ms);
+      v.sync();
+    },
+    setBalance: (asset, total) => v.accounts.set(asset, total),
+    setCommaDecimals(on) {
+      v.commaDecimals = on;
+    },
+    state() {
+      v.sync();
+      const orders = [...v.engine.orders.values()];
+      return {
+        seed: v.seed,
+        clockMs: v.clock.nowMs(),
+        serverTimeMs: v.serverNowMs(),
+        faults: v.faults.settings,
+        queuedFaults: [...v.faults.queued],
+        pairs: [...v.feeds.values()].map((f) => ({
+          symbol: f.pair.symbol,
+          bid: toPlain(f.quote.bid),
+          ask: toPlain(f.quote.ask),
+          last: toPlain(f.quote.last),
+          candleTimeMs: f.current.timeMs,
+        })),
+        balances: v.accounts.list().map((b) => ({
+          asset: b.asset,
+          total: toPlain(b.total),
+          locked: toPlain(b.locked),
+          free: toPlain(b.free),
+        })),
+        orders: { open: orders.filter(isOpen).length, total: orders.length },
+        fills: v.engine.fills.length,
+      };
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// Options of startSimulator, with their defaults. Amounts are decimal strings; times are ms.
+import type { Clock } from '../../shared/ports/clock';
+import type { Candle } from '../market/candle';
+import type { FaultSettings } from './fault-settings';
+import type { FeeOptions } from './fees';
+
+export interface SimulatorOptions {
+  /** 0 (default): the OS picks a free port; the simulator always listens on 127.0.0.1 */
+  readonly port?: number;
+  /** Seeds the generated market, the book, generated client ids and every fault decision (default 1) */
+  readonly seed?: number | string;
+  /** Simulated or system time (default SystemClock); the market follows it */
+  readonly clock?: Clock;
+  /** Pairs served (default BTCTRY, ETHTRY, SOLTRY); see local/market/pairs.ts */
+  readonly symbols?: readonly string[];
+  /** Candle series per symbol (e.g. from loadCandleCsv); symbols without one get the seeded generator */
+  readonly market?: Readonly<Record<string, readonly Candle[]>>;
+  /** Interval of generated candles (default 60000) */
+  readonly candleIntervalMs?: number;
+  readonly apiKey?: string;
+  /** Base64 API secret */
+  readonly apiSecret?: string;
+  /** Initial totals per asset (default 1,000,000 TRY and some of each base asset) */
+  readonly balances?: Readonly<Record<string, string>>;
+  /** Maker 0.0005, taker 0.0009, tax 0.2 on the commission by default */
+  readonly fees?: FeeOptions;
+  /** Share of a candle's volume resting orders may fill per side (default 0.05) */
+  readonly participation?: string;
+  /** Spread for candles that carry none, in bps (default 5) */
+  readonly defaultSpreadBps?: string;
+  /** Delay from an accepted cancel to its settlement, in simulator ms (default 0: at the next request) */
+  readonly cancelDelayMs?: number;
+  /** Balances with comma decimal separators, as the current official example shows (default false) */
+  readonly commaDecimals?: boolean;
+  /** Order objects carry `time: 0`, as real data often does (default true) */
+  readonly zeroOrderTime?: boolean;
+  /** Enforce the documented rate limits (default true) */
+  readonly rateLimits?: boolean;
+  /** A profile name (`none`, `flaky`, `lost-responses`, `rate-limited`, `clock-skew`, `slow`) or settings */
+  readonly faults?: string | (Partial<FaultSettings> & { readonly profile?: string });
+}
+
+export const DEFAULT_API_KEY = 'sim-public-key';
+/** base64 of `sim-secret-key-for-local-runs` */
+export const DEFAULT_API_SECRET = Buffer.from('sim-secret-key-for-local-runs').toString('base64');
+export const DEFAULT_SYMBOLS = ['BTCTRY', 'ETHTRY', 'SOLTRY'] as const;
+export const DEFAULT_BALANCES: Readonly<Record<string, string>> = {
+  TRY: '1000000',
+  BTC: '0.5',
+  ETH: '10',
+  SOL: '100',
+  AVAX: '200',
+  XRP: '5000',
+};
