@@ -1,0 +1,91 @@
+// Symbol 1123 cooldowns (spec 6.6): COOLDOWN#<symbol>, read then written conditional on its version (the
+// rolling-window rule needs the previous row). Rows in cooldown carry gsi1 keys COOLDOWNS / <until>#<symbol>
+// so `active` is one range query; `expiresAt` drops a row once its window and cooldown are both over.
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { ConcurrentUpdateError } from '../../domain/errors';
+import { canonicalSymbol } from '../../domain/symbols';
+import {
+  nextSymbolCooldown,
+  type SymbolCooldown,
+  type SymbolCooldownStore,
+  type SymbolRejectPolicy,
+} from '../../ports/state-store';
+import { defined, type Item, int, N, parseItem, S, str } from './attributes';
+import { keyItem, keys, pad } from './keys';
+import { type DynamoTable, getItem, queryAll, refusedItem } from './table';
+
+const cooldownSchema = z.object({
+  symbol: str,
+  windowStartSec: int,
+  rollingCount: int,
+  cooldownUntilSec: int.optional(),
+  version: int,
+});
+/** Concurrent rejects for one symbol are rare; each lost race re-reads and applies the rule again */
+const MAX_ATTEMPTS = 10;
+
+const parseCooldown = (item: Item) => parseItem(cooldownSchema, item);
+const withoutVersion = ({ version: _, ...cooldown }: z.output<typeof cooldownSchema>): SymbolCooldown => cooldown;
+
+export class DynamoSymbolCooldownStore implements SymbolCooldownStore {
+  readonly #table: DynamoTable;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#table = { client, tableName };
+  }
+
+  /**
+   * @throws ConcurrentUpdateError the row kept changing under this writer for every attempt
+   * @throws SymbolFormatError the symbol cannot be normalized
+   */
+  async recordReject(symbol: string, nowSec: number, policy: SymbolRejectPolicy): Promise<SymbolCooldown> {
+    const canonical = canonicalSymbol(symbol);
+    const key = keys.cooldown(canonical);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const stored = await getItem(this.#table, key);
+      const previous = stored === undefined ? undefined : parseCooldown(stored);
+      const next = nextSymbolCooldown(previous && withoutVersion(previous), canonical, nowSec, policy);
+      const version = (previous?.version ?? 0) + 1;
+      const until = next.cooldownUntilSec;
+      const expiresAt = Math.max(next.windowStartSec + policy.windowMinutes * 60, until ?? 0);
+      try {
+        await this.#table.client.send(
+          new PutItemCommand({
+            TableName: this.#table.tableName,
+            Item: defined({
+              ...keyItem(key),
+              gsi1pk: until === undefined ? undefined : S(keys.cooldownIndex),
+              gsi1sk: until === undefined ? undefined : S(keys.cooldownSort(until, canonical)),
+              symbol: S(canonical),
+              windowStartSec: N(next.windowStartSec),
+              rollingCount: N(next.rollingCount),
+              cooldownUntilSec: until === undefined ? undefined : N(until),
+              version: N(version),
+              expiresAt: N(expiresAt),
+            }),
+            ConditionExpression: previous === undefined ? 'attribute_not_exists(pk)' : 'version = :expected',
+            ExpressionAttributeValues: previous === undefined ? undefined : { ':expected': N(previous.version) },
+          }),
+        );
+        return next;
+      } catch (error) {
+        if (!refusedItem(error).refused) throw error;
+      }
+    }
+    throw new ConcurrentUpdateError(
+      `cooldown ${canonical}`,
+      `expected a stable row, was changed ${MAX_ATTEMPTS} times`,
+    );
+  }
+
+  /** @throws ValidationError a stored cooldown row is malformed */
+  async active(nowSec: number): Promise<SymbolCooldown[]> {
+    const items = await queryAll(this.#table, {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :now',
+      ExpressionAttributeValues: { ':pk': S(keys.cooldownIndex), ':now': S(`${pad(nowSec)}~`) },
+    });
+    return items.map((item) => withoutVersion(parseCooldown(item)));
+  }
+}

@@ -1,0 +1,38 @@
+// In-memory versioned documents and monotonic cursors, with the DynamoDB stores' conditions.
+import { ConcurrentUpdateError } from '../../domain/errors';
+import type { CursorStore, DocumentStore, Versioned } from '../../ports/state-store';
+
+export class MemoryDocumentStore implements DocumentStore {
+  readonly #documents = new Map<string, Versioned<string>>();
+
+  async get(key: string): Promise<Versioned<string> | undefined> {
+    return this.#documents.get(key);
+  }
+
+  /** @throws ConcurrentUpdateError the stored version is not `expectedVersion`; nothing was written */
+  async put(key: string, value: string, expectedVersion: number): Promise<Versioned<string>> {
+    const stored = this.#documents.get(key);
+    if ((stored?.version ?? 0) !== expectedVersion) {
+      const was = stored === undefined ? 'absent' : `version ${stored.version}`;
+      throw new ConcurrentUpdateError(`document ${key}`, `expected version ${expectedVersion}, was ${was}`);
+    }
+    const next = Object.freeze({ value, version: expectedVersion + 1 });
+    this.#documents.set(key, next);
+    return next;
+  }
+}
+
+export class MemoryCursorStore implements CursorStore {
+  readonly #cursors = new Map<string, number>();
+
+  async get(key: string): Promise<number | undefined> {
+    return this.#cursors.get(key);
+  }
+
+  async advance(key: string, value: number): Promise<number> {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`expected a safe integer, was ${value}`);
+    const stored = Math.max(this.#cursors.get(key) ?? value, value);
+    this.#cursors.set(key, stored);
+    return stored;
+  }
+}

@@ -1,0 +1,25 @@
+// In-memory append-only ledger: unique by (account, event id), listed in (timestamp, event id) order.
+import type { LedgerEvent, LedgerStore } from '../../ports/state-store';
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export class MemoryLedgerStore implements LedgerStore {
+  readonly #events = new Map<string, LedgerEvent>();
+
+  async append(events: readonly LedgerEvent[]): Promise<number> {
+    let added = 0;
+    for (const event of events) {
+      const key = `${event.account}\u0000${event.eventId}`;
+      if (this.#events.has(key)) continue;
+      this.#events.set(key, Object.freeze({ ...event }));
+      added += 1;
+    }
+    return added;
+  }
+
+  async list(account: string, sinceMs = 0): Promise<LedgerEvent[]> {
+    return [...this.#events.values()]
+      .filter((e) => e.account === account && e.timestampMs >= sinceMs)
+      .sort((a, b) => a.timestampMs - b.timestampMs || compare(a.eventId, b.eventId));
+  }
+}

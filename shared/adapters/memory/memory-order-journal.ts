@@ -1,0 +1,91 @@
+// In-memory order journal with the DynamoDB semantics: create checks the lease fence and is create-if-absent,
+// transitions go through journalMachine and are guarded by version and status. Every check and its write
+// run in one synchronous turn, so concurrent callers interleave exactly like conditional writes.
+import { ConcurrentUpdateError, StaleLeaseError } from '../../domain/errors';
+import { ZERO } from '../../domain/money';
+import { JOURNAL_STATUSES, type JournalEvent, type JournalStatus, journalMachine } from '../../domain/order-state';
+import type { JournalOrder, JournalPatch, LeaseFence, NewJournalOrder, OrderJournal } from '../../ports/state-store';
+import type { MemoryLeaseStore } from './memory-lease-store';
+
+const keyOf = (account: string, clientOrderId: string) => `${account}\u0000${clientOrderId}`;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export class MemoryOrderJournal implements OrderJournal {
+  readonly #orders = new Map<string, JournalOrder>();
+  readonly #leases: MemoryLeaseStore;
+
+  constructor(leases: MemoryLeaseStore) {
+    this.#leases = leases;
+  }
+
+  /** @throws StaleLeaseError `fence` is no longer the lease's epoch; nothing was written */
+  async create(order: NewJournalOrder, fence: LeaseFence, nowMs: number) {
+    if (this.#leases.epochOf(fence.name) !== fence.epoch) throw new StaleLeaseError(fence.name, fence.epoch);
+    const key = keyOf(order.account, order.clientOrderId);
+    const existing = this.#orders.get(key);
+    if (existing !== undefined) return { created: false, order: existing };
+    const entry: JournalOrder = Object.freeze({
+      ...order,
+      status: 'PENDING_SUBMIT',
+      version: 1,
+      updatedAtMs: nowMs,
+      filledQty: ZERO,
+      notFoundChecks: 0,
+    });
+    this.#orders.set(key, entry);
+    return { created: true, order: entry };
+  }
+
+  async get(account: string, clientOrderId: string): Promise<JournalOrder | undefined> {
+    return this.#orders.get(keyOf(account, clientOrderId));
+  }
+
+  /**
+   * @throws InvalidTransitionError the state machine forbids it; nothing was written
+   * @throws ConcurrentUpdateError the stored version or status moved on
+   */
+  async transition(order: JournalOrder, event: JournalEvent, patch: JournalPatch, nowMs: number) {
+    const status = journalMachine.next(order.status, event, order.clientOrderId);
+    return this.#write(order, { ...patch, status }, nowMs);
+  }
+
+  /** @throws ConcurrentUpdateError the stored version moved on */
+  async update(order: JournalOrder, patch: JournalPatch, nowMs: number) {
+    return this.#write(order, patch, nowMs);
+  }
+
+  async listByStatus(account: string, statuses: readonly JournalStatus[]): Promise<JournalOrder[]> {
+    const wanted = new Set(statuses);
+    return [...this.#orders.values()]
+      .filter((o) => o.account === account && wanted.has(o.status))
+      .sort((a, b) => a.createdAtMs - b.createdAtMs || compare(a.clientOrderId, b.clientOrderId));
+  }
+
+  async latestForIntent(account: string, intentKey: string): Promise<JournalOrder | undefined> {
+    return [...this.#orders.values()]
+      .filter((o) => o.account === account && o.intentKey === intentKey)
+      .sort((a, b) => b.attempt - a.attempt || compare(b.clientOrderId, a.clientOrderId))[0];
+  }
+
+  async countByStatus(account: string): Promise<Record<JournalStatus, number>> {
+    const counts = Object.fromEntries(JOURNAL_STATUSES.map((s) => [s, 0])) as Record<JournalStatus, number>;
+    for (const o of this.#orders.values()) if (o.account === account) counts[o.status] += 1;
+    return counts;
+  }
+
+  #write(order: JournalOrder, changes: JournalPatch & { status?: JournalStatus }, nowMs: number): JournalOrder {
+    const key = keyOf(order.account, order.clientOrderId);
+    const stored = this.#orders.get(key);
+    if (stored === undefined || stored.version !== order.version || stored.status !== order.status) {
+      const was = stored === undefined ? 'absent' : `version ${stored.version} in ${stored.status}`;
+      throw new ConcurrentUpdateError(
+        `${order.account}/${order.clientOrderId}`,
+        `expected version ${order.version} in ${order.status}, was ${was}`,
+      );
+    }
+    const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    const next: JournalOrder = Object.freeze({ ...stored, ...given, version: stored.version + 1, updatedAtMs: nowMs });
+    this.#orders.set(key, next);
+    return next;
+  }
+}
