@@ -1,0 +1,244 @@
+// Each fault class the gateway can meet, replayed over MockAgent, mapped to the right error class; and
+// the write-safety rule: a POST is never re-sent after it may have reached the venue.
+import { errors } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { rejectionReason } from '../../../../shared/adapters/btcturk/rejection-reason';
+import {
+  ExchangeRejectedError,
+  ExchangeUnavailableError,
+  OutcomeUnknownError,
+  ValidationError,
+} from '../../../../shared/domain/errors';
+import { dec } from '../../../../shared/domain/money';
+import { MockVenue, TEST_API_KEY, TEST_API_SECRET } from '../../../contract/exchange-mockagent-harness';
+import { fixtureText } from '../../../support/fixtures';
+
+const ORDER = { clientOrderId: 'c-1', symbol: 'BTCTRY', side: 'BUY', price: dec('20000'), qty: dec('0.001') } as const;
+const ORDER_PATH = '/api/v1/order';
+const SUBMIT_OK = { status: 200, text: fixtureText('docs_example_submit_order_response.json') };
+/** Node's own shape for a refused TCP connect (undici passes it through unchanged) */
+const refused = () => Object.assign(new Error('connect ECONNREFUSED 104.16.0.1:443'), { code: 'ECONNREFUSED' });
+// No recording has a 5xx body from BTCTurk; a bare status is what a failing edge proxy returns
+const STATUS_503 = { status: 503, text: '' };
+
+const caught = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+
+describe('placeLimitOrder faults', () => {
+  it.each([
+    ['a timeout after sending', { error: new errors.HeadersTimeoutError() }],
+    ['a socket reset', { error: new errors.SocketError('other side closed') }],
+    ['a 503', STATUS_503],
+    ['an unparsable 200 body', { status: 200, text: '<html>upstream error</html>' }],
+  ])('reports %s as OutcomeUnknownError and sends the POST once', async (_, fault) => {
+    const venue = new MockVenue();
+    venue.inject('POST', ORDER_PATH, fault);
+    const error = await caught(venue.exchange.placeLimitOrder(ORDER));
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(venue.count('POST', ORDER_PATH)).toBe(1);
+  });
+
+  it('reports a refused connection as ExchangeUnavailableError (certainly not processed)', async () => {
+    const venue = new MockVenue();
+    venue.inject('POST', ORDER_PATH, { error: refused() });
+    const error = await caught(venue.exchange.placeLimitOrder(ORDER));
+    expect(error).toBeInstanceOf(ExchangeUnavailableError);
+    expect(venue.count('POST', ORDER_PATH)).toBe(1);
+  });
+
+  it('reports a 400 with a token as ExchangeRejectedError keeping token and code, without retrying', async () => {
+    const venue = new MockVenue();
+    venue.inject('POST', ORDER_PATH, {
+      status: 400,
+      text: fixtureText('captured_rest_error_invalid_price_scale_1126.json'),
+    });
+    const error = await caught(venue.exchange.placeLimitOrder(ORDER));
+    expect(error).toBeInstanceOf(ExchangeRejectedError);
+    expect(error).toMatchObject({ token: 'FAILED_INVALID_PRICE_SCALE', code: 1126, httpStatus: 400 });
+    expect(venue.count('POST', ORDER_PATH)).toBe(1);
+  });
+
+  it('matches the token before the code: the misnumbered 2024 capture still means insufficient funds', async () => {
+    const venue = new MockVenue();
+    const text = fixtureText('captured_rest_error_order_with_open_orders_1123_2024-04_MISNUMBERED.json');
+    venue.inject('POST', ORDER_PATH, { status: 400, text });
+    const error = await caught(venue.exchange.placeLimitOrder(ORDER));
+    expect(error instanceof ExchangeRejectedError && rejectionReason(error)).toBe('insufficient_funds');
+  });
+
+  it('waits out a 429 Retry-After that fits the cap and sends again (429 means not processed)', async () => {
+    const venue = new MockVenue();
+    const text = fixtureText('captured_rest_error_429_too_many_requests_2021.json');
+    venue.inject('POST', ORDER_PATH, { status: 429, text, headers: { 'Retry-After': '3' } });
+    venue.inject('POST', ORDER_PATH, { ...SUBMIT_OK });
+    const startedAt = venue.clock.nowMs();
+    const ack = await venue.exchange.placeLimitOrder({ ...ORDER, clientOrderId: 'test' });
+    expect(ack.orderId).toBe('9932534');
+    expect(venue.clock.nowMs() - startedAt).toBeGreaterThanOrEqual(3000);
+    expect(venue.exchange.health().groups.orders.lastRetryAfterMs).toBe(3000);
+  });
+
+  it('gives up on a 429 whose Retry-After exceeds the cap, reporting the wait', async () => {
+    const venue = new MockVenue();
+    const text = fixtureText('captured_rest_error_429_too_many_requests_2021.json');
+    venue.inject('POST', ORDER_PATH, { status: 429, text, headers: { 'Retry-After': '49' } });
+    const error = await caught(venue.exchange.placeLimitOrder(ORDER));
+    expect(error).toBeInstanceOf(ExchangeUnavailableError);
+    expect(error).toMatchObject({ retryAfterMs: 49_000 });
+    expect(venue.count('POST', ORDER_PATH)).toBe(1);
+  });
+
+  it('follows a timed-out POST only with GET lookups, never a second POST', async () => {
+    const venue = new MockVenue();
+    venue.inject('POST', ORDER_PATH, { error: new errors.HeadersTimeoutError() });
+    await caught(venue.exchange.placeLimitOrder(ORDER));
+    const before = venue.requests().length;
+    const lookup = await venue.exchange.findOrderByClientId('BTCTRY', 'c-1', venue.clock.nowMs());
+    expect(lookup).toEqual({ found: false });
+    expect(
+      venue
+        .requests()
+        .slice(before)
+        .map((r) => r.method),
+    ).toEqual(['GET', 'GET', 'GET']);
+    expect(venue.count('POST', ORDER_PATH)).toBe(1);
+  });
+});
+
+describe('cancelOrder faults', () => {
+  it('reports NO_ORDER_MATCHES_YOUR_REQUEST as a rejection and a 503 as OutcomeUnknownError, each sent once', async () => {
+    const venue = new MockVenue();
+    const text = fixtureText('captured_rest_error_cancel_no_order_matches_1052.json');
+    venue.inject('DELETE', ORDER_PATH, { status: 400, text }, STATUS_503);
+    expect(await caught(venue.exchange.cancelOrder('BTCTRY', '1'))).toMatchObject({
+      token: 'NO_ORDER_MATCHES_YOUR_REQUEST',
+      code: 1052,
+    });
+    expect(await caught(venue.exchange.cancelOrder('BTCTRY', '2'))).toBeInstanceOf(OutcomeUnknownError);
+    expect(venue.count('DELETE', ORDER_PATH)).toBe(2);
+  });
+});
+
+describe('read faults', () => {
+  it('retries a GET after a 503 and returns the answer', async () => {
+    const venue = new MockVenue();
+    venue.inject('GET', '/api/v1/openOrders', STATUS_503);
+    expect(await venue.exchange.openOrders('BTCTRY')).toEqual([]);
+    expect(venue.count('GET', '/api/v1/openOrders')).toBe(2);
+  });
+
+  it('gives up on a GET after the attempt limit with ExchangeUnavailableError', async () => {
+    const venue = new MockVenue({
+      breaker: {
+        consecutiveFailures: 10,
+        windowSize: 20,
+        failureRateThreshold: 1,
+        cooldownMs: 3000,
+        halfOpenProbes: 1,
+      },
+    });
+    const timeout = () => ({ error: new errors.BodyTimeoutError() });
+    venue.inject('GET', '/api/v1/users/balances', timeout(), timeout(), timeout(), timeout());
+    expect(await caught(venue.exchange.balances())).toBeInstanceOf(ExchangeUnavailableError);
+    expect(venue.count('GET', '/api/v1/users/balances')).toBe(4);
+  });
+
+  it('never retries a TLS certificate failure', async () => {
+    const venue = new MockVenue();
+    const tls = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
+    venue.inject('GET', '/api/v2/orderbook', { error: tls });
+    expect(await caught(venue.exchange.orderBookTop('BTCTRY'))).toBeInstanceOf(ExchangeUnavailableError);
+    expect(venue.count('GET', '/api/v2/orderbook')).toBe(1);
+  });
+
+  it('treats a 401 as a rejection even though the invalid-nonce body says success:true', async () => {
+    const venue = new MockVenue();
+    venue.inject('GET', '/api/v1/users/balances', {
+      status: 401,
+      text: fixtureText('captured_rest_error_invalid_nonce_1037.json'),
+    });
+    const error = await caught(venue.exchange.balances());
+    expect(error).toMatchObject({ token: 'Unauthorized - Invalid Nonce', code: 1037, httpStatus: 401 });
+    expect(error instanceof ExchangeRejectedError && rejectionReason(error)).toBe('auth');
+    expect(venue.count('GET', '/api/v1/users/balances')).toBe(1);
+  });
+
+  it('reads Retry-After from x-retry-after given as an HTTP date', async () => {
+    const venue = new MockVenue();
+    const at = new Date(venue.clock.nowMs() + 53_000).toUTCString();
+    const text = fixtureText('docs_example_rate_limit_429_account_policy.json');
+    venue.inject('GET', '/api/v1/users/balances', { status: 429, text, headers: { 'X-Retry-After': at } });
+    const error = await caught(venue.exchange.balances());
+    expect(error).toBeInstanceOf(ExchangeUnavailableError);
+    expect((error as ExchangeUnavailableError).retryAfterMs).toBeGreaterThan(52_000);
+  });
+
+  it('fails loudly on an unknown order status', async () => {
+    const venue = new MockVenue();
+    // No recording has an unknown status: the recorded open orders with one status changed
+    const text = fixtureText('docs_example_open_orders_btctry.json').replace('"Partial"', '"Expired"');
+    venue.inject('GET', '/api/v1/openOrders', { status: 200, text });
+    const error = await caught(venue.exchange.openOrders('BTCTRY'));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain('expected Untouched|Partial|Closed|Canceled, was "Expired"');
+  });
+
+  it('fails loudly on the 2019 all-orders example, which has no leftAmount', async () => {
+    const venue = new MockVenue();
+    await venue.seed({
+      kind: 'allOrders',
+      symbol: 'BTCTRY',
+      orders: [],
+      recorded: { file: 'docs_example_all_orders_btctry_legacy_readme.json', shape: 'body' },
+    });
+    expect(await caught(venue.exchange.allOrders('BTCTRY', 0))).toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('breaker over the gateway', () => {
+  it('opens the group after consecutive 503s and then fails without touching the network', async () => {
+    const venue = new MockVenue();
+    venue.inject('GET', '/api/v2/orderbook', STATUS_503, STATUS_503, STATUS_503);
+    expect(await caught(venue.exchange.orderBookTop('BTCTRY'))).toBeInstanceOf(ExchangeUnavailableError);
+    expect(venue.count('GET', '/api/v2/orderbook')).toBe(3);
+    expect(venue.exchange.health().groups.market_data.state).toBe('OPEN');
+    const error = await caught(venue.exchange.orderBookTop('BTCTRY'));
+    expect((error as Error).message).toContain('expected the market_data breaker closed, was OPEN');
+    expect(venue.count('GET', '/api/v2/orderbook')).toBe(3);
+    expect(venue.exchange.health().groups.orders.state).toBe('CLOSED');
+  });
+});
+
+describe('error messages', () => {
+  it('never carry the API key, the secret, a signature or a stamp', async () => {
+    const venue = new MockVenue();
+    venue.inject('POST', ORDER_PATH, { error: new errors.HeadersTimeoutError() }, STATUS_503, {
+      status: 400,
+      text: fixtureText('captured_rest_error_invalid_price_scale_1126.json'),
+    });
+    venue.inject('GET', '/api/v1/users/balances', {
+      status: 401,
+      text: fixtureText('captured_rest_error_invalid_nonce_1037.json'),
+    });
+    const failures = [
+      await caught(venue.exchange.placeLimitOrder(ORDER)),
+      await caught(venue.exchange.placeLimitOrder(ORDER)),
+      await caught(venue.exchange.placeLimitOrder(ORDER)),
+      await caught(venue.exchange.balances()),
+    ];
+    const signed = venue.requests().filter((r) => r.headers['x-signature'] !== undefined);
+    const secrets = [
+      TEST_API_KEY,
+      TEST_API_SECRET,
+      ...signed.flatMap((r) => [r.headers['x-signature'] ?? '', r.headers['x-stamp'] ?? '']),
+    ];
+    const text = (e: unknown): string => (e instanceof Error ? `${e.message} ${e.stack ?? ''} ${text(e.cause)}` : '');
+    for (const failure of failures) {
+      expect(failure).toBeInstanceOf(Error);
+      for (const secret of secrets) expect(text(failure)).not.toContain(secret);
+    }
+  });
+});
