@@ -32,7 +32,7 @@ export function profitAwareIntents(ctx: StrategyContext): Intent[] {
   for (const symbol of [...ctx.symbols].sort()) {
     const quote = ctx.quotes.get(symbol) ?? { bid: ZERO, ask: ZERO };
     const position = ctx.positions.get(symbol);
-    if (position && position.qty.gt(0)) {
+    if (position?.qty.gt(0)) {
       if (quote.bid.gt(0) && quote.bid.gte(plusBps(position.avgCost, ctx.minProfitBps))) {
         intents.push({
           symbol,

@@ -1,7 +1,7 @@
 // The reconcile queue's message body: our own format, so strict (a typo or an extra field is an error)
 import { z } from 'zod';
-import { ValidationError } from '../../domain/errors';
-import type { ReconcileMessage } from '../../ports/reconcile-queue';
+import { ValidationError } from '../domain/errors';
+import type { ReconcileMessage } from '../ports/reconcile-queue';
 
 export const ReconcileMessageSchema = z.strictObject({
   account: z.string().min(1),

@@ -5,10 +5,10 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { SecretsManagerCredentials } from '../../shared/adapters/secrets-manager/secrets-manager-credentials';
-import { parseReconcileMessage } from '../../shared/adapters/sqs/reconcile-message';
 import { SqsReconcileQueue } from '../../shared/adapters/sqs/sqs-reconcile-queue';
 import { SsmKillSwitch } from '../../shared/adapters/ssm/ssm-kill-switch';
 import { ConfigError } from '../../shared/domain/errors';
+import { parseReconcileMessage } from '../../shared/lambda/reconcile-message';
 import type { ReconcileMessage } from '../../shared/ports/reconcile-queue';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
 

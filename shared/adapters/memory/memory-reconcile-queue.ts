@@ -1,8 +1,9 @@
 // An in-memory reconcile queue (unit tests, the local runner): messages become visible after their delay
 // of the injected clock, and are validated exactly as the SQS adapter validates them
+
+import { ReconcileMessageSchema } from '../../lambda/reconcile-message';
 import type { Clock } from '../../ports/clock';
 import type { ReconcileMessage, ReconcileQueue } from '../../ports/reconcile-queue';
-import { ReconcileMessageSchema } from '../sqs/reconcile-message';
 
 export interface QueuedMessage {
   readonly id: string;

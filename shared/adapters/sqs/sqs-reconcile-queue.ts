@@ -1,7 +1,7 @@
 // The reconcile queue on SQS. The deduplication-free standard queue is fine: reconciling twice is harmless.
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ReconcileMessageSchema } from '../../lambda/reconcile-message';
 import type { ReconcileMessage, ReconcileQueue } from '../../ports/reconcile-queue';
-import { ReconcileMessageSchema } from './reconcile-message';
 
 export class SqsReconcileQueue implements ReconcileQueue {
   constructor(

@@ -33,7 +33,7 @@ export interface Stage3Deps {
   readonly ledger: LedgerStore;
   readonly cursors: CursorStore;
   readonly documents: DocumentStore;
-  readonly audit: CycleAuditStore;
+  readonly audits: CycleAuditStore;
   readonly killSwitch: KillSwitch;
   readonly queue: ReconcileQueue;
   readonly log: Logger;
@@ -88,7 +88,7 @@ export async function runStage3Cycle(deps: Stage3Deps, input: CycleInput): Promi
       decisions,
       ...(journalCounts ? { journalCounts } : {}),
     };
-    await deps.audit.put(
+    await deps.audits.put(
       {
         stage: 'stage3',
         account: s.BOT_ACCOUNT,

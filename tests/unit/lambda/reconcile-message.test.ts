@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseReconcileMessage } from '../../../../shared/adapters/sqs/reconcile-message';
-import { ValidationError } from '../../../../shared/domain/errors';
+import { ValidationError } from '../../../shared/domain/errors';
+import { parseReconcileMessage } from '../../../shared/lambda/reconcile-message';
 
 const valid = {
   account: 'default',

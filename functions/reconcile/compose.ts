@@ -1,0 +1,21 @@
+// Composition root of the reconcile function: the only place its adapters are constructed
+import { createAwsRuntime } from '../../shared/adapters/aws-runtime';
+import { LambdaLogger } from '../../shared/adapters/logging/powertools-logger';
+import type { ReconcileMessageDeps } from '../../shared/application/reconcile-batch';
+import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
+import { type Env, loadConfig } from '../../shared/config/load-config';
+
+export function compose(env: Env, overrides: Partial<ReconcileMessageDeps> = {}): ReconcileMessageDeps {
+  const config = loadConfig(env);
+  const runtime = createAwsRuntime(config);
+  return {
+    journal: runtime.stores.journal,
+    exchange: runtime.exchange,
+    clock: runtime.clock,
+    queue: runtime.queue,
+    log: new LambdaLogger('btcbot-reconcile', config.LOG_LEVEL),
+    policy: reconcilePolicyOf(config),
+    retryDelaySeconds: config.RECONCILE_RETRY_DELAY_SECONDS,
+    ...overrides,
+  };
+}

@@ -1,0 +1,26 @@
+// Stage 3 cycle function: one scheduled event -> one cycle (spec 2.3). The event id is the cycle id.
+
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import {
+  runStage3Cycle,
+  type Stage3CycleResult,
+  type Stage3Deps,
+} from '../../shared/application/stage3/run-stage3-cycle';
+import { lazy } from '../../shared/lambda/lazy';
+import { logErrors } from '../../shared/lambda/log-errors';
+import { parseScheduledEvent } from '../../shared/lambda/scheduled-event';
+import { compose } from './compose';
+
+const RUN_ID = randomUUID().replaceAll('-', '');
+
+export const createHandler = (deps: () => Stage3Deps) =>
+  middy<unknown, Stage3CycleResult, Error, Context>({ timeoutEarlyInMillis: 2_000 })
+    .use(logErrors(() => deps().log))
+    .handler(async (event, context) => {
+      const scheduled = parseScheduledEvent(event);
+      return runStage3Cycle(deps(), { cycleId: scheduled.id, runId: RUN_ID, invocationId: context.awsRequestId });
+    });
+
+export const handler = createHandler(lazy(() => compose(process.env)));

@@ -1,0 +1,13 @@
+// SQS partial batch responses: one failed record is reported by its message id and retried alone
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+
+export function batchFailures(
+  records: readonly SQSRecord[],
+  settled: readonly PromiseSettledResult<unknown>[],
+): SQSBatchResponse {
+  return {
+    batchItemFailures: records.flatMap((record, i) =>
+      settled[i]?.status === 'rejected' ? [{ itemIdentifier: record.messageId }] : [],
+    ),
+  };
+}

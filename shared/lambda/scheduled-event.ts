@@ -1,0 +1,25 @@
+// The scheduled event a cycle function receives: the EventBridge "Scheduled Event" shape (also what our
+// EventBridge Scheduler schedules send). Its `id` is stable across retries of one schedule firing, so it
+// is the cycle id from which every order of the cycle is derived.
+import { z } from 'zod';
+import { ValidationError } from '../domain/errors';
+
+export const ScheduledEventSchema = z.looseObject({
+  id: z.string().min(1).max(128),
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.enum(['aws.events', 'aws.scheduler']),
+  time: z.iso.datetime({ offset: true }),
+});
+export type ScheduledEvent = z.infer<typeof ScheduledEventSchema>;
+
+/** @throws ValidationError naming every problem of the event */
+export function parseScheduledEvent(event: unknown): ScheduledEvent {
+  const parsed = ScheduledEventSchema.safeParse(event);
+  if (!parsed.success) {
+    throw new ValidationError(
+      'scheduled event',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+  return parsed.data;
+}

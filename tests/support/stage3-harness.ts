@@ -1,0 +1,151 @@
+// A stage 3 system under test: the BTCTurk simulator on 127.0.0.1 spoken to by the real gateway, with
+// in-memory stores, kill switch and reconcile queue (or stores passed in, e.g. DynamoDB on moto_server).
+// Time is a ManualClock shared by the gateway and the simulator; sleeps advance it instantly.
+import { randomUUID } from 'node:crypto';
+import { Agent } from 'undici';
+import { DEFAULT_API_KEY, DEFAULT_API_SECRET, type SimulatorOptions } from '../../local/btcturk-sim/options';
+import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
+import { createBtcturkGateway } from '../../shared/adapters/btcturk/create-gateway';
+import { ManualClock } from '../../shared/adapters/clock/manual-clock';
+import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
+import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
+import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
+import { handleReconcileMessage } from '../../shared/application/reconcile-batch';
+import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
+import {
+  runStage3Cycle,
+  type Stage3CycleResult,
+  type Stage3Deps,
+} from '../../shared/application/stage3/run-stage3-cycle';
+import { type Config, loadConfig } from '../../shared/config/load-config';
+import { parseReconcileMessage } from '../../shared/lambda/reconcile-message';
+import type { Exchange } from '../../shared/ports/exchange';
+import type { LogFields, Logger } from '../../shared/ports/logger';
+import type { StateStores } from '../../shared/ports/state-store';
+
+export const LIVE_ENV = {
+  APP_ROLE: 'LIVE',
+  DRY_RUN: 'false',
+  SAFE_MODE: 'false',
+  KILL_SWITCH: 'false',
+  LIVE_TRADING: 'true',
+  LIVE_TRADING_ACK: 'I_UNDERSTAND',
+  BTCTURK_API_KEY: DEFAULT_API_KEY,
+  BTCTURK_API_SECRET: DEFAULT_API_SECRET,
+  SYMBOLS: 'BTCTRY,ETHTRY',
+  COOLDOWN_SECONDS: '0',
+  BTCTURK_HEADERS_TIMEOUT_MS: '400',
+  BTCTURK_BODY_TIMEOUT_MS: '400',
+  BTCTURK_REST_MAX_RETRIES: '2',
+} as const;
+
+export class RecordingLogger implements Logger {
+  readonly lines: { level: string; message: string; fields: LogFields }[] = [];
+  debug(message: string, fields: LogFields = {}) {
+    this.lines.push({ level: 'debug', message, fields });
+  }
+  info(message: string, fields: LogFields = {}) {
+    this.lines.push({ level: 'info', message, fields });
+  }
+  warn(message: string, fields: LogFields = {}) {
+    this.lines.push({ level: 'warn', message, fields });
+  }
+  error(message: string, fields: LogFields = {}) {
+    this.lines.push({ level: 'error', message, fields });
+  }
+}
+
+/** Counts exchange writes by wrapping the gateway: what "zero exchange writes" is measured with */
+export function countingExchange(
+  inner: Exchange,
+): Exchange & { readonly writes: { submits: number; cancels: number } } {
+  const writes = { submits: 0, cancels: 0 };
+  return {
+    writes,
+    serverTime: () => inner.serverTime(),
+    exchangeInfo: () => inner.exchangeInfo(),
+    orderBookTop: (symbol) => inner.orderBookTop(symbol),
+    balances: () => inner.balances(),
+    openOrders: (symbol) => inner.openOrders(symbol),
+    allOrders: (symbol, since) => inner.allOrders(symbol, since),
+    userTrades: (symbol, since) => inner.userTrades(symbol, since),
+    findOrderByClientId: (symbol, id, at) => inner.findOrderByClientId(symbol, id, at),
+    placeLimitOrder: (order) => {
+      writes.submits += 1;
+      return inner.placeLimitOrder(order);
+    },
+    cancelOrder: (symbol, id) => {
+      writes.cancels += 1;
+      return inner.cancelOrder(symbol, id);
+    },
+  };
+}
+
+export interface Stage3Harness {
+  readonly sim: RunningSimulator;
+  readonly clock: ManualClock;
+  readonly config: Config;
+  readonly stores: StateStores;
+  readonly queue: MemoryReconcileQueue;
+  readonly killSwitch: MemoryKillSwitch;
+  readonly log: RecordingLogger;
+  readonly exchange: ReturnType<typeof countingExchange>;
+  readonly deps: Stage3Deps;
+  cycle(cycleId?: string, overrides?: Partial<Stage3Deps>): Promise<Stage3CycleResult>;
+  /** Delivers every visible reconcile message once, like the reconcile function; returns how many */
+  drainReconcile(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function stage3Harness(
+  options: { env?: Record<string, string>; sim?: SimulatorOptions; stores?: StateStores; killSwitchOn?: boolean } = {},
+): Promise<Stage3Harness> {
+  const clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0), { autoAdvance: true });
+  const sim = await startSimulator({ seed: 7, clock, symbols: ['BTCTRY', 'ETHTRY'], ...options.sim });
+  const config = loadConfig({ ...LIVE_ENV, BTCTURK_BASE_URL: sim.baseUrl, ...options.env });
+  const stores = options.stores ?? createMemoryStateStores();
+  const queue = new MemoryReconcileQueue(clock);
+  const killSwitch = new MemoryKillSwitch(options.killSwitchOn ?? false);
+  const log = new RecordingLogger();
+  const dispatcher = new Agent({ connections: 4, connect: { timeout: 1_000 } });
+  const credentials = { get: async () => ({ apiKey: DEFAULT_API_KEY, apiSecret: DEFAULT_API_SECRET }) };
+  const exchange = countingExchange(createBtcturkGateway(config, credentials, clock, dispatcher));
+  const deps: Stage3Deps = {
+    settings: config,
+    clock,
+    exchange,
+    ...stores,
+    killSwitch,
+    queue,
+    log,
+    reconcilePolicy: reconcilePolicyOf(config),
+  };
+  return {
+    sim,
+    clock,
+    config,
+    stores,
+    queue,
+    killSwitch,
+    log,
+    exchange,
+    deps,
+    cycle: (cycleId = randomUUID(), overrides = {}) =>
+      runStage3Cycle({ ...deps, ...overrides }, { cycleId, runId: 'test-run', invocationId: randomUUID() }),
+    async drainReconcile() {
+      const messages = queue.receive(10, 30_000);
+      for (const m of messages) {
+        await handleReconcileMessage(
+          { ...deps, policy: deps.reconcilePolicy, retryDelaySeconds: config.RECONCILE_RETRY_DELAY_SECONDS },
+          parseReconcileMessage(m.body),
+        );
+        queue.delete(m.id);
+      }
+      return messages.length;
+    },
+    async close() {
+      await sim.close();
+      await dispatcher.close();
+    },
+  };
+}
