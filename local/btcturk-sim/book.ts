@@ -16,7 +16,18 @@ export interface Book {
 
 export const BOOK_DEPTH = 100;
 
+const cache = new WeakMap<MarketFeed, { readonly timeMs: number; readonly book: Book }>();
+
+/** The book of the feed's current candle, built once per candle */
 export function bookOf(feed: MarketFeed, seed: number | string): Book {
+  const hit = cache.get(feed);
+  if (hit?.timeMs === feed.current.timeMs) return hit.book;
+  const book = buildBook(feed, seed);
+  cache.set(feed, { timeMs: feed.current.timeMs, book });
+  return book;
+}
+
+function buildBook(feed: MarketFeed, seed: number | string): Book {
   const { pair, quote, current } = feed;
   const rng = createPrng(seed, `book/${pair.symbol}/${current.timeMs}`);
   const gap = maxDec(quote.last.mul('0.0001').toNearest(pair.tick), pair.tick);
