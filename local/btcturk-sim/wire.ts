@@ -1,7 +1,6 @@
 // Wire shapes of private data (BTCTURK_API.md 7): the order object, the submit ack, balances (dot or comma
 // decimals) and user-trade rows whose ids (> 2^53) are written as bare integers with exact digits.
-import type { Dec } from '../../shared/domain/money';
-import { toPlain } from '../../shared/domain/money';
+import { type Dec, toPlain, ZERO } from '../../shared/domain/money';
 import type { BalanceView } from './accounts';
 import { type JsonValue, RawNumber } from './json-text';
 import type { SimFill, SimOrder } from './orders';
@@ -14,7 +13,7 @@ export function orderJson(o: SimOrder, zeroTime: boolean): JsonValue {
     price: priceText(o, o.price),
     amount: toPlain(o.quantity),
     quantity: toPlain(o.quantity),
-    stopPrice: priceText(o, o.price.mul(0)),
+    stopPrice: priceText(o, ZERO),
     pairSymbol: o.pair.symbol,
     pairSymbolNormalized: o.pair.normalized,
     type: o.side,
