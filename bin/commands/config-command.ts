@@ -1,6 +1,6 @@
 // `btcbot config`: validates the configuration, prints the arming banner (spec 1.7) and the effective
 // values with secrets masked. Exit code 2 on invalid configuration (spec 1.1).
-import { configReferenceMarkdown } from '../../shared/config/config-reference';
+import { configReferenceMarkdown, STAGE3_KNOBS } from '../../shared/config/config-reference';
 import { describeConfig, type Env, loadConfig } from '../../shared/config/load-config';
 import { armingBanner, evaluateArming } from '../../shared/domain/arming';
 import { ConfigError } from '../../shared/domain/errors';
@@ -8,6 +8,8 @@ import { ConfigError } from '../../shared/domain/errors';
 export interface ConfigCommandOptions {
   readonly json?: boolean;
   readonly reference?: boolean;
+  /** With reference: only the stage 3 knobs */
+  readonly stage3?: boolean;
 }
 
 export interface CommandIo {
@@ -17,7 +19,7 @@ export interface CommandIo {
 
 export function configCommand(env: Env, options: ConfigCommandOptions, io: CommandIo): number {
   if (options.reference) {
-    io.out(configReferenceMarkdown());
+    io.out(options.stage3 ? configReferenceMarkdown(STAGE3_KNOBS) : configReferenceMarkdown());
     return 0;
   }
   let config: ReturnType<typeof loadConfig>;

@@ -1,14 +1,60 @@
-// Renders the configuration reference table (README "Configuration") from the knob table itself,
-// so the documentation cannot drift from what the loader accepts.
-import { KNOBS } from './knobs';
+// Renders configuration reference tables (README) from the knob table itself, so the documentation
+// cannot drift from what the loader accepts.
+import { KNOBS, type KnobName } from './knobs';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
 
-export function configReferenceMarkdown(): string {
-  const rows = Object.entries(KNOBS).map(([name, k]) => {
-    const names = [name, ...(k.aliases ?? [])].map((n) => `\`${n}\``).join(' \\| ');
+/** Every knob, or only `names` in the given order */
+export function configReferenceMarkdown(names: readonly KnobName[] = Object.keys(KNOBS) as KnobName[]): string {
+  const rows = names.map((name) => {
+    const k = KNOBS[name] as (typeof KNOBS)[KnobName] & {
+      aliases?: readonly string[];
+      unit?: string;
+      secret?: boolean;
+    };
+    const shown = [name, ...(k.aliases ?? [])].map((n) => `\`${n}\``).join(' \\| ');
     const def = k.secret ? '(secret)' : k.default === undefined ? 'unset' : `\`${cell(k.default)}\``;
-    return `| ${names} | ${def} | ${k.unit ?? ''} | ${k.section} | ${cell(k.doc)} |`;
+    return `| ${shown} | ${def} | ${k.unit ?? ''} | ${k.section} | ${cell(k.doc)} |`;
   });
   return ['| Variable | Default | Unit | Spec | Meaning |', '|---|---|---|---|---|', ...rows].join('\n');
 }
+
+/** What an operator of the stage 3 and reconcile functions sets (the README "Stage 3" table) */
+export const STAGE3_KNOBS: readonly KnobName[] = [
+  'BOT_ENV',
+  'BOT_ACCOUNT',
+  'SYMBOLS',
+  'APP_ROLE',
+  'DRY_RUN',
+  'SAFE_MODE',
+  'KILL_SWITCH',
+  'LIVE_TRADING',
+  'LIVE_TRADING_ACK',
+  'KILL_SWITCH_PARAMETER',
+  'KILL_SWITCH_CACHE_SECONDS',
+  'BTCTURK_SECRET_ID',
+  'STATE_TABLE_NAME',
+  'RECONCILE_QUEUE_URL',
+  'LEASE_TTL_SECONDS',
+  'MAX_MARKET_DATA_AGE_MS',
+  'TTL_SECONDS',
+  'MIN_PROFIT_BPS',
+  'TRY_CASH_TARGET',
+  'DRY_RUN_TRY_BALANCE',
+  'MAX_ORDERS_PER_CYCLE',
+  'MAX_OPEN_ORDERS_PER_SYMBOL',
+  'COOLDOWN_SECONDS',
+  'MAX_NOTIONAL_PER_ORDER_TRY',
+  'NOTIONAL_CAP_TRY_PER_CYCLE',
+  'MIN_ORDER_NOTIONAL_TRY',
+  'FILLS_POLL_LOOKBACK_MINUTES',
+  'RECONCILE_NOT_PLACED_GRACE_SECONDS',
+  'RECONCILE_NOT_PLACED_CHECKS',
+  'RECONCILE_CANCEL_GRACE_SECONDS',
+  'RECONCILE_RETRY_DELAY_SECONDS',
+  'BTCTURK_BASE_URL',
+  'BTCTURK_CONNECT_TIMEOUT_MS',
+  'BTCTURK_HEADERS_TIMEOUT_MS',
+  'BTCTURK_BODY_TIMEOUT_MS',
+  'LOG_LEVEL',
+];
