@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { configCommand } from './commands/config-command';
 import { commandEnvironment } from './commands/environment';
+import { localCommand } from './commands/local-command';
 
 // A closed pipe (`btcbot config | head`) ends the command quietly instead of crashing
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -23,6 +24,25 @@ program
   .option('--reference', 'print the configuration reference table (Markdown)')
   .action((options: { json?: boolean; reference?: boolean }) => {
     process.exitCode = configCommand(commandEnvironment(), options, io);
+  });
+
+program
+  .command('local')
+  .description('run the whole system locally on the BTCTurk simulator in simulated time and write a report')
+  .option('--cycles <n>', 'scheduled cycles to run, one per simulated minute', '30')
+  .option('--stages <list>', 'stages to schedule (only stage3 exists)', 'stage3')
+  .option('--symbols <list>', 'TRY pairs to trade', 'BTCTRY,ETHTRY')
+  .option('--seed <n>', 'seed of the generated market, the simulator and its faults', '1')
+  .option('--speed <x>', "simulated seconds per real second, or 'fast' (no real waiting)", 'fast')
+  .option(
+    '--faults <profile>',
+    'simulator fault profile: none, flaky, lost-responses, rate-limited, clock-skew, slow',
+    'none',
+  )
+  .option('--live-sim', 'arm every gate against the simulator (real order flow); without it the run is dry-run')
+  .option('--out <dir>', 'where summary.json, report.md and report.html go', 'out')
+  .action(async (options: Parameters<typeof localCommand>[0]) => {
+    process.exitCode = await localCommand(options, { ...io, progress: process.stderr });
   });
 
 await program.parseAsync(process.argv);

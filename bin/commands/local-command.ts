@@ -1,0 +1,29 @@
+// `btcbot local`: runs the whole system on this machine (BTCTurk simulator, real handlers, embedded
+// state) in simulated time and writes out/summary.json, out/report.md and out/report.html (issue 7).
+
+import { parseLocalOptions, type RawLocalOptions } from '../../local/runner/options';
+import { type LocalRunIo, runLocal } from '../../local/runner/run-local';
+import type { CommandIo } from './config-command';
+
+/** Exit code 2 on invalid options; SIGINT ends the run after the current cycle and still writes the report */
+export async function localCommand(
+  raw: RawLocalOptions,
+  io: CommandIo & Pick<LocalRunIo, 'progress'>,
+): Promise<number> {
+  let options: ReturnType<typeof parseLocalOptions>;
+  try {
+    options = parseLocalOptions(raw);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    io.err(e.message);
+    return 2;
+  }
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return (await runLocal(options, io, stop.signal)).code;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

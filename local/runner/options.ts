@@ -1,0 +1,79 @@
+// Options of a local run (`btcbot local`), their defaults and validation. Speed is simulated seconds per
+// real second; 0 means as fast as possible (no real waiting).
+import { FAULT_PROFILES } from '../btcturk-sim/fault-settings';
+
+const FAULT_PROFILE_NAMES = Object.keys(FAULT_PROFILES);
+
+export interface LocalRunOptions {
+  readonly cycles: number;
+  readonly stages: readonly 'stage3'[];
+  readonly symbols: readonly string[];
+  readonly seed: number;
+  readonly speed: number;
+  readonly faults: string;
+  readonly liveSim: boolean;
+  readonly out: string;
+  /** Simulated time between two scheduled cycles */
+  readonly intervalMs: number;
+  /** Reconcile routing rounds allowed after the last cycle to settle what is still uncertain */
+  readonly drainRounds: number;
+}
+
+export const DEFAULT_LOCAL_OPTIONS: LocalRunOptions = {
+  cycles: 30,
+  stages: ['stage3'],
+  symbols: ['BTCTRY', 'ETHTRY'],
+  seed: 1,
+  speed: 0,
+  faults: 'none',
+  liveSim: false,
+  out: 'out',
+  intervalMs: 60_000,
+  drainRounds: 20,
+};
+
+export interface RawLocalOptions {
+  readonly cycles?: string;
+  readonly stages?: string;
+  readonly symbols?: string;
+  readonly seed?: string;
+  readonly speed?: string;
+  readonly faults?: string;
+  readonly liveSim?: boolean;
+  readonly out?: string;
+}
+
+const nonNegativeInt = (name: string, raw: string, min: number): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new RangeError(`--${name} must be an integer >= ${min}, got ${raw}`);
+  return n;
+};
+
+/** @throws RangeError naming the bad option */
+export function parseLocalOptions(raw: RawLocalOptions): LocalRunOptions {
+  const d = DEFAULT_LOCAL_OPTIONS;
+  const stages = raw.stages === undefined ? d.stages : raw.stages.split(',').map((s) => s.trim());
+  if (stages.some((s) => s !== 'stage3')) throw new RangeError(`--stages: only stage3 exists, got ${raw.stages}`);
+  const faults = raw.faults ?? d.faults;
+  if (!FAULT_PROFILE_NAMES.includes(faults)) {
+    throw new RangeError(`--faults must be one of ${FAULT_PROFILE_NAMES.join(', ')}, got ${faults}`);
+  }
+  const symbols = raw.symbols === undefined ? d.symbols : raw.symbols.split(',').map((s) => s.trim().toUpperCase());
+  if (symbols.length === 0 || symbols.some((s) => !/^[A-Z0-9]+TRY$/.test(s))) {
+    throw new RangeError(`--symbols must be TRY pairs such as BTCTRY,ETHTRY, got ${raw.symbols}`);
+  }
+  const speed = raw.speed === undefined || raw.speed === 'fast' ? 0 : Number(raw.speed);
+  if (!Number.isFinite(speed) || speed < 0)
+    throw new RangeError(`--speed must be 'fast' or a number > 0, got ${raw.speed}`);
+  return {
+    ...d,
+    cycles: raw.cycles === undefined ? d.cycles : nonNegativeInt('cycles', raw.cycles, 1),
+    stages: ['stage3'],
+    symbols,
+    seed: raw.seed === undefined ? d.seed : nonNegativeInt('seed', raw.seed, 0),
+    speed,
+    faults,
+    liveSim: raw.liveSim ?? false,
+    out: raw.out ?? d.out,
+  };
+}

@@ -1,0 +1,48 @@
+// out/report.html: one self-contained page (inline CSS and SVG, no external assets) with the equity and
+// drawdown charts, the safety checks, positions, and the orders and fills tables
+import { drawdownPercent } from './drawdown';
+import { FILL_COLUMNS, fillRows, ORDER_COLUMNS, orderRows, safetyChecks } from './report-md';
+import type { LocalRunSummary } from './summary';
+import { lineChartSvg } from './svg-chart';
+
+const esc = (s: string) =>
+  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+const table = (head: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string =>
+  `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(String(c ?? ''))}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+
+export function reportHtml(s: LocalRunSummary): string {
+  const equity = s.equitySeries.map((p) => p.equity);
+  const o = s.config.options;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>btcbot local run</title>
+<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0;font-size:13px}
+td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f3}</style>
+</head><body>
+<h1>btcbot local run</h1>
+<p>Mode <b>${esc(s.config.mode)}</b> (APP_ROLE=${esc(s.config.appRole)}, DRY_RUN=${s.config.dryRun}, kill switch ${s.config.killSwitch ? 'on' : 'off'}),
+symbols ${esc(o.symbols.join(','))}, seed ${o.seed}, faults <code>${esc(o.faults)}</code>, ${s.totals.cycles} cycles from ${esc(s.config.startIso)}.</p>
+<p>Equity ${esc(s.equity.start)} → ${esc(s.equity.end)} TRY; bot PnL ${esc(s.equity.pnl)} TRY.</p>
+${lineChartSvg('Equity (TRY, at mid marks)', equity, '#1565c0', 'TRY')}
+${lineChartSvg('Drawdown (% below peak)', drawdownPercent(equity), '#c62828', '%')}
+<h2>Totals</h2>
+${table(['intents', 'approved', 'submitted', 'simulated', 'rejected', 'unknown', 'fills', 'cycle errors'], [[s.totals.intents, s.totals.approved, s.totals.submitted, s.totals.simulated, s.totals.rejected, s.totals.unknown, s.fills.length, s.totals.errors]])}
+<h2>Safety checks</h2>
+${table(
+  ['check', 'value', 'ok'],
+  safetyChecks(s).map(([name, value, ok]) => [name, value, ok ? 'yes' : 'NO']),
+)}
+<h2>Final positions</h2>
+${table(
+  ['symbol', 'qty', 'avg cost', 'realized PnL', 'mark'],
+  s.positions.map((p) => [p.symbol, p.qty, p.avgCost, p.realizedPnl, p.mark]),
+)}
+<h2>Orders</h2>
+${table(ORDER_COLUMNS, orderRows(s))}
+<h2>Fills</h2>
+${table(FILL_COLUMNS, fillRows(s))}
+</body></html>
+`;
+}

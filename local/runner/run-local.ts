@@ -1,0 +1,64 @@
+// One local run end to end: assemble the world, print the banner, run the schedule (one line per cycle,
+// a progress bar on a TTY), settle reconcile, write the summary and reports. A stop request (Ctrl-C) ends
+// the schedule after the current cycle; the reports are still written. Exit code 1 only on a safety breach.
+import { CYCLE_HEADER, cycleLine } from './cycle-line';
+import type { LocalRunOptions } from './options';
+import { progressBar } from './progress-bar';
+import { runSchedule } from './scheduler';
+import { buildSummary, type LocalRunSummary } from './summary';
+import { valuate } from './valuation';
+import { assembleWorld } from './world';
+import { writeReports } from './write-reports';
+
+export interface LocalRunIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Where the progress bar goes (drawn only when it is a TTY) */
+  readonly progress?: NodeJS.WriteStream;
+}
+
+const banner = (o: LocalRunOptions, url: string): string[] => [
+  o.liveSim
+    ? 'LIVE against the local BTCTurk simulator: every gate armed, kill switch off (no real exchange is reachable)'
+    : 'DRY RUN: no order is sent; intents are simulated. Add --live-sim to arm every gate against the simulator',
+  `simulator ${url}  seed ${o.seed}  faults ${o.faults}  symbols ${o.symbols.join(',')}  cycles ${o.cycles}` +
+    `  every ${o.intervalMs / 1000}s simulated  speed ${o.speed === 0 ? 'fast' : `${o.speed}x`}`,
+];
+
+export async function runLocal(
+  options: LocalRunOptions,
+  io: LocalRunIo,
+  stop: AbortSignal = new AbortController().signal,
+): Promise<{ code: number; summary: LocalRunSummary; files: string[] }> {
+  const world = await assembleWorld(options);
+  try {
+    for (const line of banner(options, world.sim.baseUrl)) io.out(line);
+    io.out(CYCLE_HEADER);
+    const startEquity = valuate(world.sim.control.state(), []).equity.toFixed(2);
+    const bar = progressBar(options.cycles, io.progress);
+    const schedule = await runSchedule(world, options, {
+      onCycle(record) {
+        bar.clear();
+        io.out(cycleLine(record));
+        bar.update(record.index);
+      },
+      shouldStop: () => stop.aborted,
+    });
+    bar.clear();
+    if (schedule.stoppedEarly) io.err(`stopped after ${schedule.cycles.length} cycles; writing the report`);
+    const summary = await buildSummary(world, options, schedule, startEquity);
+    const files = await writeReports(options.out, summary);
+    const x = summary.exchange;
+    io.out(
+      `done: ${summary.totals.cycles} cycles, ${summary.totals.intents} intents, ${x.journalOrders} journal orders, ` +
+        `${x.orders} exchange orders (${x.duplicateClientIds.length} duplicate client ids), ${summary.fills.length} fills, ` +
+        `${summary.outcome.unknown} UNKNOWN, ${summary.outcome.failed} FAILED, ${summary.outcome.deadLetters} in DLQ`,
+    );
+    io.out(`equity ${summary.equity.start} -> ${summary.equity.end} TRY, bot PnL ${summary.equity.pnl} TRY`);
+    io.out(`wrote ${files.join(', ')}`);
+    const breach = x.duplicateClientIds.length > 0 || x.orders > x.journalOrders;
+    return { code: breach ? 1 : 0, summary, files };
+  } finally {
+    await world.close();
+  }
+}

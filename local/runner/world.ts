@@ -1,0 +1,121 @@
+// Assembles a local system: the BTCTurk simulator on 127.0.0.1 (seeded market, ManualClock shared with
+// the gateway), the real gateway, in-memory state stores, the kill switch as a local parameter store,
+// the reconcile queue, and the real stage 3 and reconcile handlers built on those dependencies.
+import { Agent } from 'undici';
+import { createHandler as createReconcileHandler } from '../../functions/reconcile/handler';
+import { createHandler as createStage3Handler } from '../../functions/stage3-cycle/handler';
+import { createBtcturkGateway } from '../../shared/adapters/btcturk/create-gateway';
+import { ManualClock } from '../../shared/adapters/clock/manual-clock';
+import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
+import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
+import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
+import type { ReconcileMessageDeps } from '../../shared/application/reconcile-batch';
+import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
+import type { Stage3Deps } from '../../shared/application/stage3/run-stage3-cycle';
+import { type Config, loadConfig } from '../../shared/config/load-config';
+import type { Exchange } from '../../shared/ports/exchange';
+import type { StateStores } from '../../shared/ports/state-store';
+import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../btcturk-sim/options';
+import { type RunningSimulator, startSimulator } from '../btcturk-sim/simulator';
+import type { LocalRunOptions } from './options';
+import { CountingLogger } from './run-logger';
+
+/** Simulated start of every local run: runs with the same seed are identical */
+export const LOCAL_START_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+/** Every gate armed against the simulator (`--live-sim`): real order flow, simulator credentials */
+export const LIVE_SIM_ENV = {
+  APP_ROLE: 'LIVE',
+  DRY_RUN: 'false',
+  SAFE_MODE: 'false',
+  KILL_SWITCH: 'false',
+  LIVE_TRADING: 'true',
+  LIVE_TRADING_ACK: 'I_UNDERSTAND',
+} as const;
+
+/** Tight timeouts: the simulator answers at once unless a fault holds the request */
+const LOCAL_ENV = {
+  COOLDOWN_SECONDS: '0',
+  BTCTURK_HEADERS_TIMEOUT_MS: '400',
+  BTCTURK_BODY_TIMEOUT_MS: '400',
+  BTCTURK_REST_MAX_RETRIES: '2',
+} as const;
+
+export interface LocalWorld {
+  readonly sim: RunningSimulator;
+  readonly clock: ManualClock;
+  readonly config: Config;
+  readonly stores: StateStores;
+  readonly queue: MemoryReconcileQueue;
+  readonly killSwitch: MemoryKillSwitch;
+  readonly log: CountingLogger;
+  readonly exchange: Exchange;
+  readonly stage3: ReturnType<typeof createStage3Handler>;
+  readonly reconcile: ReturnType<typeof createReconcileHandler>;
+  close(): Promise<void>;
+}
+
+export function localEnv(options: LocalRunOptions, baseUrl: string): Record<string, string> {
+  return {
+    ...LOCAL_ENV,
+    ...(options.liveSim ? LIVE_SIM_ENV : {}),
+    SYMBOLS: options.symbols.join(','),
+    BTCTURK_BASE_URL: baseUrl,
+    BTCTURK_API_KEY: DEFAULT_API_KEY,
+    BTCTURK_API_SECRET: DEFAULT_API_SECRET,
+  };
+}
+
+export async function assembleWorld(options: LocalRunOptions): Promise<LocalWorld> {
+  const clock = new ManualClock(LOCAL_START_MS, { autoAdvance: true });
+  const sim = await startSimulator({
+    seed: options.seed,
+    clock,
+    symbols: options.symbols,
+    candleIntervalMs: options.intervalMs,
+    faults: options.faults,
+  });
+  const config = loadConfig(localEnv(options, sim.baseUrl));
+  const stores = createMemoryStateStores();
+  const queue = new MemoryReconcileQueue(clock);
+  const killSwitch = new MemoryKillSwitch(!options.liveSim);
+  const log = new CountingLogger();
+  const dispatcher = new Agent({ connections: 4, connect: { timeout: 1_000 } });
+  const credentials = { get: async () => ({ apiKey: DEFAULT_API_KEY, apiSecret: DEFAULT_API_SECRET }) };
+  const exchange = createBtcturkGateway(config, credentials, clock, dispatcher);
+  const stage3Deps: Stage3Deps = {
+    settings: config,
+    clock,
+    exchange,
+    ...stores,
+    killSwitch,
+    queue,
+    log,
+    reconcilePolicy: reconcilePolicyOf(config),
+  };
+  const reconcileDeps: ReconcileMessageDeps = {
+    journal: stores.journal,
+    exchange,
+    clock,
+    queue,
+    log,
+    policy: reconcilePolicyOf(config),
+    retryDelaySeconds: config.RECONCILE_RETRY_DELAY_SECONDS,
+  };
+  return {
+    sim,
+    clock,
+    config,
+    stores,
+    queue,
+    killSwitch,
+    log,
+    exchange,
+    stage3: createStage3Handler(() => stage3Deps),
+    reconcile: createReconcileHandler(() => reconcileDeps),
+    async close() {
+      await sim.close();
+      await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// `btcbot local` end to end in-process: live against the simulator with lost responses, then the summary
+// proves the safety protocol held (one exchange order per client id at most, nothing left UNKNOWN).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { localCommand } from '../../bin/commands/local-command';
+import type { LocalRunSummary } from '../../local/runner/summary';
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+describe('btcbot local', () => {
+  it('runs live on the simulator under lost responses and reports orders, fills and the safety checks', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'btcbot-local-'));
+    const out: string[] = [];
+    const code = await localCommand(
+      { cycles: '6', liveSim: true, faults: 'lost-responses', seed: '3', out: dir },
+      { out: (l) => out.push(l), err: (l) => out.push(l) },
+    );
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/^LIVE against the local BTCTurk simulator/);
+    expect(out.filter((l) => /^\s+\d+ 2026-/.test(l))).toHaveLength(6);
+
+    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as LocalRunSummary;
+    expect(summary.config.mode).toBe('LIVE');
+    expect(summary.totals.submitted).toBeGreaterThan(0);
+    expect(summary.totals.unknown).toBeGreaterThan(0);
+    expect(summary.fills.length).toBeGreaterThan(0);
+    expect(summary.exchange.orders).toBeGreaterThan(0);
+    expect(summary.exchange.duplicateClientIds).toEqual([]);
+    expect(summary.exchange.distinctClientIds).toBe(summary.exchange.orders);
+    expect(summary.exchange.orders).toBeLessThanOrEqual(summary.exchange.journalOrders);
+    expect(summary.outcome.unknown).toBe(0);
+    expect(summary.outcome.reconcileLeft).toBe(0);
+    expect(summary.equitySeries).toHaveLength(6);
+
+    const md = await readFile(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('## Orders');
+    expect(md).toContain('| cycle | client order id |');
+    expect(md).toContain('## Fills');
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('<th>client order id</th>');
+    expect(html).not.toMatch(/(src|href)="http/);
+  });
+
+  it('without --live-sim is a dry run that sends no order', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'btcbot-local-'));
+    const out: string[] = [];
+    expect(await localCommand({ cycles: '2', out: dir }, { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
+    expect(out[0]).toMatch(/^DRY RUN/);
+    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as LocalRunSummary;
+    expect(summary.exchange.orders).toBe(0);
+    expect(summary.totals.simulated).toBeGreaterThan(0);
+  });
+
+  it('rejects an unknown fault profile with exit code 2', async () => {
+    const err: string[] = [];
+    expect(await localCommand({ faults: 'meteor' }, { out: () => {}, err: (l) => err.push(l) })).toBe(2);
+    expect(err[0]).toContain('--faults');
+  });
+});
