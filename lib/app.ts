@@ -1,15 +1,33 @@
-// Builds the CDK app: one stateful stack per environment. Shared by bin/app.ts and the infra tests.
+// Builds the CDK app: per environment the stateful stack, then the stateless stack that receives its
+// table, queue, secret and parameter as props. Shared by bin/app.ts and the infra tests.
 import { App, type AppProps } from 'aws-cdk-lib';
+import { readContext } from './context';
 import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
 
 export interface BtcbotApp {
   readonly app: App;
   readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
 }
+
+export const stackNames = (envName: string) => ({
+  stateful: `Btcbot-${envName}-Stateful`,
+  stateless: `Btcbot-${envName}-Stateless`,
+});
 
 export function buildApp(props: AppProps = {}): BtcbotApp {
   const app = new App(props);
-  const envName = String(app.node.tryGetContext('btcbot:env') ?? 'dev');
-  const stateful = new StatefulStack(app, `Btcbot-${envName}-Stateful`, { envName });
-  return { app, stateful };
+  const context = readContext(app);
+  const names = stackNames(context.envName);
+  const stateful = new StatefulStack(app, names.stateful, {
+    envName: context.envName,
+    secretExists: context.secretExists,
+  });
+  const stateless = new StatelessStack(app, names.stateless, {
+    stateful,
+    stage3Schedule: context.stage3Schedule,
+    functionEnvironment: context.functionEnvironment,
+  });
+  return { app, stateful, stateless };
 }

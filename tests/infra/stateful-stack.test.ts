@@ -1,11 +1,17 @@
 // CDK template assertions for the stateful stack, named for the guarantee each one checks
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../lib/app';
+import { RECONCILE_TIMEOUT } from '../../lib/function-timeouts';
 import { STATE_TABLE } from '../../shared/adapters/dynamodb/table-definition';
+import { synthesize } from './synth';
+
+const queueProps = (template: Template, withDlq: boolean) =>
+  Object.values(template.findResources('AWS::SQS::Queue')).filter(
+    (q) => 'RedrivePolicy' in (q.Properties ?? {}) === withDlq,
+  );
 
 describe('StatefulStack', () => {
-  const template = Template.fromStack(buildApp().stateful);
+  const template = Template.fromStack(synthesize().stateful);
 
   it('retains the state table and enables point-in-time recovery', () => {
     template.hasResource('AWS::DynamoDB::Table', {
@@ -29,5 +35,44 @@ describe('StatefulStack', () => {
   it('creates the kill switch "on" so a fresh deployment cannot trade', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/btcbot/dev/kill-switch', Value: 'on' });
     expect(Object.keys(template.findResources('AWS::SSM::Parameter'))).toHaveLength(1);
+  });
+
+  it('gives the reconcile queue a DLQ after 5 receives and a visibility timeout >= 6x the function timeout', () => {
+    const [main] = queueProps(template, true);
+    expect(queueProps(template, true)).toHaveLength(1);
+    expect(main?.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    expect(main?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * RECONCILE_TIMEOUT.toSeconds());
+  });
+
+  it('keeps DLQ messages 14 days', () => {
+    const [dlq] = queueProps(template, false);
+    expect(dlq?.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  });
+
+  it('encrypts both queues with SQS-managed SSE and denies non-TLS access', () => {
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { SqsManagedSseEnabled: true }, 2);
+    template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      },
+      2,
+    );
+  });
+
+  it('creates the credentials secret btcbot/<env>/btcturk without a value in the template', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: { Name: 'btcbot/dev/btcturk', SecretString: Match.absent() },
+    });
+  });
+
+  it('references the existing secret instead of creating one when context btcbot:secretExists is true', () => {
+    const existing = Template.fromStack(synthesize({ context: { 'btcbot:secretExists': true } }).stateful);
+    existing.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
 });
