@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The operator CLI: `npm run btcbot -- <command> --help`
-import { Command } from 'commander';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { Argument, Command } from 'commander';
 import { configCommand } from './commands/config-command';
 import { commandEnvironment } from './commands/environment';
+import { KILL_SWITCH_ACTIONS, type KillSwitchAction, killSwitchCommand } from './commands/kill-switch-command';
 import { localCommand } from './commands/local-command';
 
 // A closed pipe (`btcbot config | head`) ends the command quietly instead of crashing
@@ -43,6 +45,15 @@ program
   .option('--out <dir>', 'where summary.json, report.md and report.html go', 'out')
   .action(async (options: Parameters<typeof localCommand>[0]) => {
     process.exitCode = await localCommand(options, { ...io, progress: process.stderr });
+  });
+
+program
+  .command('kill-switch')
+  .description('turn the SSM kill switch on (blocks live orders) or off, or print its state')
+  .addArgument(new Argument('<action>', 'on, off or status').choices(KILL_SWITCH_ACTIONS))
+  .requiredOption('--env <name>', 'environment: the parameter is /btcbot/<name>/kill-switch')
+  .action(async (action: KillSwitchAction, options: { env: string }) => {
+    process.exitCode = await killSwitchCommand(new SSMClient({}), action, options, io);
   });
 
 await program.parseAsync(process.argv);
