@@ -34,7 +34,7 @@ export const LIVE_SIM_ENV = {
 } as const;
 
 /** Tight timeouts: the simulator answers at once unless a fault holds the request */
-const LOCAL_ENV = {
+export const LOCAL_ENV = {
   COOLDOWN_SECONDS: '0',
   BTCTURK_HEADERS_TIMEOUT_MS: '400',
   BTCTURK_BODY_TIMEOUT_MS: '400',
@@ -66,6 +66,13 @@ export function localEnv(options: LocalRunOptions, baseUrl: string): Record<stri
   };
 }
 
+/** The real gateway with the simulator's credentials over its own small connection pool */
+export function simulatorGateway(config: Config, clock: ManualClock): { exchange: Exchange; dispatcher: Agent } {
+  const dispatcher = new Agent({ connections: 4, connect: { timeout: 1_000 } });
+  const credentials = { get: async () => ({ apiKey: DEFAULT_API_KEY, apiSecret: DEFAULT_API_SECRET }) };
+  return { exchange: createBtcturkGateway(config, credentials, clock, dispatcher), dispatcher };
+}
+
 export async function assembleWorld(options: LocalRunOptions): Promise<LocalWorld> {
   const clock = new ManualClock(LOCAL_START_MS, { autoAdvance: true });
   const sim = await startSimulator({
@@ -80,9 +87,7 @@ export async function assembleWorld(options: LocalRunOptions): Promise<LocalWorl
   const queue = new MemoryReconcileQueue(clock);
   const killSwitch = new MemoryKillSwitch(!options.liveSim);
   const log = new CountingLogger();
-  const dispatcher = new Agent({ connections: 4, connect: { timeout: 1_000 } });
-  const credentials = { get: async () => ({ apiKey: DEFAULT_API_KEY, apiSecret: DEFAULT_API_SECRET }) };
-  const exchange = createBtcturkGateway(config, credentials, clock, dispatcher);
+  const { exchange, dispatcher } = simulatorGateway(config, clock);
   const stage3Deps: Stage3Deps = {
     settings: config,
     clock,

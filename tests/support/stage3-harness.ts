@@ -2,10 +2,9 @@
 // in-memory stores, kill switch and reconcile queue (or stores passed in, e.g. DynamoDB on moto_server).
 // Time is a ManualClock shared by the gateway and the simulator; sleeps advance it instantly.
 import { randomUUID } from 'node:crypto';
-import { Agent } from 'undici';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET, type SimulatorOptions } from '../../local/btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
-import { createBtcturkGateway } from '../../shared/adapters/btcturk/create-gateway';
+import { LIVE_SIM_ENV, LOCAL_ENV, simulatorGateway } from '../../local/runner/world';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
 import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
@@ -24,19 +23,11 @@ import type { LogFields, Logger } from '../../shared/ports/logger';
 import type { StateStores } from '../../shared/ports/state-store';
 
 export const LIVE_ENV = {
-  APP_ROLE: 'LIVE',
-  DRY_RUN: 'false',
-  SAFE_MODE: 'false',
-  KILL_SWITCH: 'false',
-  LIVE_TRADING: 'true',
-  LIVE_TRADING_ACK: 'I_UNDERSTAND',
+  ...LIVE_SIM_ENV,
+  ...LOCAL_ENV,
   BTCTURK_API_KEY: DEFAULT_API_KEY,
   BTCTURK_API_SECRET: DEFAULT_API_SECRET,
   SYMBOLS: 'BTCTRY,ETHTRY',
-  COOLDOWN_SECONDS: '0',
-  BTCTURK_HEADERS_TIMEOUT_MS: '400',
-  BTCTURK_BODY_TIMEOUT_MS: '400',
-  BTCTURK_REST_MAX_RETRIES: '2',
 } as const;
 
 export class RecordingLogger implements Logger {
@@ -107,9 +98,9 @@ export async function stage3Harness(
   const queue = new MemoryReconcileQueue(clock);
   const killSwitch = new MemoryKillSwitch(options.killSwitchOn ?? false);
   const log = new RecordingLogger();
-  const dispatcher = new Agent({ connections: 4, connect: { timeout: 1_000 } });
-  const credentials = { get: async () => ({ apiKey: DEFAULT_API_KEY, apiSecret: DEFAULT_API_SECRET }) };
-  const exchange = countingExchange(createBtcturkGateway(config, credentials, clock, dispatcher));
+  const gateway = simulatorGateway(config, clock);
+  const dispatcher = gateway.dispatcher;
+  const exchange = countingExchange(gateway.exchange);
   const deps: Stage3Deps = {
     settings: config,
     clock,
