@@ -2,17 +2,11 @@
 // cancels asynchronously, so success leaves CANCEL_REQUESTED until a refresh observes the final state;
 // an uncertain cancel goes to the reconcile queue.
 import { ExchangeRejectedError, ExchangeUnavailableError, OutcomeUnknownError } from '../domain/errors';
-import type { Clock } from '../ports/clock';
-import type { Exchange } from '../ports/exchange';
-import type { ReconcileQueue } from '../ports/reconcile-queue';
-import type { JournalOrder, OrderJournal } from '../ports/state-store';
+import type { JournalOrder } from '../ports/state-store';
+import type { PlaceOrderDeps } from './place-order';
 
-export interface CancelOrderDeps {
-  readonly journal: OrderJournal;
-  readonly exchange: Exchange;
-  readonly queue: ReconcileQueue;
-  readonly clock: Clock;
-}
+/** Cancels need exactly what placements need: the journal, the exchange, the reconcile queue, a clock */
+export type CancelOrderDeps = PlaceOrderDeps;
 
 export type CancelOutcome =
   | { readonly kind: 'requested'; readonly order: JournalOrder }
