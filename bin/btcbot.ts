@@ -24,7 +24,8 @@ program
   .description('validate the configuration and print the arming state and effective values (secrets masked)')
   .option('--json', 'print the effective values as JSON')
   .option('--reference', 'print the configuration reference table (Markdown)')
-  .action((options: { json?: boolean; reference?: boolean }) => {
+  .option('--stage3', 'with --reference: only the knobs of the stage 3 and reconcile functions')
+  .action((options: { json?: boolean; reference?: boolean; stage3?: boolean }) => {
     process.exitCode = configCommand(commandEnvironment(), options, io);
   });
 
