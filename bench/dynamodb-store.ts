@@ -1,12 +1,12 @@
 // Operations per second of the DynamoDB state stores on moto_server (or AWS_ENDPOINT_URL): prints numbers,
 // asserts nothing. Usage: npx tsx bench/dynamodb-store.ts [operations per measurement, default 200]
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { findTool } from '../local/aws/find-tool';
+import { type RunningMoto, startMoto } from '../local/aws/moto-server';
 import { createDynamoStateStores } from '../shared/adapters/dynamodb/state-stores';
 import type { JournalOrder } from '../shared/ports/state-store';
 import { aFill, aLedgerEvent, aNewOrder, T0 } from '../tests/contract/state-store-builders';
 import { emulator, emulatorClientConfig } from '../tests/support/aws';
-import { type RunningMoto, startMoto } from '../tests/support/moto-server';
-import { findTool } from '../tests/support/tools';
 
 const count = Number(process.argv[2] ?? 200);
 

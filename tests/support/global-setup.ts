@@ -2,8 +2,9 @@
 // fails the run with install instructions; elsewhere its suites are skipped and one loud line says so.
 // Every project runs this setup in the same process, so the server is shared through globalThis.
 import type { TestProject } from 'vitest/node';
-import { type RunningMoto, startMoto } from './moto-server';
-import { CFN_LINT, type ExternalTool, findTool, MOTO_SERVER } from './tools';
+import { findTool } from '../../local/aws/find-tool';
+import { type RunningMoto, startMoto } from '../../local/aws/moto-server';
+import { CFN_LINT, type ExternalTool, MOTO_SERVER } from './tools';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,6 +1,4 @@
-// Finds the external tools the emulator suites need, and says how to install the missing ones.
-import { execFileSync } from 'node:child_process';
-
+// The external tools the emulator suites need and how to install them (located with local/aws/find-tool).
 export interface ExternalTool {
   readonly command: string;
   readonly suites: string;
@@ -18,13 +16,3 @@ export const CFN_LINT: ExternalTool = {
   suites: 'infra (cfn-lint)',
   install: 'pip install cfn-lint',
 };
-
-/** Absolute path of the command on PATH, or null */
-export function findTool(command: string): string | null {
-  try {
-    const out = execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim();
-    return out.length > 0 ? out : null;
-  } catch {
-    return null;
-  }
-}

@@ -1,4 +1,5 @@
-// Starts moto_server (the AWS emulator speaking the real wire protocol) on a free 127.0.0.1 port.
+// Starts moto_server (the AWS emulator speaking the real wire protocol) on a free 127.0.0.1 port: used by
+// the test global setup, the bench and `btcbot local --aws moto`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
