@@ -2,14 +2,15 @@
 // in-memory stores, kill switch and reconcile queue (or stores passed in, e.g. DynamoDB on moto_server).
 // Time is a ManualClock shared by the gateway and the simulator; sleeps advance it instantly.
 import { randomUUID } from 'node:crypto';
+import { createHandler as createReconcileHandler } from '../../functions/reconcile/handler';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET, type SimulatorOptions } from '../../local/btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
+import { SqsRouter } from '../../local/runner/sqs-router';
 import { LIVE_SIM_ENV, LOCAL_ENV, simulatorGateway } from '../../local/runner/world';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
 import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
-import { handleReconcileMessage } from '../../shared/application/reconcile-batch';
 import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import {
   runStage3Cycle,
@@ -17,7 +18,6 @@ import {
   type Stage3Deps,
 } from '../../shared/application/stage3/run-stage3-cycle';
 import { type Config, loadConfig } from '../../shared/config/load-config';
-import { parseReconcileMessage } from '../../shared/lambda/reconcile-message';
 import type { Exchange } from '../../shared/ports/exchange';
 import type { LogFields, Logger } from '../../shared/ports/logger';
 import type { StateStores } from '../../shared/ports/state-store';
@@ -83,7 +83,7 @@ export interface Stage3Harness {
   readonly exchange: ReturnType<typeof countingExchange>;
   readonly deps: Stage3Deps;
   cycle(cycleId?: string, overrides?: Partial<Stage3Deps>): Promise<Stage3CycleResult>;
-  /** Delivers every visible reconcile message once, like the reconcile function; returns how many */
+  /** Delivers visible reconcile messages to the reconcile handler the way SQS does; returns how many */
   drainReconcile(): Promise<number>;
   close(): Promise<void>;
 }
@@ -111,6 +111,16 @@ export async function stage3Harness(
     log,
     reconcilePolicy: reconcilePolicyOf(config),
   };
+  const reconcileDeps = {
+    ...deps,
+    policy: deps.reconcilePolicy,
+    retryDelaySeconds: config.RECONCILE_RETRY_DELAY_SECONDS,
+  };
+  const router = new SqsRouter(
+    queue,
+    createReconcileHandler(() => reconcileDeps),
+    () => clock.nowMs(),
+  );
   return {
     sim,
     clock,
@@ -124,15 +134,7 @@ export async function stage3Harness(
     cycle: (cycleId = randomUUID(), overrides = {}) =>
       runStage3Cycle({ ...deps, ...overrides }, { cycleId, runId: 'test-run', invocationId: randomUUID() }),
     async drainReconcile() {
-      const messages = queue.receive(10, 30_000);
-      for (const m of messages) {
-        await handleReconcileMessage(
-          { ...deps, policy: deps.reconcilePolicy, retryDelaySeconds: config.RECONCILE_RETRY_DELAY_SECONDS },
-          parseReconcileMessage(m.body),
-        );
-        queue.delete(m.id);
-      }
-      return messages.length;
+      return (await router.route()).delivered;
     },
     async close() {
       await sim.close();
