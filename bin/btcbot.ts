@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The operator CLI: `npm run btcbot -- <command> --help`
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Argument, Command } from 'commander';
 import { configCommand } from './commands/config-command';
 import { commandEnvironment } from './commands/environment';
 import { KILL_SWITCH_ACTIONS, type KillSwitchAction, killSwitchCommand } from './commands/kill-switch-command';
 import { localCommand } from './commands/local-command';
+import { type StatusCommandOptions, statusCommand } from './commands/status-command';
 
 // A closed pipe (`btcbot config | head`) ends the command quietly instead of crashing
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -55,6 +57,18 @@ program
   .requiredOption('--env <name>', 'environment: the parameter is /btcbot/<name>/kill-switch')
   .action(async (action: KillSwitchAction, options: { env: string }) => {
     process.exitCode = await killSwitchCommand(new SSMClient({}), action, options, io);
+  });
+
+program
+  .command('status')
+  .description('print the stage 3 lease, in-flight orders, frozen symbols, kill switch and last cycles')
+  .requiredOption('--env <name>', 'environment: the kill switch is /btcbot/<name>/kill-switch')
+  .option('--account <name>', 'account of the lease and journal (default BOT_ACCOUNT, else default)')
+  .option('--table <name>', 'DynamoDB state table (default STATE_TABLE_NAME)')
+  .option('--json', 'print the report as JSON')
+  .action(async (options: StatusCommandOptions) => {
+    const clients = { dynamodb: new DynamoDBClient({}), ssm: new SSMClient({}) };
+    process.exitCode = await statusCommand(clients, commandEnvironment(), options, io);
   });
 
 await program.parseAsync(process.argv);
