@@ -5,6 +5,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { Argument, Command } from 'commander';
 import { configCommand } from './commands/config-command';
 import { commandEnvironment } from './commands/environment';
+import { INVOKE_FUNCTION_NAMES, type InvokeCommandOptions, invokeCommand } from './commands/invoke-command';
 import { KILL_SWITCH_ACTIONS, type KillSwitchAction, killSwitchCommand } from './commands/kill-switch-command';
 import { localCommand } from './commands/local-command';
 import { type StatusCommandOptions, statusCommand } from './commands/status-command';
@@ -69,6 +70,16 @@ program
   .action(async (options: StatusCommandOptions) => {
     const clients = { dynamodb: new DynamoDBClient({}), ssm: new SSMClient({}) };
     process.exitCode = await statusCommand(clients, commandEnvironment(), options, io);
+  });
+
+program
+  .command('invoke')
+  .description("run a function's real handler on an event file, like sam local invoke, and print its result")
+  .addArgument(new Argument('<function>', 'the function, or its CDK logical id').choices(INVOKE_FUNCTION_NAMES))
+  .requiredOption('--event <file>', 'event JSON file, e.g. events/stage3-cycle/scheduled.json')
+  .option('--local', 'in-memory state and the BTCTurk simulator instead of AWS (AWS_ENDPOINT_URL, e.g. moto_server)')
+  .action(async (name: string, options: InvokeCommandOptions) => {
+    process.exitCode = await invokeCommand(name, options, commandEnvironment(), io);
   });
 
 await program.parseAsync(process.argv);

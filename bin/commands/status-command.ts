@@ -9,6 +9,7 @@ import { JOURNAL_STATUSES, type JournalStatus } from '../../shared/domain/order-
 import type { CycleAudit, JournalOrder, Lease } from '../../shared/ports/state-store';
 import { columns } from './columns';
 import type { CommandIo } from './config-command';
+import { errorLine } from './error-line';
 import { killSwitchMeaning } from './kill-switch-command';
 
 export interface StatusCommandOptions {
@@ -50,14 +51,12 @@ interface StatusReport {
   readonly cycles: CycleAudit[];
 }
 
-const firstLine = (e: unknown) => `${(e as Error).name}: ${(e as Error).message.split('\n')[0]}`;
-
 async function readKillSwitch(ssm: SSMClient, parameter: string): Promise<KillSwitchState> {
   try {
     const value = (await ssm.send(new GetParameterCommand({ Name: parameter }))).Parameter?.Value ?? '';
     return { parameter, value, meaning: killSwitchMeaning(value) };
   } catch (e) {
-    return { parameter, value: null, meaning: `unreadable (${firstLine(e)}), so on: live orders are blocked` };
+    return { parameter, value: null, meaning: `unreadable (${errorLine(e)}), so on: live orders are blocked` };
   }
 }
 
@@ -99,7 +98,7 @@ export async function statusCommand(
       cycles,
     };
   } catch (e) {
-    io.err(`status: cannot read state table ${table}: ${firstLine(e)}`);
+    io.err(`status: cannot read state table ${table}: ${errorLine(e)}`);
     return 1;
   }
   if (options.json) io.out(JSON.stringify(report, null, 2));
