@@ -1,15 +1,15 @@
 // The BTCTurk simulator over real HTTP on 127.0.0.1, in simulated time (ManualClock): signatures, the
 // 8.3 validation tokens, order lifecycle and balances, fees, cancels, wire formats and determinism.
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signStamp } from '../../local/btcturk-sim/auth';
 import type { SimulatorOptions } from '../../local/btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
+import { fixtureText } from '../support/fixtures';
 import { BTC_CANDLES, call, KEY, SECRET, T0 } from '../unit/local/support/sim-http';
 
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../../shared/fixtures/btcturk/${name}`, import.meta.url), 'utf8'));
+// plain JSON.parse: these bodies are compared as the simulator's JSON, numbers included
+const fixture = (name: string) => JSON.parse(fixtureText(name));
 
 const running: RunningSimulator[] = [];
 afterEach(async () => {
