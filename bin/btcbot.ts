@@ -46,6 +46,11 @@ program
     'none',
   )
   .option('--live-sim', 'arm every gate against the simulator (real order flow); without it the run is dry-run')
+  .option('--aws <mode>', 'state: embedded (in-memory adapters) or moto (real AWS SDK on moto_server)', 'embedded')
+  .option(
+    '--aws-endpoint <url>',
+    'with --aws moto: use this running endpoint (default AWS_ENDPOINT_URL, else start moto_server)',
+  )
   .option('--out <dir>', 'where summary.json, report.md and report.html go', 'out')
   .action(async (options: Parameters<typeof localCommand>[0]) => {
     process.exitCode = await localCommand(options, { ...io, progress: process.stderr });

@@ -1,18 +1,20 @@
-// `btcbot local`: runs the whole system on this machine (BTCTurk simulator, real handlers, embedded
-// state) in simulated time and writes out/summary.json, out/report.md and out/report.html (issue 7).
+// `btcbot local`: runs the whole system on this machine (BTCTurk simulator, real handlers, embedded state
+// or with --aws moto the real AWS adapters on moto_server) in simulated time and writes out/summary.json,
+// out/report.md and out/report.html (issue 7).
+import { MotoNotFoundError } from '../../local/aws/aws-endpoint';
 
 import { parseLocalOptions, type RawLocalOptions } from '../../local/runner/options';
 import { type LocalRunIo, runLocal } from '../../local/runner/run-local';
 import type { CommandIo } from './config-command';
 
-/** Exit code 2 on invalid options; SIGINT ends the run after the current cycle and still writes the report */
+/** Exit code 2 on invalid options or a missing moto_server; SIGINT ends the run after the current cycle and still writes the report */
 export async function localCommand(
   raw: RawLocalOptions,
   io: CommandIo & Pick<LocalRunIo, 'progress'>,
 ): Promise<number> {
   let options: ReturnType<typeof parseLocalOptions>;
   try {
-    options = parseLocalOptions(raw);
+    options = parseLocalOptions(raw, process.env.AWS_ENDPOINT_URL || undefined);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     io.err(e.message);
@@ -23,6 +25,10 @@ export async function localCommand(
   process.once('SIGINT', onSigint);
   try {
     return (await runLocal(options, io, stop.signal)).code;
+  } catch (e) {
+    if (!(e instanceof MotoNotFoundError)) throw e;
+    io.err(e.message);
+    return 2;
   } finally {
     process.off('SIGINT', onSigint);
   }

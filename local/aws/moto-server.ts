@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 export interface RunningMoto {
   readonly endpoint: string;
   stop(): Promise<void>;
+  /** Sends SIGTERM without waiting (for a process 'exit' hook, where nothing async runs) */
+  kill(): void;
 }
 
 async function freePort(): Promise<number> {
@@ -38,12 +40,24 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: num
   throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
 }
 
-export async function startMoto(command: string, attempts = 3): Promise<RunningMoto> {
+export interface MotoStartOptions {
+  /** Own process group, so a Ctrl-C in the terminal reaches only the parent, which stops the server itself */
+  readonly detached?: boolean;
+  readonly attempts?: number;
+}
+
+export async function startMoto(
+  command: string,
+  { detached = false, attempts = 3 }: MotoStartOptions = {},
+): Promise<RunningMoto> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached,
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
@@ -58,6 +72,9 @@ export async function startMoto(command: string, attempts = 3): Promise<RunningM
             child.once('exit', () => resolve());
             child.kill('SIGTERM');
           }),
+        kill: () => {
+          if (child.exitCode === null) child.kill('SIGTERM');
+        },
       };
     } catch (e) {
       child.kill('SIGKILL');

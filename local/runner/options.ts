@@ -3,6 +3,8 @@
 import { FAULT_PROFILES } from '../btcturk-sim/fault-settings';
 
 const FAULT_PROFILE_NAMES = Object.keys(FAULT_PROFILES);
+const AWS_MODES = ['embedded', 'moto'] as const;
+export type AwsMode = (typeof AWS_MODES)[number];
 
 export interface LocalRunOptions {
   readonly cycles: number;
@@ -12,6 +14,10 @@ export interface LocalRunOptions {
   readonly speed: number;
   readonly faults: string;
   readonly liveSim: boolean;
+  /** Where state lives: in-memory adapters, or the real AWS adapters on moto_server */
+  readonly aws: AwsMode;
+  /** With --aws moto: an endpoint already running (--aws-endpoint or AWS_ENDPOINT_URL); null starts moto_server */
+  readonly awsEndpoint: string | null;
   readonly out: string;
   /** Simulated time between two scheduled cycles */
   readonly intervalMs: number;
@@ -27,6 +33,8 @@ export const DEFAULT_LOCAL_OPTIONS: LocalRunOptions = {
   speed: 0,
   faults: 'none',
   liveSim: false,
+  aws: 'embedded',
+  awsEndpoint: null,
   out: 'out',
   intervalMs: 60_000,
   drainRounds: 20,
@@ -40,6 +48,8 @@ export interface RawLocalOptions {
   readonly speed?: string;
   readonly faults?: string;
   readonly liveSim?: boolean;
+  readonly aws?: string;
+  readonly awsEndpoint?: string;
   readonly out?: string;
 }
 
@@ -49,8 +59,22 @@ const nonNegativeInt = (name: string, raw: string, min: number): number => {
   return n;
 };
 
-/** @throws RangeError naming the bad option */
-export function parseLocalOptions(raw: RawLocalOptions): LocalRunOptions {
+function parseAws(raw: RawLocalOptions, envEndpoint: string | undefined): Pick<LocalRunOptions, 'aws' | 'awsEndpoint'> {
+  const aws = raw.aws ?? DEFAULT_LOCAL_OPTIONS.aws;
+  if (!AWS_MODES.includes(aws as AwsMode)) throw new RangeError(`--aws must be embedded or moto, got ${aws}`);
+  if (aws === 'embedded') {
+    if (raw.awsEndpoint !== undefined) throw new RangeError('--aws-endpoint needs --aws moto');
+    return { aws, awsEndpoint: null };
+  }
+  const endpoint = raw.awsEndpoint ?? envEndpoint;
+  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
+    throw new RangeError(`--aws-endpoint must be an http(s) URL, got ${endpoint}`);
+  }
+  return { aws: 'moto', awsEndpoint: endpoint ?? null };
+}
+
+/** @param envEndpoint AWS_ENDPOINT_URL, the fallback for --aws-endpoint; @throws RangeError naming the bad option */
+export function parseLocalOptions(raw: RawLocalOptions, envEndpoint?: string): LocalRunOptions {
   const d = DEFAULT_LOCAL_OPTIONS;
   const stages = raw.stages === undefined ? d.stages : raw.stages.split(',').map((s) => s.trim());
   if (stages.some((s) => s !== 'stage3')) throw new RangeError(`--stages: only stage3 exists, got ${raw.stages}`);
@@ -74,6 +98,7 @@ export function parseLocalOptions(raw: RawLocalOptions): LocalRunOptions {
     speed,
     faults,
     liveSim: raw.liveSim ?? false,
+    ...parseAws(raw, envEndpoint),
     out: raw.out ?? d.out,
   };
 }

@@ -2,6 +2,7 @@
 // a progress bar on a TTY), settle reconcile, write the summary and reports. A stop request (Ctrl-C) ends
 // the schedule after the current cycle; the reports are still written. Exit code 1 only on a safety breach.
 import { CYCLE_HEADER, cycleLine } from './cycle-line';
+import type { StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
 import { progressBar } from './progress-bar';
 import { runSchedule } from './scheduler';
@@ -17,12 +18,19 @@ export interface LocalRunIo {
   readonly progress?: NodeJS.WriteStream;
 }
 
-const banner = (o: LocalRunOptions, url: string): string[] => [
+const stateLine = (s: StateInfo): string =>
+  s.mode === 'embedded'
+    ? 'state embedded (in-memory adapters); add --aws moto to run the real AWS adapters on moto_server'
+    : `state on moto ${s.endpoint}: table ${s.tableName}, queue ${s.queueUrl.split('/').at(-1)} (+ DLQ), ` +
+      `kill switch ${s.killSwitchParameter}, secret ${s.secretId}`;
+
+const banner = (o: LocalRunOptions, url: string, state: StateInfo): string[] => [
   o.liveSim
     ? 'LIVE against the local BTCTurk simulator: every gate armed, kill switch off (no real exchange is reachable)'
     : 'DRY RUN: no order is sent; intents are simulated. Add --live-sim to arm every gate against the simulator',
   `simulator ${url}  seed ${o.seed}  faults ${o.faults}  symbols ${o.symbols.join(',')}  cycles ${o.cycles}` +
     `  every ${o.intervalMs / 1000}s simulated  speed ${o.speed === 0 ? 'fast' : `${o.speed}x`}`,
+  stateLine(state),
 ];
 
 export async function runLocal(
@@ -32,7 +40,7 @@ export async function runLocal(
 ): Promise<{ code: number; summary: LocalRunSummary; files: string[] }> {
   const world = await assembleWorld(options);
   try {
-    for (const line of banner(options, world.sim.baseUrl)) io.out(line);
+    for (const line of banner(options, world.sim.baseUrl, world.state)) io.out(line);
     io.out(CYCLE_HEADER);
     const startEquity = valuate(world.sim.control.state(), []).equity.toFixed(2);
     const bar = progressBar(options.cycles, io.progress);

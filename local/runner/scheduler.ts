@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Stage3CycleResult } from '../../shared/application/stage3/run-stage3-cycle';
 import { lambdaContext } from './lambda-context';
 import type { LocalRunOptions } from './options';
-import { type RouteResult, SQS_VISIBILITY_TIMEOUT_MS, SqsRouter } from './sqs-router';
+import type { RouteResult } from './reconcile-router';
+import { SQS_VISIBILITY_TIMEOUT_MS } from './sqs-router';
 import { valuate } from './valuation';
 import type { LocalWorld } from './world';
 
@@ -63,7 +64,7 @@ export async function runSchedule(
   options: LocalRunOptions,
   hooks: ScheduleHooks,
 ): Promise<ScheduleResult> {
-  const router = new SqsRouter(world.queue, world.reconcile, () => world.clock.nowMs());
+  const router = world.router;
   const account = world.config.BOT_ACCOUNT;
   const startMs = world.clock.nowMs();
   const cycles: CycleRecord[] = [];
@@ -102,17 +103,18 @@ export async function runSchedule(
     world.sim.control.advanceMarket(Math.max(0, nextMs - world.clock.nowMs()));
   }
   let rounds = 0;
-  while (world.queue.size > 0 && rounds < options.drainRounds) {
+  while ((await router.pending()) > 0 && rounds < options.drainRounds) {
     rounds += 1;
     world.sim.control.advanceMarket(
       Math.max(world.config.RECONCILE_RETRY_DELAY_SECONDS * 1000, SQS_VISIBILITY_TIMEOUT_MS),
     );
+    await router.awaitRetry();
     await router.route();
   }
   return {
     cycles,
-    drain: { rounds, left: world.queue.size },
-    deadLetters: router.deadLetters.length,
+    drain: { rounds, left: await router.pending() },
+    deadLetters: await router.deadLetters(),
     stoppedEarly,
   };
 }

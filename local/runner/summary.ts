@@ -4,6 +4,7 @@
 import type { CycleCounters } from '../../shared/application/stage3/cycle-counters';
 import { toPlain } from '../../shared/domain/money';
 import { JOURNAL_STATUSES } from '../../shared/domain/order-state';
+import type { StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
 import type { CycleRecord, ScheduleResult } from './scheduler';
 import { valuate } from './valuation';
@@ -18,6 +19,8 @@ export interface LocalRunSummary {
     readonly killSwitch: boolean;
     readonly account: string;
     readonly simulatorUrl: string;
+    /** Where the state lived: embedded, or moto with the endpoint and the table, queues, parameter, secret */
+    readonly state: StateInfo;
     readonly startIso: string;
   };
   readonly cycles: readonly CycleRecord[];
@@ -108,6 +111,7 @@ export async function buildSummary(
       killSwitch: await world.killSwitch.isOn(),
       account,
       simulatorUrl: world.sim.baseUrl,
+      state: world.state,
       startIso: new Date(LOCAL_START_MS).toISOString(),
     },
     cycles: schedule.cycles,

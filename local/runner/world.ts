@@ -1,24 +1,27 @@
 // Assembles a local system: the BTCTurk simulator on 127.0.0.1 (seeded market, ManualClock shared with
-// the gateway), the real gateway, in-memory state stores, the kill switch as a local parameter store,
-// the reconcile queue, and the real stage 3 and reconcile handlers built on those dependencies.
+// the gateway), the real gateway, the state (embedded in-memory adapters, or the real AWS adapters on
+// moto_server with --aws moto), and the real stage 3 and reconcile handlers built on those dependencies.
 import { Agent } from 'undici';
 import { createHandler as createReconcileHandler } from '../../functions/reconcile/handler';
 import { createHandler as createStage3Handler } from '../../functions/stage3-cycle/handler';
 import { createBtcturkGateway } from '../../shared/adapters/btcturk/create-gateway';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
-import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
-import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
-import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
 import type { ReconcileMessageDeps } from '../../shared/application/reconcile-batch';
 import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import type { Stage3Deps } from '../../shared/application/stage3/run-stage3-cycle';
 import { type Config, loadConfig } from '../../shared/config/load-config';
+import type { CredentialsProvider } from '../../shared/ports/credentials';
 import type { Exchange } from '../../shared/ports/exchange';
+import type { KillSwitch } from '../../shared/ports/kill-switch';
 import type { StateStores } from '../../shared/ports/state-store';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../btcturk-sim/simulator';
+import type { LocalState, StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
+import type { ReconcileRouter } from './reconcile-router';
 import { CountingLogger } from './run-logger';
+import { openEmbeddedState } from './state-embedded';
+import { openMotoState } from './state-moto';
 
 /** Simulated start of every local run: runs with the same seed are identical */
 export const LOCAL_START_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -45,9 +48,10 @@ export interface LocalWorld {
   readonly sim: RunningSimulator;
   readonly clock: ManualClock;
   readonly config: Config;
+  readonly state: StateInfo;
   readonly stores: StateStores;
-  readonly queue: MemoryReconcileQueue;
-  readonly killSwitch: MemoryKillSwitch;
+  readonly killSwitch: KillSwitch;
+  readonly router: ReconcileRouter;
   readonly log: CountingLogger;
   readonly exchange: Exchange;
   readonly stage3: ReturnType<typeof createStage3Handler>;
@@ -66,28 +70,47 @@ export function localEnv(options: LocalRunOptions, baseUrl: string): Record<stri
   };
 }
 
-/** The real gateway with the simulator's credentials over its own small connection pool */
-export function simulatorGateway(config: Config, clock: ManualClock): { exchange: Exchange; dispatcher: Agent } {
+/** The real gateway (by default with the simulator's credentials) over its own small connection pool */
+export function simulatorGateway(
+  config: Config,
+  clock: ManualClock,
+  credentials: CredentialsProvider = { get: async () => ({ apiKey: DEFAULT_API_KEY, apiSecret: DEFAULT_API_SECRET }) },
+): { exchange: Exchange; dispatcher: Agent } {
   const dispatcher = new Agent({ connections: 4, connect: { timeout: 1_000 } });
-  const credentials = { get: async () => ({ apiKey: DEFAULT_API_KEY, apiSecret: DEFAULT_API_SECRET }) };
   return { exchange: createBtcturkGateway(config, credentials, clock, dispatcher), dispatcher };
 }
 
+const openState = (options: LocalRunOptions, clock: ManualClock): Promise<LocalState> =>
+  options.aws === 'moto'
+    ? openMotoState(options.liveSim, options.awsEndpoint, clock)
+    : Promise.resolve(openEmbeddedState(options.liveSim, clock));
+
+/** @throws MotoNotFoundError with --aws moto, no endpoint given and no moto_server installed */
 export async function assembleWorld(options: LocalRunOptions): Promise<LocalWorld> {
   const clock = new ManualClock(LOCAL_START_MS, { autoAdvance: true });
-  const sim = await startSimulator({
-    seed: options.seed,
-    clock,
-    symbols: options.symbols,
-    candleIntervalMs: options.intervalMs,
-    faults: options.faults,
-  });
-  const config = loadConfig(localEnv(options, sim.baseUrl));
-  const stores = createMemoryStateStores();
-  const queue = new MemoryReconcileQueue(clock);
-  const killSwitch = new MemoryKillSwitch(!options.liveSim);
+  const state = await openState(options, clock);
+  let sim: RunningSimulator | undefined;
+  try {
+    sim = await startSimulator({
+      seed: options.seed,
+      clock,
+      symbols: options.symbols,
+      candleIntervalMs: options.intervalMs,
+      faults: options.faults,
+    });
+    return wire(options, clock, sim, state);
+  } catch (e) {
+    await sim?.close();
+    await state.close();
+    throw e;
+  }
+}
+
+function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulator, state: LocalState): LocalWorld {
+  const config = loadConfig({ ...localEnv(options, sim.baseUrl), ...state.env });
+  const { stores, queue, killSwitch } = state;
   const log = new CountingLogger();
-  const { exchange, dispatcher } = simulatorGateway(config, clock);
+  const { exchange, dispatcher } = simulatorGateway(config, clock, state.credentials);
   const stage3Deps: Stage3Deps = {
     settings: config,
     clock,
@@ -107,20 +130,23 @@ export async function assembleWorld(options: LocalRunOptions): Promise<LocalWorl
     policy: reconcilePolicyOf(config),
     retryDelaySeconds: config.RECONCILE_RETRY_DELAY_SECONDS,
   };
+  const reconcile = createReconcileHandler(() => reconcileDeps);
   return {
     sim,
     clock,
     config,
+    state: state.info,
     stores,
-    queue,
     killSwitch,
+    router: state.router(reconcile, config),
     log,
     exchange,
     stage3: createStage3Handler(() => stage3Deps),
-    reconcile: createReconcileHandler(() => reconcileDeps),
+    reconcile,
     async close() {
       await sim.close();
       await dispatcher.close();
+      await state.close();
     },
   };
 }
