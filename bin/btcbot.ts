@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The operator CLI: `npm run btcbot -- <command> --help`
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Argument, Command } from 'commander';
 import { configCommand } from './commands/config-command';
+import { doctorCommand } from './commands/doctor-command';
 import { commandEnvironment } from './commands/environment';
 import { INVOKE_FUNCTION_NAMES, type InvokeCommandOptions, invokeCommand } from './commands/invoke-command';
 import { KILL_SWITCH_ACTIONS, type KillSwitchAction, killSwitchCommand } from './commands/kill-switch-command';
@@ -85,6 +88,20 @@ program
   .option('--local', 'in-memory state and the BTCTurk simulator instead of AWS (AWS_ENDPOINT_URL, e.g. moto_server)')
   .action(async (name: string, options: InvokeCommandOptions) => {
     process.exitCode = await invokeCommand(name, options, commandEnvironment(), io);
+  });
+
+program
+  .command('doctor')
+  .description('check configuration, arming, secret, kill switch, state table, reconcile queue and clock skew')
+  .option('--env <name>', 'environment (BOT_ENV): the kill switch is /btcbot/<name>/kill-switch')
+  .action(async (options: { env?: string }) => {
+    const clients = {
+      dynamodb: new DynamoDBClient({}),
+      ssm: new SSMClient({}),
+      sqs: new SQSClient({}),
+      secrets: new SecretsManagerClient({}),
+    };
+    process.exitCode = await doctorCommand(clients, commandEnvironment(), options, io);
   });
 
 await program.parseAsync(process.argv);

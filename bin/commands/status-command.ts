@@ -111,6 +111,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 function leaseLine(lease: StatusReport['lease']): string {
   if (!lease) return 'none (no stage 3 cycle has run for this account)';
+  if (lease.expiresAtMs === 0) return `${lease.name} free (released by ${lease.holder}), epoch ${lease.epoch}`;
   const expiry =
     lease.expiresInMs > 0 ? `expires in ${seconds(lease.expiresInMs)}` : `expired ${seconds(-lease.expiresInMs)} ago`;
   return `${lease.name} held by ${lease.holder}, epoch ${lease.epoch}, ${expiry}`;

@@ -132,6 +132,16 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     );
   });
 
+  it('shows a lease the last cycle released as free', async () => {
+    const { leases } = createDynamoStateStores(aws.dynamodb, table);
+    const lease = await leases.read('stage3#default');
+    if (!lease) throw new Error('no lease');
+    await leases.release(lease);
+    const s = sinks();
+    await statusCommand(clients(), {}, { env, table }, s.io, NOW);
+    expect(s.out).toContain('Lease           stage3#default free (released by req-7), epoch 1');
+  });
+
   it('fails with exit code 2 when no table is given', async () => {
     const s = sinks();
     expect(await statusCommand(clients(), {}, { env }, s.io, NOW)).toBe(2);
