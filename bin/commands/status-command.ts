@@ -44,7 +44,8 @@ interface StatusReport {
   readonly account: string;
   readonly table: string;
   readonly killSwitch: KillSwitchState;
-  readonly lease: (Lease & { readonly expiresInMs: number }) | null;
+  /** expiresInMs is null for a lease its holder released (free) */
+  readonly lease: (Lease & { readonly expiresInMs: number | null }) | null;
   readonly counts: Record<JournalStatus, number>;
   readonly frozenSymbols: string[];
   readonly activeOrders: JournalOrder[];
@@ -91,7 +92,7 @@ export async function statusCommand(
       account,
       table,
       killSwitch,
-      lease: lease ? { ...lease, expiresInMs: lease.expiresAtMs - nowMs } : null,
+      lease: lease ? { ...lease, expiresInMs: lease.expiresAtMs === 0 ? null : lease.expiresAtMs - nowMs } : null,
       counts,
       frozenSymbols,
       activeOrders,
@@ -111,7 +112,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 function leaseLine(lease: StatusReport['lease']): string {
   if (!lease) return 'none (no stage 3 cycle has run for this account)';
-  if (lease.expiresAtMs === 0) return `${lease.name} free (released by ${lease.holder}), epoch ${lease.epoch}`;
+  if (lease.expiresInMs === null) return `${lease.name} free (released by ${lease.holder}), epoch ${lease.epoch}`;
   const expiry =
     lease.expiresInMs > 0 ? `expires in ${seconds(lease.expiresInMs)}` : `expired ${seconds(-lease.expiresInMs)} ago`;
   return `${lease.name} held by ${lease.holder}, epoch ${lease.epoch}, ${expiry}`;

@@ -140,6 +140,9 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     const s = sinks();
     await statusCommand(clients(), {}, { env, table }, s.io, NOW);
     expect(s.out).toContain('Lease           stage3#default free (released by req-7), epoch 1');
+    const json = sinks();
+    await statusCommand(clients(), {}, { env, table, json: true }, json.io, NOW);
+    expect(JSON.parse(json.out.join('\n')).lease).toMatchObject({ holder: 'req-7', expiresInMs: null });
   });
 
   it('fails with exit code 2 when no table is given', async () => {
