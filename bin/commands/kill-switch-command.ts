@@ -2,6 +2,7 @@
 // /btcbot/<env>/kill-switch that the stage 3 cycle reads before every live order. Writes only "on" or
 // "off" (Overwrite); every failure is one line on stderr and a non-zero exit code.
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { killSwitchReadsOn } from '../../shared/domain/arming';
 import type { CommandIo } from './config-command';
 
 export const KILL_SWITCH_ACTIONS = ['on', 'off', 'status'] as const;
@@ -16,7 +17,7 @@ const ENV_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** What a stored value means to the cycle: only the exact text "off" lets live orders through */
 export const killSwitchMeaning = (value: string): string =>
-  value === 'off'
+  !killSwitchReadsOn(value)
     ? 'off: live orders are allowed when every other arming gate is on'
     : `${value === 'on' ? 'on' : `${JSON.stringify(value)} (not "off", so on)`}: live orders are blocked`;
 

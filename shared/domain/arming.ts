@@ -27,6 +27,10 @@ export interface ArmingDecision {
   readonly message: string;
 }
 
+/** The kill switch parameter allows live side effects only when it reads exactly "off" (fail closed) */
+export const KILL_SWITCH_OFF = 'off';
+export const killSwitchReadsOn = (value: string | undefined): boolean => value !== KILL_SWITCH_OFF;
+
 /** Unknown or blank roles coerce to MONITOR (spec 1.3); comparison is trimmed and case-insensitive */
 export const parseRole = (raw: string | undefined): ProcessRole =>
   raw?.trim().toUpperCase() === 'LIVE' ? 'LIVE' : 'MONITOR';

@@ -1,6 +1,7 @@
-// The kill switch as an SSM parameter: exactly "off" allows trading; "on", anything else, a missing
+// The kill switch as an SSM parameter: exactly "off" allows trading; "on", anything else (even " OFF "), a missing
 // parameter or a failed read means on (fail closed). A reading is reused for at most `cacheMs`.
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { killSwitchReadsOn } from '../../domain/arming';
 import type { Clock } from '../../ports/clock';
 import type { KillSwitch } from '../../ports/kill-switch';
 
@@ -20,7 +21,7 @@ export class SsmKillSwitch implements KillSwitch {
     let on = true;
     try {
       const out = await this.ssm.send(new GetParameterCommand({ Name: this.parameterName }));
-      on = out.Parameter?.Value?.trim().toLowerCase() !== 'off';
+      on = killSwitchReadsOn(out.Parameter?.Value);
     } catch {
       on = true;
     }
