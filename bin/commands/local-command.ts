@@ -7,7 +7,10 @@ import { parseLocalOptions, type RawLocalOptions } from '../../local/runner/opti
 import { type LocalRunIo, runLocal } from '../../local/runner/run-local';
 import type { CommandIo } from './config-command';
 
-/** Exit code 2 on invalid options or a missing moto_server; SIGINT ends the run after the current cycle and still writes the report */
+/**
+ * Exit code 2 on invalid options or a missing moto_server. SIGINT ends the run after the current cycle and
+ * still writes the report (and stops moto_server); repeats are absorbed, since npx and tsx relay it again.
+ */
 export async function localCommand(
   raw: RawLocalOptions,
   io: CommandIo & Pick<LocalRunIo, 'progress'>,
@@ -22,7 +25,7 @@ export async function localCommand(
   }
   const stop = new AbortController();
   const onSigint = () => stop.abort();
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
   try {
     return (await runLocal(options, io, stop.signal)).code;
   } catch (e) {
