@@ -1,7 +1,7 @@
 // Data we must not lose: the state table (RETAIN, point-in-time recovery, TTL), the reconcile queue and
 // its DLQ, the BTCTurk credentials secret and the kill-switch parameter, created "on" so that a fresh
 // deployment can never trade by accident.
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -75,6 +75,12 @@ export class StatefulStack extends Stack {
     this.credentials = props.secretExists
       ? Secret.fromSecretNameV2(this, 'BtcturkCredentials', this.credentialsSecretName)
       : this.createCredentialsSecret();
+    // what operators type into `btcbot status`, `doctor` and `invoke` (cdk deploy prints them)
+    new CfnOutput(this, 'StateTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ReconcileQueueUrl', { value: this.reconcileQueue.queueUrl });
+    new CfnOutput(this, 'ReconcileDlqUrl', { value: this.reconcileDlq.queueUrl });
+    new CfnOutput(this, 'KillSwitchParameterName', { value: this.killSwitch.parameterName });
+    new CfnOutput(this, 'CredentialsSecretName', { value: this.credentialsSecretName });
   }
 
   private createCredentialsSecret(): Secret {

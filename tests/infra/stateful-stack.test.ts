@@ -75,4 +75,17 @@ describe('StatefulStack', () => {
     const existing = Template.fromStack(synthesize({ context: { 'btcbot:secretExists': true } }).stateful);
     existing.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
+
+  it('outputs the names an operator passes to the CLI: table, queues, kill switch and secret', () => {
+    // the other outputs are CDK's cross-stack exports to the stateless stack
+    expect(Object.keys(template.findOutputs('*'))).toEqual(
+      expect.arrayContaining([
+        'CredentialsSecretName',
+        'KillSwitchParameterName',
+        'ReconcileDlqUrl',
+        'ReconcileQueueUrl',
+        'StateTableName',
+      ]),
+    );
+  });
 });
