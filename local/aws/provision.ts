@@ -9,9 +9,9 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createStateTableInput, STATE_TABLE } from '../../shared/adapters/dynamodb/table-definition';
 import { killSwitchValue } from '../../shared/adapters/ssm/ssm-kill-switch';
 import type { ApiCredentials } from '../../shared/ports/credentials';
+import { SQS_MAX_RECEIVE_COUNT } from '../runner/reconcile-router';
 
 export const LOCAL_KILL_SWITCH_PARAMETER = '/btcbot/local/kill-switch';
-export const LOCAL_MAX_RECEIVE_COUNT = 5;
 
 export interface LocalAwsClients {
   readonly dynamodb: DynamoDBClient;
@@ -49,7 +49,7 @@ async function createQueues(sqs: SQSClient, name: string): Promise<{ queueUrl: s
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
   const dlqUrl = dlq.QueueUrl as string;
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
-  const redrive = { deadLetterTargetArn: attrs.Attributes?.QueueArn, maxReceiveCount: LOCAL_MAX_RECEIVE_COUNT };
+  const redrive = { deadLetterTargetArn: attrs.Attributes?.QueueArn, maxReceiveCount: SQS_MAX_RECEIVE_COUNT };
   const main = await sqs.send(
     new CreateQueueCommand({ QueueName: name, Attributes: { RedrivePolicy: JSON.stringify(redrive) } }),
   );

@@ -20,7 +20,7 @@ import type { LocalState, StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
 import type { ReconcileRouter } from './reconcile-router';
 import { CountingLogger } from './run-logger';
-import { openEmbeddedState } from './state-embedded';
+import { openEmbeddedState, SIMULATOR_CREDENTIALS } from './state-embedded';
 import { openMotoState } from './state-moto';
 
 /** Simulated start of every local run: runs with the same seed are identical */
@@ -74,7 +74,7 @@ export function localEnv(options: LocalRunOptions, baseUrl: string): Record<stri
 export function simulatorGateway(
   config: Config,
   clock: ManualClock,
-  credentials: CredentialsProvider = { get: async () => ({ apiKey: DEFAULT_API_KEY, apiSecret: DEFAULT_API_SECRET }) },
+  credentials: CredentialsProvider = SIMULATOR_CREDENTIALS,
 ): { exchange: Exchange; dispatcher: Agent } {
   const dispatcher = new Agent({ connections: 4, connect: { timeout: 1_000 } });
   return { exchange: createBtcturkGateway(config, credentials, clock, dispatcher), dispatcher };
