@@ -96,4 +96,25 @@ describe('gateway fault classification against the simulator', () => {
     await expect(offline.placeLimitOrder(await restingBuy())).rejects.toBeInstanceOf(ExchangeUnavailableError);
     await agent.close();
   });
+
+  it('a server clock that jumps between syncs: the 401 Invalid Nonce triggers one resync and the call succeeds', async () => {
+    await exchange.balances();
+    sim.control.setFaults({ clockSkewMs: 7_000 });
+    try {
+      const before = ordersOnVenue();
+      const ack = await exchange.placeLimitOrder(await restingBuy());
+      expect(ack.orderId).toMatch(/^\d+$/);
+      expect(ordersOnVenue()).toBe(before + 1);
+    } finally {
+      sim.control.setFaults('none');
+    }
+  });
+
+  it('a server clock that steps back: after the resync, stamps follow the corrected clock, not the old ones', async () => {
+    sim.control.setFaults({ clockSkewMs: 7_000 });
+    await exchange.balances();
+    sim.control.setFaults('none');
+    const open = await exchange.openOrders('BTCTRY');
+    expect(Array.isArray(open)).toBe(true);
+  });
 });

@@ -42,6 +42,11 @@ export class ClockSync {
     return clock.nowMs() + this.#offsetMs;
   }
 
+  /** Forces a re-measurement before the next stamp (the venue said our stamp was outside its window) */
+  invalidate(): void {
+    this.#lastAttemptAtMs = undefined;
+  }
+
   snapshot(): ClockSyncSnapshot {
     return { offsetMs: this.#offsetMs, lastAttemptAtMs: this.#lastAttemptAtMs, lastError: this.#lastError };
   }

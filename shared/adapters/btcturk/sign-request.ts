@@ -25,6 +25,11 @@ export class StampSequence {
     this.#last.set(apiKey, stamp);
     return String(stamp);
   }
+
+  /** Forgets the last stamps: after a clock resync moved time back, stamps follow the corrected clock */
+  reset(): void {
+    this.#last.clear();
+  }
 }
 
 export function authHeaders(credentials: Credentials, stamp: string): Record<string, string> {

@@ -3,7 +3,7 @@
 // parseVenueJson and checked by the caller's zod schema; an open breaker never touches the network.
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { ConfigError, ExchangeUnavailableError, ValidationError } from '../../domain/errors';
+import { ConfigError, ExchangeRejectedError, ExchangeUnavailableError, ValidationError } from '../../domain/errors';
 import type { Clock } from '../../ports/clock';
 import { EnvelopeSchema, ServerTimeSchema } from './btcturk-schemas';
 import { type BreakerOptions, type BreakerSnapshot, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker';
@@ -109,6 +109,7 @@ export class VenueClient {
     const ctx: RequestContext = { method: call.method, path: call.path, operation: call.operation };
     const credentials = call.signed ? await this.#credentials(ctx) : undefined;
     let slept = 0;
+    let resynced = false;
     for (let attempt = 1; ; attempt++) {
       const admission = breaker.admit();
       if (!admission.allowed) {
@@ -127,6 +128,13 @@ export class VenueClient {
       if (failure.retry === 'rate_limited') {
         this.#limiter.penalize(group, failure.retryAfterMs ?? this.#limiter.defaultCooldownMs(group));
         this.#last429.set(group, { atMs: this.#o.clock.nowMs(), retryAfterMs: failure.retryAfterMs });
+      }
+      // a 401 Invalid Nonce was certainly not processed: re-measure the server clock and sign once more
+      if (credentials !== undefined && !resynced && isInvalidNonce(failure.error)) {
+        resynced = true;
+        this.#clockSync.invalidate();
+        this.#stamps.reset();
+        continue;
       }
       const delay = this.#retry.delayMs(failure, call.method, attempt, slept);
       if (delay === undefined) throw failure.error;
@@ -226,3 +234,6 @@ function isSuccessCode(envelope: { success?: boolean | undefined; code?: string 
   if (envelope.code === undefined || envelope.code === null) return envelope.success !== false;
   return envelope.code === '0' || envelope.code.toUpperCase() === 'SUCCESS';
 }
+
+const isInvalidNonce = (e: Error): boolean =>
+  e instanceof ExchangeRejectedError && e.httpStatus === 401 && (e.code === 1037 || /invalid nonce/i.test(e.token));

@@ -156,14 +156,32 @@ describe('read faults', () => {
 
   it('treats a 401 as a rejection even though the invalid-nonce body says success:true', async () => {
     const venue = new MockVenue();
+    const nonce = { status: 401, text: fixtureText('captured_rest_error_invalid_nonce_1037.json') };
+    venue.inject('GET', '/api/v1/users/balances', nonce, nonce);
+    const error = await caught(venue.exchange.balances());
+    expect(error).toMatchObject({ token: 'Unauthorized - Invalid Nonce', code: 1037, httpStatus: 401 });
+    expect(error instanceof ExchangeRejectedError && rejectionReason(error)).toBe('auth');
+    // one resync of the server clock and one more signed try, then the rejection stands
+    expect(venue.count('GET', '/api/v1/users/balances')).toBe(2);
+  });
+
+  it('re-measures the server clock after an Invalid Nonce and succeeds on the second signed try', async () => {
+    const venue = new MockVenue();
+    await venue.seed({
+      kind: 'balances',
+      decimalSeparator: ',',
+      recorded: { file: 'docs_example_balances_comma_decimals.json', shape: 'body' },
+      balances: [],
+    });
+    await venue.exchange.balances();
+    const syncs = venue.count('GET', '/api/v2/server/time');
     venue.inject('GET', '/api/v1/users/balances', {
       status: 401,
       text: fixtureText('captured_rest_error_invalid_nonce_1037.json'),
     });
-    const error = await caught(venue.exchange.balances());
-    expect(error).toMatchObject({ token: 'Unauthorized - Invalid Nonce', code: 1037, httpStatus: 401 });
-    expect(error instanceof ExchangeRejectedError && rejectionReason(error)).toBe('auth');
-    expect(venue.count('GET', '/api/v1/users/balances')).toBe(1);
+    const balances = await venue.exchange.balances();
+    expect(balances.length).toBeGreaterThan(0);
+    expect(venue.count('GET', '/api/v2/server/time')).toBe(syncs + 1);
   });
 
   it('reads Retry-After from x-retry-after given as an HTTP date', async () => {
