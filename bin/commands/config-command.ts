@@ -2,7 +2,7 @@
 // values with secrets masked. Exit code 2 on invalid configuration (spec 1.1).
 import { configReferenceMarkdown, STAGE3_KNOBS } from '../../shared/config/config-reference';
 import { describeConfig, type Env, loadConfig } from '../../shared/config/load-config';
-import { armingBanner, evaluateArming } from '../../shared/domain/arming';
+import { armingBanner, armingInputsOf, evaluateArming } from '../../shared/domain/arming';
 import { ConfigError } from '../../shared/domain/errors';
 
 export interface ConfigCommandOptions {
@@ -36,14 +36,7 @@ export function configCommand(env: Env, options: ConfigCommandOptions, io: Comma
     io.out(JSON.stringify(shown, null, 2));
     return 0;
   }
-  const inputs = {
-    role: config.APP_ROLE,
-    dryRun: config.DRY_RUN || config.SAFE_MODE,
-    killSwitch: config.KILL_SWITCH || config.SAFE_MODE,
-    liveTradingEnabled: config.LIVE_TRADING,
-    liveTradingAck: config.LIVE_TRADING_ACK,
-    enforceMonitorRole: true,
-  };
+  const inputs = armingInputsOf(config);
   io.out(armingBanner(inputs, evaluateArming(inputs)));
   const width = Math.max(...Object.keys(shown).map((k) => k.length));
   for (const [name, value] of Object.entries(shown)) io.out(`${name.padEnd(width)}  ${value}`);

@@ -13,7 +13,7 @@ import { STATE_TABLE } from '../../shared/adapters/dynamodb/table-definition';
 import { StaticCredentials } from '../../shared/adapters/env-credentials';
 import { SecretsManagerCredentials } from '../../shared/adapters/secrets-manager/secrets-manager-credentials';
 import { type Config, type Env, loadConfig } from '../../shared/config/load-config';
-import { armingBanner, evaluateArming } from '../../shared/domain/arming';
+import { armingBanner, armingInputsOf, evaluateArming } from '../../shared/domain/arming';
 import { ConfigError } from '../../shared/domain/errors';
 import { columns } from './columns';
 import type { CommandIo } from './config-command';
@@ -67,14 +67,7 @@ async function bounded(check: Check, timeoutMs: number): Promise<CheckResult> {
 }
 
 function armingCheck(config: Config): CheckResult {
-  const inputs = {
-    role: config.APP_ROLE,
-    dryRun: config.DRY_RUN || config.SAFE_MODE,
-    killSwitch: config.KILL_SWITCH || config.SAFE_MODE,
-    liveTradingEnabled: config.LIVE_TRADING,
-    liveTradingAck: config.LIVE_TRADING_ACK,
-    enforceMonitorRole: true,
-  };
+  const inputs = armingInputsOf(config);
   return ok(armingBanner(inputs, evaluateArming(inputs)));
 }
 

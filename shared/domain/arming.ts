@@ -35,6 +35,29 @@ export const killSwitchReadsOn = (value: string | undefined): boolean => value !
 export const parseRole = (raw: string | undefined): ProcessRole =>
   raw?.trim().toUpperCase() === 'LIVE' ? 'LIVE' : 'MONITOR';
 
+/** The settings the gates read (names as in spec section 1; the loaded Config satisfies it) */
+export interface ArmingSettings {
+  readonly APP_ROLE: ProcessRole;
+  readonly DRY_RUN: boolean;
+  readonly SAFE_MODE: boolean;
+  readonly KILL_SWITCH: boolean;
+  readonly LIVE_TRADING: boolean;
+  readonly LIVE_TRADING_ACK?: string | undefined;
+}
+
+/**
+ * Effective runtime inputs (spec 1.7): SAFE_MODE counts as dry-run and as kill switch; the kill switch is
+ * also on when the operator's parameter says so (pass true when it could not be read)
+ */
+export const armingInputsOf = (s: ArmingSettings, killSwitchParameterOn = false): ArmingInputs => ({
+  role: s.APP_ROLE,
+  dryRun: s.DRY_RUN || s.SAFE_MODE,
+  killSwitch: s.KILL_SWITCH || s.SAFE_MODE || killSwitchParameterOn,
+  liveTradingEnabled: s.LIVE_TRADING,
+  liveTradingAck: s.LIVE_TRADING_ACK,
+  enforceMonitorRole: true,
+});
+
 export function evaluateArming(inputs: ArmingInputs): ArmingDecision {
   const ack = inputs.liveTradingAck === LIVE_TRADING_ACK_PHRASE;
   const applies: Record<ArmingReason, boolean> = {

@@ -1,5 +1,6 @@
 // The reconcile queue's message body: our own format, so strict (a typo or an extra field is an error)
 import { z } from 'zod';
+import { parseInput } from '../application/parse-input';
 import { ValidationError } from '../domain/errors';
 import type { ReconcileMessage } from '../ports/reconcile-queue';
 
@@ -18,12 +19,5 @@ export function parseReconcileMessage(body: string): ReconcileMessage {
   } catch {
     throw new ValidationError('reconcile message', [{ path: '', message: 'body is not JSON' }]);
   }
-  const parsed = ReconcileMessageSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ValidationError(
-      'reconcile message',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  }
-  return parsed.data;
+  return parseInput(ReconcileMessageSchema, 'reconcile message', json);
 }

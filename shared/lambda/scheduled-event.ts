@@ -2,7 +2,7 @@
 // EventBridge Scheduler schedules send). Its `id` is stable across retries of one schedule firing, so it
 // is the cycle id from which every order of the cycle is derived.
 import { z } from 'zod';
-import { ValidationError } from '../domain/errors';
+import { parseInput } from '../application/parse-input';
 
 export const ScheduledEventSchema = z.looseObject({
   id: z.string().min(1).max(128),
@@ -13,13 +13,5 @@ export const ScheduledEventSchema = z.looseObject({
 export type ScheduledEvent = z.infer<typeof ScheduledEventSchema>;
 
 /** @throws ValidationError naming every problem of the event */
-export function parseScheduledEvent(event: unknown): ScheduledEvent {
-  const parsed = ScheduledEventSchema.safeParse(event);
-  if (!parsed.success) {
-    throw new ValidationError(
-      'scheduled event',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  }
-  return parsed.data;
-}
+export const parseScheduledEvent = (event: unknown): ScheduledEvent =>
+  parseInput(ScheduledEventSchema, 'scheduled event', event);

@@ -8,7 +8,7 @@ import { invokeCommand } from '../../bin/commands/invoke-command';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../../local/btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
-import { type Emulator, emulator, motoEndpoint, TEST_REGION } from '../support/aws';
+import { type Emulator, emulator, motoEndpoint, stubAwsEnvironment } from '../support/aws';
 
 const endpoint = motoEndpoint();
 const SCHEDULED = 'events/stage3-cycle/scheduled.json';
@@ -44,10 +44,7 @@ describe.skipIf(endpoint === null)('btcbot invoke (moto_server + simulator)', ()
     };
     dir = mkdtempSync(join(tmpdir(), 'btcbot-invoke-'));
     // the SDK clients of compose() read the standard variables, as they do in Lambda
-    vi.stubEnv('AWS_ENDPOINT_URL', endpoint as string);
-    vi.stubEnv('AWS_REGION', TEST_REGION);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+    stubAwsEnvironment(endpoint as string);
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aw
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { inject } from 'vitest';
+import { inject, vi } from 'vitest';
 import { createStateTableInput, STATE_TABLE } from '../../shared/adapters/dynamodb/table-definition';
 
 export const TEST_REGION = 'us-east-1';
@@ -17,6 +17,14 @@ export const emulatorClientConfig = (endpoint: string) => ({
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   maxAttempts: 1,
 });
+
+/** Points SDK clients built with `{}` (as composition roots build them in Lambda) at the emulator */
+export function stubAwsEnvironment(endpoint: string): void {
+  vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
+  vi.stubEnv('AWS_REGION', TEST_REGION);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+}
 
 /** The moto endpoint of this run, or null when moto_server is not installed (never under CI) */
 export const motoEndpoint = (): string | null => inject('motoEndpoint');

@@ -1,8 +1,8 @@
 // Last approved intent time per symbol and side (the cooldown source of spec 2.7), kept as one versioned
 // document per account; the stored text is parsed like any other input
 import { z } from 'zod';
-import { ValidationError } from '../../domain/errors';
 import type { DocumentStore } from '../../ports/state-store';
+import { parseInput } from '../parse-input';
 
 const CooldownsSchema = z.record(z.string(), z.number().int().nonnegative());
 
@@ -16,14 +16,8 @@ const key = (account: string) => `stage3#${account}#cooldowns`;
 export async function loadCooldowns(documents: DocumentStore, account: string): Promise<Cooldowns> {
   const stored = await documents.get(key(account));
   if (!stored) return { lastApprovedAtMs: new Map(), version: 0 };
-  const parsed = CooldownsSchema.safeParse(JSON.parse(stored.value));
-  if (!parsed.success) {
-    throw new ValidationError(
-      `cooldowns document ${key(account)}`,
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  }
-  return { lastApprovedAtMs: new Map(Object.entries(parsed.data)), version: stored.version };
+  const parsed = parseInput(CooldownsSchema, `cooldowns document ${key(account)}`, JSON.parse(stored.value));
+  return { lastApprovedAtMs: new Map(Object.entries(parsed)), version: stored.version };
 }
 
 export async function saveCooldowns(documents: DocumentStore, account: string, cooldowns: Cooldowns): Promise<void> {

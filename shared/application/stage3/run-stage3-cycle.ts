@@ -1,7 +1,7 @@
 // One stage 3 cycle (spec 2.3 with the section 9 fixes), step by step: arming gates (fail closed) ->
 // single-writer lease -> market data freshness -> recovery of in-flight orders -> lifecycle refresh ->
 // fills into the ledger -> stale cancels -> strategy -> risk -> execution by the safety protocol -> audit.
-import { evaluateArming } from '../../domain/arming';
+import { armingInputsOf, evaluateArming } from '../../domain/arming';
 import { StaleLeaseError } from '../../domain/errors';
 import type { JournalStatus } from '../../domain/order-state';
 import type { Clock } from '../../ports/clock';
@@ -64,16 +64,10 @@ const AUDIT_TTL_SECONDS = 30 * 24 * 3600;
 export async function runStage3Cycle(deps: Stage3Deps, input: CycleInput): Promise<Stage3CycleResult> {
   const { settings: s, clock } = deps;
   const startedAtMs = clock.nowMs();
-  const killSwitchOn = s.KILL_SWITCH || s.SAFE_MODE || (await deps.killSwitch.isOn().catch(() => true));
-  const dryRun = s.DRY_RUN || s.SAFE_MODE;
-  const arming = evaluateArming({
-    role: s.APP_ROLE,
-    dryRun,
-    killSwitch: killSwitchOn,
-    liveTradingEnabled: s.LIVE_TRADING,
-    liveTradingAck: s.LIVE_TRADING_ACK,
-    enforceMonitorRole: true,
-  });
+  const killSwitchParameterOn = await deps.killSwitch.isOn().catch(() => true);
+  const inputs = armingInputsOf(s, killSwitchParameterOn);
+  const dryRun = inputs.dryRun;
+  const arming = evaluateArming(inputs);
   const counters = newCounters();
   const finish = async (
     status: CycleStatus,

@@ -13,7 +13,7 @@ import { createHandler as createStage3Handler } from '../../../functions/stage3-
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../../../local/btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../../../local/btcturk-sim/simulator';
 import { createDynamoStateStores } from '../../../shared/adapters/dynamodb/state-stores';
-import { type Emulator, emulator, motoEndpoint, TEST_REGION } from '../../support/aws';
+import { type Emulator, emulator, motoEndpoint, stubAwsEnvironment, TEST_REGION } from '../../support/aws';
 import { LIVE_ENV } from '../../support/stage3-harness';
 
 const endpoint = motoEndpoint();
@@ -74,10 +74,7 @@ describe.skipIf(endpoint === null)('stage 3 on emulated AWS + the simulator', ()
       BTCTURK_SECRET_ID: secret,
     };
     // the SDK clients of compose() read the standard variables, as they do in Lambda
-    vi.stubEnv('AWS_ENDPOINT_URL', endpoint as string);
-    vi.stubEnv('AWS_REGION', TEST_REGION);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+    stubAwsEnvironment(endpoint as string);
   });
 
   afterAll(async () => {
