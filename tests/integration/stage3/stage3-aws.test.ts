@@ -2,6 +2,7 @@
 // Lambda, talking to DynamoDB, SQS, SSM and Secrets Manager on moto_server (real SDK wire protocol) and to
 // the BTCTurk simulator over HTTP.
 
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -12,8 +13,16 @@ import { compose as composeStage3 } from '../../../functions/stage3-cycle/compos
 import { createHandler as createStage3Handler } from '../../../functions/stage3-cycle/handler';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../../../local/btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../../../local/btcturk-sim/simulator';
+import { DynamoRequestCounter } from '../../../shared/adapters/dynamodb/request-counter';
 import { createDynamoStateStores } from '../../../shared/adapters/dynamodb/state-stores';
-import { type Emulator, emulator, motoEndpoint, stubAwsEnvironment, TEST_REGION } from '../../support/aws';
+import {
+  type Emulator,
+  emulator,
+  emulatorClientConfig,
+  motoEndpoint,
+  stubAwsEnvironment,
+  TEST_REGION,
+} from '../../support/aws';
 import { LIVE_ENV } from '../../support/stage3-harness';
 
 const endpoint = motoEndpoint();
@@ -92,6 +101,21 @@ describe.skipIf(endpoint === null)('stage 3 on emulated AWS + the simulator', ()
     expect(counts.OPEN + counts.PARTIAL + counts.FILLED).toBe(1);
     expect((await stores.audits.latest('stage3', 'default', 5)).map((a) => a.cycleId)).toContain('evt-aws-1');
     expect(sim.control.state().orders.total).toBe(1);
+  });
+
+  it('measures the DynamoDB requests of a live cycle with nothing to do (the README states the number)', async () => {
+    const client = new DynamoDBClient(emulatorClientConfig(endpoint as string));
+    const counter = new DynamoRequestCounter();
+    counter.attach(client);
+    const stores = createDynamoStateStores(client, env.STATE_TABLE_NAME as string);
+    const deps = composeStage3(env, { ...stores });
+    // the first cycle bought BTCTRY, so the strategy holds: a quiet cycle, no order placed
+    const result = await createStage3Handler(() => deps)(scheduled('evt-aws-quiet'), context('req-aws-quiet'));
+    expect(result.status).toBe('completed');
+    expect(result.counters.submitted).toBe(0);
+    const perOperation = Object.fromEntries(Object.entries(counter.snapshot()).map(([op, st]) => [op, st.requests]));
+    console.info(`quiet live cycle: ${counter.total()} DynamoDB requests ${JSON.stringify(perOperation)}`);
+    expect(counter.total()).toBeLessThanOrEqual(30);
   });
 
   it('with the SSM kill switch on, a cycle makes zero exchange writes', async () => {
