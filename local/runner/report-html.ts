@@ -1,7 +1,15 @@
 // out/report.html: one self-contained page (inline CSS and SVG, no external assets) with the equity and
 // drawdown charts, the safety checks, positions, and the orders and fills tables
 import { drawdownPercent } from './drawdown';
-import { FILL_COLUMNS, fillRows, ORDER_COLUMNS, orderRows, safetyChecks } from './report-md';
+import {
+  FILL_COLUMNS,
+  fillRows,
+  ORDER_COLUMNS,
+  orderRows,
+  POSITION_COLUMNS,
+  positionRows,
+  safetyChecks,
+} from './report-md';
 import type { LocalRunSummary } from './summary';
 import { lineChartSvg } from './svg-chart';
 
@@ -35,10 +43,7 @@ ${table(
   safetyChecks(s).map(([name, value, ok]) => [name, value, ok ? 'yes' : 'NO']),
 )}
 <h2>Final positions</h2>
-${table(
-  ['symbol', 'qty', 'avg cost', 'realized PnL', 'mark'],
-  s.positions.map((p) => [p.symbol, p.qty, p.avgCost, p.realizedPnl, p.mark]),
-)}
+${table(POSITION_COLUMNS, positionRows(s))}
 <h2>Orders</h2>
 ${table(ORDER_COLUMNS, orderRows(s))}
 <h2>Fills</h2>

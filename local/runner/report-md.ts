@@ -1,5 +1,12 @@
 // out/report.md: the run at a glance (configuration, totals, safety checks, positions, orders and fills)
+import { dec } from '../../shared/domain/money';
 import type { LocalRunSummary } from './summary';
+
+export const POSITION_COLUMNS = ['symbol', 'qty', 'avg cost TRY', 'realized PnL TRY', 'mark TRY'];
+
+/** TRY amounts shown to the kurus (2 decimals); summary.json keeps them exact */
+export const positionRows = (s: LocalRunSummary): string[][] =>
+  s.positions.map((p) => [p.symbol, p.qty, ...[p.avgCost, p.realizedPnl, p.mark].map((x) => dec(x).toFixed(2))]);
 
 const table = (head: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string[] => [
   `| ${head.join(' | ')} |`,
@@ -104,10 +111,7 @@ export function reportMarkdown(s: LocalRunSummary): string {
     '',
     '## Final positions',
     '',
-    ...table(
-      ['symbol', 'qty', 'avg cost', 'realized PnL', 'mark'],
-      s.positions.map((p) => [p.symbol, p.qty, p.avgCost, p.realizedPnl, p.mark]),
-    ),
+    ...table(POSITION_COLUMNS, positionRows(s)),
     '',
     '## Orders',
     '',
