@@ -5,6 +5,9 @@ import type { Side } from '../domain/exchange-rules';
 import type { StageName } from '../domain/ids';
 import type { Dec } from '../domain/money';
 import type { JournalEvent, JournalStatus } from '../domain/order-state';
+import type { SymbolCooldown, SymbolRejectPolicy } from '../domain/store-rules';
+
+export type { SymbolCooldown, SymbolRejectPolicy } from '../domain/store-rules';
 
 // ---------------------------------------------------------------- lease (single writer per stage+account)
 
@@ -237,48 +240,12 @@ export interface CycleAuditStore {
   latest(stage: StageName, account: string, limit: number): Promise<CycleAudit[]>;
 }
 
-export interface SymbolCooldown {
-  readonly symbol: string;
-  readonly windowStartSec: number;
-  readonly rollingCount: number;
-  readonly cooldownUntilSec?: number | undefined;
-}
-
 export interface SymbolCooldownStore {
   /** Rolling-window 1123 reject bookkeeping of spec 6.6 */
   recordReject(symbol: string, nowSec: number, policy: SymbolRejectPolicy): Promise<SymbolCooldown>;
   /** Symbols whose cooldown is still running at `nowSec` */
   active(nowSec: number): Promise<SymbolCooldown[]>;
 }
-
-/** Rolling-window policy of spec 6.6 (defaults: window 60 min, threshold 3, cooldown 240 min) */
-export interface SymbolRejectPolicy {
-  readonly windowMinutes: number;
-  readonly threshold: number;
-  readonly cooldownMinutes: number;
-}
-
-/**
- * The spec 6.6 rule every SymbolCooldownStore applies: a new window (count 1) when there is none or it is
- * `windowMinutes` old, else count + 1; at `threshold` the cooldown runs `cooldownMinutes` from this reject.
- */
-export function nextSymbolCooldown(
-  previous: SymbolCooldown | undefined,
-  symbol: string,
-  nowSec: number,
-  policy: SymbolRejectPolicy,
-): SymbolCooldown {
-  const fresh = previous === undefined || nowSec - previous.windowStartSec >= policy.windowMinutes * 60;
-  const windowStartSec = fresh ? nowSec : previous.windowStartSec;
-  const rollingCount = fresh ? 1 : previous.rollingCount + 1;
-  const cooldownUntilSec =
-    rollingCount >= policy.threshold ? nowSec + policy.cooldownMinutes * 60 : previous?.cooldownUntilSec;
-  return { symbol, windowStartSec, rollingCount, cooldownUntilSec };
-}
-
-/** Spec 6.5 default dedupe key: `{actionType}:{payloadHash}:{floor(nowSec / windowSeconds)}` */
-export const actionDedupeKey = (actionType: string, payloadHash: string, nowMs: number, windowSeconds: number) =>
-  `${actionType}:${payloadHash}:${Math.floor(Math.floor(nowMs / 1000) / windowSeconds)}`;
 
 /** Every state port, as one backend (DynamoDB or in-memory) provides them to a composition root */
 export interface StateStores {

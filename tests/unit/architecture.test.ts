@@ -67,6 +67,11 @@ describe('imports point inward', () => {
     expect(violations(sourceFiles('shared/ports'), ok)).toEqual([]);
   });
 
+  it('shared/ports declare interfaces and types only (behaviour lives in domain or adapters)', () => {
+    const code = /^export (async )?function |^export const |^export class /m;
+    expect(sourceFiles('shared/ports').filter((f) => code.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+
   it('shared/application imports no adapter, SDK, HTTP client or config loader (zod is allowed: stored documents are inputs)', () => {
     const ok = (t: string) =>
       t.startsWith('shared/domain/') ||

@@ -9,7 +9,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { type ActionLog, actionDedupeKey } from '../../ports/state-store';
+import { actionDedupeKey } from '../../domain/store-rules';
+import type { ActionLog } from '../../ports/state-store';
 import { N, parseItem, S, str } from './attributes';
 import { keyItem, keys } from './keys';
 import { cancellations, type DynamoTable, getItem, refusedItem } from './table';

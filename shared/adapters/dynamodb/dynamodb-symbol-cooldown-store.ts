@@ -4,13 +4,9 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { ConcurrentUpdateError } from '../../domain/errors';
+import { nextSymbolCooldown } from '../../domain/store-rules';
 import { canonicalSymbol } from '../../domain/symbols';
-import {
-  nextSymbolCooldown,
-  type SymbolCooldown,
-  type SymbolCooldownStore,
-  type SymbolRejectPolicy,
-} from '../../ports/state-store';
+import type { SymbolCooldown, SymbolCooldownStore, SymbolRejectPolicy } from '../../ports/state-store';
 import { defined, type Item, int, N, parseItem, S, str } from './attributes';
 import { keyItem, keys, pad } from './keys';
 import { type DynamoTable, getItem, queryAll, refusedItem } from './table';

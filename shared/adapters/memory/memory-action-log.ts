@@ -1,6 +1,8 @@
 // In-memory action log with spec 6.5 dedupe: one live action per dedupe key; ids are sequential so
 // backtests and local runs are reproducible. Guards expire after the same retention as in DynamoDB.
-import { type ActionLog, actionDedupeKey } from '../../ports/state-store';
+
+import { actionDedupeKey } from '../../domain/store-rules';
+import type { ActionLog } from '../../ports/state-store';
 
 const DEFAULT_WINDOW_SECONDS = 300;
 const RETENTION_SECONDS = 7 * 24 * 3600;

@@ -1,13 +1,13 @@
 // In-memory cycle audits (put-if-absent by cycle id, newest first) and symbol 1123 cooldowns (spec 6.6).
 import type { StageName } from '../../domain/ids';
+import { nextSymbolCooldown } from '../../domain/store-rules';
 import { canonicalSymbol } from '../../domain/symbols';
-import {
-  type CycleAudit,
-  type CycleAuditStore,
-  nextSymbolCooldown,
-  type SymbolCooldown,
-  type SymbolCooldownStore,
-  type SymbolRejectPolicy,
+import type {
+  CycleAudit,
+  CycleAuditStore,
+  SymbolCooldown,
+  SymbolCooldownStore,
+  SymbolRejectPolicy,
 } from '../../ports/state-store';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
