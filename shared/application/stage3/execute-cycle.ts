@@ -34,7 +34,7 @@ export async function executeCycle(
   const decisions: string[] = [];
   const market = await marketSnapshot(exchange, s.SYMBOLS, () => clock.nowMs(), s.MAX_MARKET_DATA_AGE_MS);
   if (market.stale) {
-    deps.log.warn('market_data_stale_fail_closed', { cycle_id: input.cycleId, missing_symbols: market.missingSymbols });
+    deps.log.warn('market_data_stale_fail_closed', { missing_symbols: market.missingSymbols });
     return { status: 'stale_market_data', decisions: ['market_data:stale'] };
   }
   const rules = await loadRules(exchange, s, gate.live);

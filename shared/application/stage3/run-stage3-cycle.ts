@@ -18,6 +18,7 @@ import type {
   LedgerStore,
   OrderJournal,
 } from '../../ports/state-store';
+import { withFields } from '../log-fields';
 import type { ReconcilePolicy } from '../reconcile-order';
 import { type CycleCounters, newCounters } from './cycle-counters';
 import { executeCycle } from './execute-cycle';
@@ -61,7 +62,9 @@ export interface Stage3CycleResult {
 
 const AUDIT_TTL_SECONDS = 30 * 24 * 3600;
 
-export async function runStage3Cycle(deps: Stage3Deps, input: CycleInput): Promise<Stage3CycleResult> {
+export async function runStage3Cycle(base: Stage3Deps, input: CycleInput): Promise<Stage3CycleResult> {
+  const log = withFields(base.log, { cycle_id: input.cycleId, run_id: input.runId, request_id: input.invocationId });
+  const deps: Stage3Deps = { ...base, log };
   const { settings: s, clock } = deps;
   const startedAtMs = clock.nowMs();
   const killSwitchParameterOn = await deps.killSwitch.isOn().catch(() => true);
@@ -98,8 +101,6 @@ export async function runStage3Cycle(deps: Stage3Deps, input: CycleInput): Promi
       AUDIT_TTL_SECONDS,
     );
     deps.log.info('Cycle completed', {
-      cycle_id: input.cycleId,
-      run_id: input.runId,
       status,
       mode,
       ...counters,
@@ -112,14 +113,14 @@ export async function runStage3Cycle(deps: Stage3Deps, input: CycleInput): Promi
   };
 
   if (!dryRun && !arming.allowed) {
-    deps.log.warn(arming.message, { cycle_id: input.cycleId, reasons: arming.reasons });
+    deps.log.warn(arming.message, { reasons: arming.reasons });
     return finish('blocked', 'BLOCKED', [...arming.reasonCodes]);
   }
   const live = arming.allowed;
   const leaseName = `stage3#${s.BOT_ACCOUNT}`;
   const lease = await deps.leases.acquire(leaseName, input.invocationId, s.LEASE_TTL_SECONDS * 1000, clock.nowMs());
   if (!lease) {
-    deps.log.info('Another invocation holds the stage 3 lease; exiting', { cycle_id: input.cycleId });
+    deps.log.info('Another invocation holds the stage 3 lease; exiting');
     return { status: 'locked', mode: live ? 'LIVE' : 'DRY_RUN', counters, decisions: ['lease_held_elsewhere'] };
   }
   try {

@@ -37,6 +37,26 @@ describe('stage 3 cycle on the simulator', () => {
     expect(second.journalCounts?.UNKNOWN).toBe(0);
   });
 
+  it('writes one summary line per cycle, and every line carries cycle_id, run_id and the request id', async () => {
+    h = await stage3Harness({ env: { SYMBOLS: 'BTCTRY' } });
+    await h.cycle('cycle-log-1');
+    await h.cycle('cycle-log-2', { killSwitch: { isOn: async () => true } });
+    expect(h.log.lines.length).toBeGreaterThanOrEqual(3);
+    for (const line of h.log.lines) {
+      expect(line.fields).toMatchObject({
+        cycle_id: expect.any(String),
+        run_id: 'test-run',
+        request_id: expect.any(String),
+      });
+    }
+    const summaries = h.log.lines.filter((l) => l.message === 'Cycle completed');
+    expect(summaries.map((l) => [l.fields.cycle_id, l.fields.status])).toEqual([
+      ['cycle-log-1', 'completed'],
+      ['cycle-log-2', 'blocked'],
+    ]);
+    expect(summaries[0]?.fields).toMatchObject({ pending_submit: 0, unknown: 0, failed: 0, submitted: 1 });
+  });
+
   it('kill switch on: a live configuration makes zero exchange writes and reports the gate', async () => {
     h = await stage3Harness({ killSwitchOn: true });
     const result = await h.cycle();
