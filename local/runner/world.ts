@@ -13,6 +13,8 @@ import { type Config, loadConfig } from '../../shared/config/load-config';
 import type { CredentialsProvider } from '../../shared/ports/credentials';
 import type { Exchange } from '../../shared/ports/exchange';
 import type { KillSwitch } from '../../shared/ports/kill-switch';
+import type { Logger } from '../../shared/ports/logger';
+import type { ReconcileQueue } from '../../shared/ports/reconcile-queue';
 import type { StateStores } from '../../shared/ports/state-store';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../btcturk-sim/simulator';
@@ -106,21 +108,34 @@ export async function assembleWorld(options: LocalRunOptions): Promise<LocalWorl
   }
 }
 
+export interface Stage3Parts {
+  readonly config: Config;
+  readonly clock: ManualClock;
+  readonly exchange: Exchange;
+  readonly stores: StateStores;
+  readonly killSwitch: KillSwitch;
+  readonly queue: ReconcileQueue;
+  readonly log: Logger;
+}
+
+/** The stage 3 handler's dependencies from the parts of a local world (also the test harness's) */
+export const stage3DepsOf = (p: Stage3Parts): Stage3Deps => ({
+  settings: p.config,
+  clock: p.clock,
+  exchange: p.exchange,
+  ...p.stores,
+  killSwitch: p.killSwitch,
+  queue: p.queue,
+  log: p.log,
+  reconcilePolicy: reconcilePolicyOf(p.config),
+});
+
 function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulator, state: LocalState): LocalWorld {
   const config = loadConfig({ ...localEnv(options, sim.baseUrl), ...state.env });
   const { stores, queue, killSwitch } = state;
   const log = new CountingLogger();
   const { exchange, dispatcher } = simulatorGateway(config, clock, state.credentials);
-  const stage3Deps: Stage3Deps = {
-    settings: config,
-    clock,
-    exchange,
-    ...stores,
-    killSwitch,
-    queue,
-    log,
-    reconcilePolicy: reconcilePolicyOf(config),
-  };
+  const stage3Deps = stage3DepsOf({ config, clock, exchange, stores, killSwitch, queue, log });
   const reconcileDeps: ReconcileMessageDeps = {
     journal: stores.journal,
     exchange,

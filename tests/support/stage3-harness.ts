@@ -6,12 +6,11 @@ import { createHandler as createReconcileHandler } from '../../functions/reconci
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET, type SimulatorOptions } from '../../local/btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
 import { SqsRouter } from '../../local/runner/sqs-router';
-import { LIVE_SIM_ENV, LOCAL_ENV, simulatorGateway } from '../../local/runner/world';
+import { LIVE_SIM_ENV, LOCAL_ENV, simulatorGateway, stage3DepsOf } from '../../local/runner/world';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
 import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
-import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import {
   runStage3Cycle,
   type Stage3CycleResult,
@@ -101,16 +100,7 @@ export async function stage3Harness(
   const gateway = simulatorGateway(config, clock);
   const dispatcher = gateway.dispatcher;
   const exchange = countingExchange(gateway.exchange);
-  const deps: Stage3Deps = {
-    settings: config,
-    clock,
-    exchange,
-    ...stores,
-    killSwitch,
-    queue,
-    log,
-    reconcilePolicy: reconcilePolicyOf(config),
-  };
+  const deps: Stage3Deps = stage3DepsOf({ config, clock, exchange, stores, killSwitch, queue, log });
   const reconcileDeps = {
     ...deps,
     policy: deps.reconcilePolicy,
