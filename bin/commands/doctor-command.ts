@@ -1,6 +1,7 @@
 // `btcbot doctor [--env <name>]`: checks that a deployment can run, one line per check with OK, WARN or
 // FAIL: configuration, arming state, secret, kill switch, state table, reconcile queue and its DLQ, and
-// clock skew against the exchange. Every check has a time limit; exit code 1 when any check fails.
+// clock skew against the exchange. Every check has a time limit; exit code 1 when any check fails, 2 when
+// the configuration itself is invalid.
 import { DescribeTableCommand, DescribeTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -186,7 +187,8 @@ export async function doctorCommand(
     if (!(e instanceof ConfigError)) throw e;
     io.out(`FAIL  configuration  ${e.issues.length} problem(s); the other checks need a valid configuration`);
     for (const issue of e.issues) io.out(`        ${issue.variable}: ${issue.message}`);
-    return 1;
+    // configuration errors exit 2 in every command (spec 1.1), like `btcbot config`
+    return 2;
   }
   const checks: [string, Check][] = [
     ['secret', secretCheck(clients, config)],

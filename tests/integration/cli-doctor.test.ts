@@ -118,7 +118,7 @@ describe.skipIf(endpoint === null)('btcbot doctor (moto_server + simulator)', ()
 
   it('lists the configuration problems and stops when the configuration is invalid', async () => {
     const s = sinks();
-    expect(await doctorCommand(clients, { ...env, MAX_ORDERS_PER_CYCLE: 'many' }, {}, s.io)).toBe(1);
+    expect(await doctorCommand(clients, { ...env, MAX_ORDERS_PER_CYCLE: 'many' }, {}, s.io)).toBe(2);
     expect(s.out[0]).toMatch(/^FAIL {2}configuration {2}1 problem\(s\)/);
     expect(s.out[1]).toMatch(/^ +MAX_ORDERS_PER_CYCLE: /);
     expect(s.out).toHaveLength(2);
