@@ -41,6 +41,7 @@ export async function executeCycle(
 
   let freeTry = s.DRY_RUN_TRY_BALANCE;
   let sellOnly = false;
+  let observeOnly = false;
   let fills: LedgerFill[] = [];
   if (gate.live) {
     for (const order of await deps.journal.listByStatus(account, [...IN_FLIGHT])) {
@@ -65,13 +66,17 @@ export async function executeCycle(
     try {
       const balances = await exchange.balances();
       freeTry = balances.find((b) => b.asset === 'TRY')?.free ?? ZERO;
+      // spec 2.5: a negative balance means our picture of the account is wrong; act on nothing this cycle
+      const negative = balances.filter((b) => b.free.lt(0)).map((b) => `invariant:negative_balance:${b.asset}`);
+      observeOnly = negative.length > 0;
+      decisions.push(...negative);
     } catch {
       // 9.1.8: never a synthetic cash figure in live; without private data only SELLs and cancels proceed
       freeTry = ZERO;
       sellOnly = true;
       decisions.push('degrade:private_data_unavailable');
     }
-    await cancelStaleOrders(deps, refresh.resting, input, counters);
+    if (!observeOnly) await cancelStaleOrders(deps, refresh.resting, input, counters);
   }
 
   const positions = projectPositions(fills).positions;
@@ -114,6 +119,10 @@ export async function executeCycle(
     approvedAt.set(`${intent.symbol}:${intent.side}`, clock.nowMs());
     if (!gate.live) {
       counters.simulated += 1;
+      continue;
+    }
+    if (observeOnly) {
+      decisions.push('execution_suppress:observe_only');
       continue;
     }
     if (frozen.has(intent.symbol)) {

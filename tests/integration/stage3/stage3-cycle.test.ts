@@ -1,6 +1,7 @@
 // Stage 3 end to end on the BTCTurk simulator (real HTTP protocol on 127.0.0.1) with in-memory state:
 // the order safety protocol of ARCHITECTURE section 5 under the faults it exists for.
 import { afterEach, describe, expect, it } from 'vitest';
+import { dec } from '../../../shared/domain/money';
 import { type Stage3Harness, stage3Harness } from '../../support/stage3-harness';
 
 let h: Stage3Harness | undefined;
@@ -55,6 +56,23 @@ describe('stage 3 cycle on the simulator', () => {
       ['cycle-log-2', 'blocked'],
     ]);
     expect(summaries[0]?.fields).toMatchObject({ pending_submit: 0, unknown: 0, failed: 0, submitted: 1 });
+  });
+
+  it('a negative balance (spec 2.5 invariant) makes the cycle observe-only: no submit, no cancel', async () => {
+    h = await stage3Harness({ env: { SYMBOLS: 'BTCTRY' } });
+    const real = h.exchange;
+    const broken = {
+      ...real,
+      balances: async () => [
+        ...(await real.balances()),
+        { asset: 'XRP', free: dec('-1'), locked: dec('0'), total: dec('-1') },
+      ],
+    };
+    const result = await h.cycle(undefined, { exchange: broken });
+    expect(result.status).toBe('completed');
+    expect(result.decisions).toContain('invariant:negative_balance:XRP');
+    expect(result.decisions).toContain('execution_suppress:observe_only');
+    expect(h.exchange.writes).toEqual({ submits: 0, cancels: 0 });
   });
 
   it('kill switch on: a live configuration makes zero exchange writes and reports the gate', async () => {
