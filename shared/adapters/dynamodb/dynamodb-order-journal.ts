@@ -4,9 +4,9 @@
 import { type DynamoDBClient, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { ConcurrentUpdateError, StaleLeaseError } from '../../domain/errors';
-import { ZERO } from '../../domain/money';
 import { JOURNAL_STATUSES, type JournalEvent, type JournalStatus, journalMachine } from '../../domain/order-state';
 import type { JournalOrder, JournalPatch, LeaseFence, NewJournalOrder, OrderJournal } from '../../ports/state-store';
+import { newJournalEntry } from '../new-journal-entry';
 import { type Item, int, N, parseItem, S, str } from './attributes';
 import { orderItem, parseOrder, patchAttributes, statusIndexKeys } from './journal-codec';
 import { keyItem, keys } from './keys';
@@ -28,14 +28,7 @@ export class DynamoOrderJournal implements OrderJournal {
    * @throws ValidationError the stored entry is malformed
    */
   async create(order: NewJournalOrder, fence: LeaseFence, nowMs: number) {
-    const entry: JournalOrder = {
-      ...order,
-      status: 'PENDING_SUBMIT',
-      version: 1,
-      updatedAtMs: nowMs,
-      filledQty: ZERO,
-      notFoundChecks: 0,
-    };
+    const entry = newJournalEntry(order, nowMs);
     const pointer = keys.intentPointer(order.account, order.intentKey, order.attempt, order.clientOrderId);
     const command = new TransactWriteItemsCommand({
       TransactItems: [

@@ -2,9 +2,9 @@
 // transitions go through journalMachine and are guarded by version and status. Every check and its write
 // run in one synchronous turn, so concurrent callers interleave exactly like conditional writes.
 import { ConcurrentUpdateError, StaleLeaseError } from '../../domain/errors';
-import { ZERO } from '../../domain/money';
 import { JOURNAL_STATUSES, type JournalEvent, type JournalStatus, journalMachine } from '../../domain/order-state';
 import type { JournalOrder, JournalPatch, LeaseFence, NewJournalOrder, OrderJournal } from '../../ports/state-store';
+import { newJournalEntry } from '../new-journal-entry';
 import type { MemoryLeaseStore } from './memory-lease-store';
 
 const keyOf = (account: string, clientOrderId: string) => `${account}\u0000${clientOrderId}`;
@@ -24,14 +24,7 @@ export class MemoryOrderJournal implements OrderJournal {
     const key = keyOf(order.account, order.clientOrderId);
     const existing = this.#orders.get(key);
     if (existing !== undefined) return { created: false, order: existing };
-    const entry: JournalOrder = Object.freeze({
-      ...order,
-      status: 'PENDING_SUBMIT',
-      version: 1,
-      updatedAtMs: nowMs,
-      filledQty: ZERO,
-      notFoundChecks: 0,
-    });
+    const entry: JournalOrder = Object.freeze(newJournalEntry(order, nowMs));
     this.#orders.set(key, entry);
     return { created: true, order: entry };
   }

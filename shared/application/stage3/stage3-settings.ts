@@ -1,16 +1,10 @@
 // The configuration a stage 3 cycle reads (names as in spec section 1; the loaded Config satisfies it)
-import type { ProcessRole } from '../../domain/arming';
+import type { ArmingSettings } from '../../domain/arming';
 import type { Dec } from '../../domain/money';
 
-export interface Stage3Settings {
+export interface Stage3Settings extends ArmingSettings {
   readonly BOT_ACCOUNT: string;
   readonly SYMBOLS: readonly string[];
-  readonly APP_ROLE: ProcessRole;
-  readonly DRY_RUN: boolean;
-  readonly SAFE_MODE: boolean;
-  readonly KILL_SWITCH: boolean;
-  readonly LIVE_TRADING: boolean;
-  readonly LIVE_TRADING_ACK?: string | undefined;
   readonly LEASE_TTL_SECONDS: number;
   readonly MAX_MARKET_DATA_AGE_MS: number;
   readonly TTL_SECONDS: number;
