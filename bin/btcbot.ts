@@ -9,7 +9,12 @@ import { configCommand } from './commands/config-command';
 import { doctorCommand } from './commands/doctor-command';
 import { commandEnvironment } from './commands/environment';
 import { INVOKE_FUNCTION_NAMES, type InvokeCommandOptions, invokeCommand } from './commands/invoke-command';
-import { KILL_SWITCH_ACTIONS, type KillSwitchAction, killSwitchCommand } from './commands/kill-switch-command';
+import {
+  KILL_SWITCH_ACTIONS,
+  type KillSwitchAction,
+  type KillSwitchCommandOptions,
+  killSwitchCommand,
+} from './commands/kill-switch-command';
 import { localCommand } from './commands/local-command';
 import { type StatusCommandOptions, statusCommand } from './commands/status-command';
 
@@ -61,16 +66,32 @@ program
 
 program
   .command('kill-switch')
-  .description('turn the SSM kill switch on (blocks live orders) or off, or print its state')
-  .addArgument(new Argument('<action>', 'on, off or status').choices(KILL_SWITCH_ACTIONS))
+  .description(
+    'turn the SSM kill switch on (blocks live orders) or off, print both switches, or clear the stored one ' +
+      '(set in the state table when reconciles keep failing; only an operator clears it)',
+  )
+  .addArgument(
+    new Argument(
+      '<action>',
+      'on, off (the SSM switch), status (both switches, the stored one when a table is known), ' +
+        'or clear-stored (the stored switch, or one symbol with --symbol)',
+    ).choices(KILL_SWITCH_ACTIONS),
+  )
   .requiredOption('--env <name>', 'environment: the parameter is /btcbot/<name>/kill-switch')
-  .action(async (action: KillSwitchAction, options: { env: string }) => {
-    process.exitCode = await killSwitchCommand(new SSMClient({}), action, options, io);
+  .option('--account <name>', 'account of the stored kill switch (default BOT_ACCOUNT, else default)')
+  .option('--table <name>', 'DynamoDB state table holding the stored kill switch (default STATE_TABLE_NAME)')
+  .option('--symbol <symbol>', "with clear-stored: lift this symbol's observe-only instead of the kill switch")
+  .action(async (action: KillSwitchAction, options: KillSwitchCommandOptions) => {
+    const stored = { dynamodb: new DynamoDBClient({}), env: commandEnvironment() };
+    process.exitCode = await killSwitchCommand(new SSMClient({}), action, options, io, stored);
   });
 
 program
   .command('status')
-  .description('print the stage 3 lease, in-flight orders, frozen symbols, kill switch and last cycles')
+  .description(
+    'print the stage 3 lease, in-flight orders, frozen symbols, both kill switches, observe-only symbols ' +
+      'and last cycles',
+  )
   .requiredOption('--env <name>', 'environment: the kill switch is /btcbot/<name>/kill-switch')
   .option('--account <name>', 'account of the lease and journal (default BOT_ACCOUNT, else default)')
   .option('--table <name>', 'DynamoDB state table (default STATE_TABLE_NAME)')
@@ -86,6 +107,10 @@ program
   .addArgument(new Argument('<function>', 'the function, or its CDK logical id').choices(INVOKE_FUNCTION_NAMES))
   .requiredOption('--event <file>', 'event JSON file, e.g. events/stage3-cycle/scheduled.json')
   .option('--local', 'in-memory state and the BTCTurk simulator instead of AWS (AWS_ENDPOINT_URL, e.g. moto_server)')
+  .option(
+    '--keep-time',
+    "keep a scheduled event's own `time` (by default it fires now: a firing older than CYCLE_MAX_EVENT_AGE_SECONDS runs no cycle)",
+  )
   .action(async (name: string, options: InvokeCommandOptions) => {
     process.exitCode = await invokeCommand(name, options, commandEnvironment(), io);
   });

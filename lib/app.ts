@@ -23,6 +23,7 @@ export function buildApp(props: AppProps = {}): BtcbotApp {
   const stateful = new StatefulStack(app, names.stateful, {
     envName: context.envName,
     secretExists: context.secretExists,
+    reconcileMaxReceives: context.reconcileMaxReceives,
   });
   const stateless = new StatelessStack(app, names.stateless, {
     stateful,

@@ -18,6 +18,11 @@ export interface BtcbotContext {
   readonly stage3Schedule: ScheduleSettings;
   /** `btcbot:functionEnvironment`: knob values (shared/config/knobs.ts) given to both functions */
   readonly functionEnvironment: Readonly<Record<string, string>>;
+  /**
+   * RECONCILE_MAX_RECEIVES of btcbot:functionEnvironment, else its default: the reconcile queue's
+   * maxReceiveCount AND the reconcile function's last delivery, read from this one value so they agree
+   */
+  readonly reconcileMaxReceives: number;
 }
 
 const DEFAULT_STAGE3: ScheduleSettings = { rate: 'rate(1 minute)', enabled: false, maxRetries: 2 };
@@ -32,15 +37,27 @@ function knobEnvironment(raw: unknown): Record<string, string> {
   return Object.fromEntries(entries.map(([name, value]) => [name, String(value)]));
 }
 
+function reconcileMaxReceives(functionEnvironment: Readonly<Record<string, string>>): number {
+  const knob = KNOBS.RECONCILE_MAX_RECEIVES;
+  const parsed = knob.schema.safeParse(functionEnvironment.RECONCILE_MAX_RECEIVES ?? knob.default);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => i.message).join('; ');
+    throw new Error(`btcbot:functionEnvironment: RECONCILE_MAX_RECEIVES: ${why}`);
+  }
+  return parsed.data;
+}
+
 export function readContext(app: App): BtcbotContext {
   const ctx = (key: string): unknown => app.node.tryGetContext(key);
   const schedules = (ctx('btcbot:schedules') ?? {}) as { stage3?: Partial<ScheduleSettings> };
   const stage3 = { ...DEFAULT_STAGE3, ...schedules.stage3 };
   if (typeof stage3.enabled !== 'boolean') throw new Error('btcbot:schedules.stage3.enabled must be true or false');
+  const functionEnvironment = knobEnvironment(ctx('btcbot:functionEnvironment'));
   return {
     envName: String(ctx('btcbot:env') ?? 'dev'),
     secretExists: ctx('btcbot:secretExists') === true || ctx('btcbot:secretExists') === 'true',
     stage3Schedule: { rate: stage3.rate, enabled: stage3.enabled, maxRetries: Number(stage3.maxRetries) },
-    functionEnvironment: knobEnvironment(ctx('btcbot:functionEnvironment')),
+    functionEnvironment,
+    reconcileMaxReceives: reconcileMaxReceives(functionEnvironment),
   };
 }

@@ -8,6 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { STATE_TABLE } from '../shared/adapters/dynamodb/table-definition';
+import { KNOBS } from '../shared/config/knobs';
 import { RECONCILE_VISIBILITY_TIMEOUT } from './function-timeouts';
 
 export interface StatefulStackProps extends StackProps {
@@ -15,12 +16,14 @@ export interface StatefulStackProps extends StackProps {
   readonly envName: string;
   /** Reference an existing secret `btcbot/<env>/btcturk` instead of creating one (context btcbot:secretExists) */
   readonly secretExists: boolean;
+  /** Deliveries of one reconcile message before the DLQ (RECONCILE_MAX_RECEIVES); default the knob's default */
+  readonly reconcileMaxReceives?: number;
 }
 
 export const killSwitchParameterName = (envName: string) => `/btcbot/${envName}/kill-switch`;
 export const credentialsSecretName = (envName: string) => `btcbot/${envName}/btcturk`;
-/** Deliveries of one reconcile message before it moves to the DLQ */
-export const RECONCILE_MAX_RECEIVE_COUNT = 5;
+/** Deliveries of one reconcile message before it moves to the DLQ, unless RECONCILE_MAX_RECEIVES is set */
+export const RECONCILE_MAX_RECEIVE_COUNT = Number(KNOBS.RECONCILE_MAX_RECEIVES.default);
 
 export class StatefulStack extends Stack {
   readonly envName: string;
@@ -28,6 +31,8 @@ export class StatefulStack extends Stack {
   readonly killSwitch: StringParameter;
   readonly reconcileQueue: Queue;
   readonly reconcileDlq: Queue;
+  /** The queue's maxReceiveCount: the reconcile function gets it as RECONCILE_MAX_RECEIVES */
+  readonly reconcileMaxReceives: number;
   readonly credentials: ISecret;
   /** The name the functions pass to GetSecretValue (BTCTURK_SECRET_ID) */
   readonly credentialsSecretName: string;
@@ -35,6 +40,7 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     this.envName = props.envName;
+    this.reconcileMaxReceives = props.reconcileMaxReceives ?? RECONCILE_MAX_RECEIVE_COUNT;
     const { partitionKey, sortKey, ttlAttribute, statusIndex } = STATE_TABLE;
     this.table = new Table(this, 'StateTable', {
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
@@ -67,7 +73,7 @@ export class StatefulStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: RECONCILE_VISIBILITY_TIMEOUT,
-      deadLetterQueue: { queue: this.reconcileDlq, maxReceiveCount: RECONCILE_MAX_RECEIVE_COUNT },
+      deadLetterQueue: { queue: this.reconcileDlq, maxReceiveCount: this.reconcileMaxReceives },
     });
     this.credentialsSecretName = credentialsSecretName(props.envName);
     // CloudFormation cannot create a secret without a value: when created here it holds a generated

@@ -1,7 +1,7 @@
 // Safe to destroy and redeploy: the stage 3 cycle function and its EventBridge Scheduler schedule
 // (disabled unless cdk.json context enables it), the reconcile function on the SQS queue, alarms and a
 // dashboard. Function logical ids are stable: Stage3CycleFunction and ReconcileFunction.
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
@@ -33,7 +33,7 @@ export const STAGE3_SCHEDULE_INPUT = {
 };
 
 const CYCLE_TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'Query'];
-// reconcile touches only the order journal, which never deletes
+// reconcile touches the order journal, which never deletes, and the op-state document (versioned puts)
 const RECONCILE_TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query'];
 
 export class StatelessStack extends Stack {
@@ -56,7 +56,11 @@ export class StatelessStack extends Stack {
       memorySize: 512,
       // one writer at a time; the lease in the table is the real guarantee, this keeps contention away
       reservedConcurrentExecutions: 1,
-      environment,
+      // a failed or throttled firing is not run late: the next firing is a minute away (the handler also
+      // refuses events older than CYCLE_MAX_EVENT_AGE_SECONDS)
+      asyncInvoke: { retryAttempts: 0, maxEventAge: Duration.seconds(60) },
+      // the configuration refuses a LEASE_TTL_SECONDS that is not longer than this
+      environment: { ...environment, FUNCTION_TIMEOUT_SECONDS: String(STAGE3_CYCLE_TIMEOUT.toSeconds()) },
     });
     this.stage3Cycle.bindStateTable(stateful.table, STATE_TABLE.statusIndex.name, CYCLE_TABLE_ACTIONS);
     this.stage3Cycle.bindKillSwitch(stateful.killSwitch);
@@ -67,11 +71,12 @@ export class StatelessStack extends Stack {
       entry: 'functions/reconcile/handler.ts',
       description: 'btcbot reconcile: settles uncertain orders from the reconcile queue',
       timeout: RECONCILE_TIMEOUT,
-      environment,
+      // the last delivery it escalates on is the queue's maxReceiveCount, from the one stateful value
+      environment: { ...environment, RECONCILE_MAX_RECEIVES: String(stateful.reconcileMaxReceives) },
     });
     this.reconcile.bindStateTable(stateful.table, STATE_TABLE.statusIndex.name, RECONCILE_TABLE_ACTIONS);
     this.reconcile.bindCredentials(stateful.credentials, stateful.credentialsSecretName);
-    this.reconcile.bindReconcileQueue(stateful.reconcileQueue);
+    this.reconcile.bindReconcileRetries(stateful.reconcileQueue);
     this.reconcile.fn.addEventSource(
       new SqsEventSource(stateful.reconcileQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
@@ -96,7 +101,8 @@ export class StatelessStack extends Stack {
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.stage3Cycle.fn.functionArn] }),
     );
     new CfnSchedule(this, 'Stage3Schedule', {
-      description: 'Fires one stage 3 cycle; the execution id is the cycle id, stable across retries',
+      description:
+        'Fires one stage 3 cycle; the schedule name and scheduled time name the cycle, stable across retries',
       scheduleExpression: settings.rate,
       state: settings.enabled ? 'ENABLED' : 'DISABLED',
       flexibleTimeWindow: { mode: 'OFF' },

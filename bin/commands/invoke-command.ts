@@ -1,7 +1,8 @@
 // `btcbot invoke <function> --event <file>`: runs a function's real handler in this process, like
 // `sam local invoke`. By default its own composition root builds it from the environment (the AWS SDK
 // honours AWS_ENDPOINT_URL, e.g. moto_server); with --local it runs on the local world of `btcbot local`
-// (in-memory state, the BTCTurk simulator), with no AWS at all.
+// (in-memory state, the BTCTurk simulator), with no AWS at all. A scheduled event fires "now" unless
+// --keep-time: the sample events carry a fixed time, and a late firing runs no cycle (expired).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -54,7 +55,18 @@ export interface InvokeCommandOptions {
   readonly event: string;
   /** In-memory state and the BTCTurk simulator instead of AWS */
   readonly local?: boolean;
+  /** Keep a scheduled event's `time` instead of firing it now */
+  readonly keepTime?: boolean;
 }
+
+const isScheduledEvent = (event: unknown): event is Record<string, unknown> =>
+  typeof event === 'object' &&
+  event !== null &&
+  (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event';
+
+/** The event as if its schedule fired at `nowMs` (other events unchanged) */
+const firedAt = (event: unknown, nowMs: number): unknown =>
+  isScheduledEvent(event) ? { ...event, time: new Date(nowMs).toISOString() } : event;
 
 function invocationContext(name: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
@@ -84,7 +96,9 @@ export async function invokeCommand(
   const world = options.local ? await assembleWorld(DEFAULT_LOCAL_OPTIONS) : undefined;
   try {
     const handler = world ? fn.local(world) : fn.deployed(env);
-    const result = await handler(event, invocationContext(name, fn.timeoutMs));
+    const nowMs = world ? world.clock.nowMs() : Date.now();
+    const delivered = options.keepTime ? event : firedAt(event, nowMs);
+    const result = await handler(delivered, invocationContext(name, fn.timeoutMs));
     io.out(JSON.stringify(result ?? null, null, 2));
     return 0;
   } catch (e) {

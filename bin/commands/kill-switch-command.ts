@@ -1,16 +1,44 @@
-// `btcbot kill-switch on|off|status --env <name>`: flips or reads the SSM kill switch
-// /btcbot/<env>/kill-switch that the stage 3 cycle reads before every live order. Writes only "on" or
-// "off" (Overwrite); every failure is one line on stderr and a non-zero exit code.
+// `btcbot kill-switch on|off|status|clear-stored --env <name>`: flips or reads the SSM kill switch
+// /btcbot/<env>/kill-switch that the stage 3 cycle reads before every live order, and shows or clears the
+// stored kill switch of the op-state document (spec 9.1.5) that escalation sets and only an operator
+// clears. Writes only "on" or "off" (Overwrite) to SSM; every failure is one line on stderr and a non-zero
+// exit code.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
+import {
+  clearStoredKillSwitch,
+  clearStoredSymbol,
+  OpStateUnreadableError,
+  opStateKey,
+  readOpState,
+} from '../../shared/application/op-state';
+import type { Env } from '../../shared/config/load-config';
 import { killSwitchReadsOn } from '../../shared/domain/arming';
+import { observeOnlySymbols } from '../../shared/domain/escalation';
+import { canonicalSymbol } from '../../shared/domain/symbols';
+import type { DocumentStore } from '../../shared/ports/state-store';
 import type { CommandIo } from './config-command';
+import { errorLine } from './error-line';
 
-export const KILL_SWITCH_ACTIONS = ['on', 'off', 'status'] as const;
+export const KILL_SWITCH_ACTIONS = ['on', 'off', 'status', 'clear-stored'] as const;
 export type KillSwitchAction = (typeof KILL_SWITCH_ACTIONS)[number];
 
 export interface KillSwitchCommandOptions {
   /** Environment name: the parameter is /btcbot/<env>/kill-switch */
   readonly env: string;
+  /** Account of the stored kill switch (op-state); default BOT_ACCOUNT, else `default` */
+  readonly account?: string;
+  /** State table of the stored kill switch; default STATE_TABLE_NAME. Without one only SSM is shown */
+  readonly table?: string;
+  /** With clear-stored: clear this symbol's observe-only instead of the stored kill switch */
+  readonly symbol?: string;
+}
+
+/** Where the stored kill switch is read from: the table's client, and the environment for the defaults */
+export interface StoredKillSwitchAccess {
+  readonly dynamodb: DynamoDBClient;
+  readonly env?: Env;
 }
 
 const ENV_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -21,15 +49,151 @@ export const killSwitchMeaning = (value: string): string =>
     ? 'off: live orders are allowed when every other arming gate is on'
     : `${value === 'on' ? 'on' : `${JSON.stringify(value)} (not "off", so on)`}: live orders are blocked`;
 
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export interface ObserveOnlySymbol {
+  readonly symbol: string;
+  readonly sinceMs: number;
+  readonly consecutiveFailures: number;
+  readonly lastClientOrderId: string | null;
+}
+
+/** The stored kill switch and observe-only symbols of one account, as `status` and `kill-switch` show them */
+export interface StoredKillSwitchReport {
+  readonly key: string;
+  /** On when set, and when the document is unreadable (fail closed) */
+  readonly on: boolean;
+  readonly reason: string | null;
+  readonly sinceMs: number | null;
+  readonly meaning: string;
+  readonly observeOnlySymbols: ObserveOnlySymbol[];
+  /** Why the document could not be used, or null */
+  readonly unreadable: string | null;
+}
+
+/** @throws the store's errors (a missing table, no access); a corrupt document is reported, not thrown */
+export async function readStoredKillSwitch(documents: DocumentStore, account: string): Promise<StoredKillSwitchReport> {
+  const key = opStateKey(account);
+  try {
+    const { state } = await readOpState(documents, account);
+    const ks = state.killSwitch;
+    return {
+      key,
+      on: ks !== undefined,
+      reason: ks?.reason ?? null,
+      sinceMs: ks?.sinceMs ?? null,
+      meaning: ks
+        ? `on since ${iso(ks.sinceMs)} (${ks.reason}): live orders are blocked until an operator clears it`
+        : 'off',
+      observeOnlySymbols: observeOnlySymbols(state).map((symbol) => {
+        const s = state.symbols[symbol];
+        return {
+          symbol,
+          sinceMs: s?.observeOnlySinceMs ?? 0,
+          consecutiveFailures: s?.consecutiveFailures ?? 0,
+          lastClientOrderId: s?.lastClientOrderId ?? null,
+        };
+      }),
+      unreadable: null,
+    };
+  } catch (e) {
+    if (!(e instanceof OpStateUnreadableError)) throw e;
+    return {
+      key,
+      on: true,
+      reason: 'op_state_unreadable',
+      sinceMs: null,
+      meaning: `unreadable (${errorLine(e)}), so on: live orders are blocked`,
+      observeOnlySymbols: [],
+      unreadable: e.message,
+    };
+  }
+}
+
+export const observeOnlyLine = (symbols: readonly ObserveOnlySymbol[]): string =>
+  symbols.length === 0
+    ? 'none'
+    : symbols
+        .map(
+          (s) =>
+            `${s.symbol} (since ${iso(s.sinceMs)}, ${s.consecutiveFailures} failed reconciles` +
+            `${s.lastClientOrderId ? `, last ${s.lastClientOrderId}` : ''})`,
+        )
+        .join(', ');
+
+interface StoredTarget {
+  readonly documents: DocumentStore;
+  readonly account: string;
+  readonly table: string;
+  readonly label: string;
+}
+
+function storedTarget(options: KillSwitchCommandOptions, stored: StoredKillSwitchAccess | undefined) {
+  const table = options.table ?? stored?.env?.STATE_TABLE_NAME;
+  if (!stored || !table) return undefined;
+  const account = options.account ?? stored.env?.BOT_ACCOUNT ?? 'default';
+  const documents = createDynamoStateStores(stored.dynamodb, table).documents;
+  return { documents, account, table, label: `stored kill switch ${opStateKey(account)} (table ${table})` };
+}
+
+async function clearStored(target: StoredTarget, symbol: string | undefined, io: CommandIo): Promise<void> {
+  if (symbol !== undefined) {
+    const had = await clearStoredSymbol(target.documents, target.account, symbol);
+    io.out(
+      had
+        ? `${symbol} of ${opStateKey(target.account)} (table ${target.table}): observe-only and failure count cleared`
+        : `${symbol} of ${opStateKey(target.account)} (table ${target.table}) had no escalation`,
+    );
+    return;
+  }
+  const was = await clearStoredKillSwitch(target.documents, target.account);
+  io.out(
+    was
+      ? `${target.label} cleared (was on since ${iso(was.sinceMs)}: ${was.reason})`
+      : `${target.label} was already off`,
+  );
+  const after = await readStoredKillSwitch(target.documents, target.account);
+  if (after.observeOnlySymbols.length > 0) {
+    io.out(`observe-only symbols remain: ${observeOnlyLine(after.observeOnlySymbols)} (clear one with --symbol)`);
+  }
+}
+
 export async function killSwitchCommand(
   ssm: SSMClient,
   action: KillSwitchAction,
   options: KillSwitchCommandOptions,
   io: CommandIo,
+  stored?: StoredKillSwitchAccess,
 ): Promise<number> {
   if (!ENV_NAME.test(options.env)) {
     io.err(`kill-switch: invalid --env ${JSON.stringify(options.env)} (letters, digits, _ . - only)`);
     return 2;
+  }
+  if (options.symbol !== undefined && action !== 'clear-stored') {
+    io.err('kill-switch: --symbol goes with clear-stored only');
+    return 2;
+  }
+  let symbol: string | undefined;
+  try {
+    symbol = options.symbol === undefined ? undefined : canonicalSymbol(options.symbol);
+  } catch (e) {
+    io.err(`kill-switch: invalid --symbol: ${errorLine(e)}`);
+    return 2;
+  }
+  const target = storedTarget(options, stored);
+  if (action === 'clear-stored') {
+    if (!target) {
+      io.err('kill-switch clear-stored: no state table: pass --table <name> or set STATE_TABLE_NAME');
+      return 2;
+    }
+    try {
+      await clearStored(target, symbol, io);
+      return 0;
+    } catch (e) {
+      const hint = e instanceof OpStateUnreadableError ? ' (repair or delete the item; until then it reads on)' : '';
+      io.err(`kill-switch clear-stored ${target.label} failed: ${errorLine(e)}${hint}`);
+      return 1;
+    }
   }
   const name = `/btcbot/${options.env}/kill-switch`;
   try {
@@ -40,7 +204,6 @@ export async function killSwitchCommand(
       await ssm.send(new PutParameterCommand({ Name: name, Value: action, Type: 'String', Overwrite: true }));
       io.out(`${name} set to ${killSwitchMeaning(action)}`);
     }
-    return 0;
   } catch (e) {
     const reason =
       e instanceof ParameterNotFound
@@ -48,5 +211,20 @@ export async function killSwitchCommand(
         : `${(e as Error).name}: ${(e as Error).message.split('\n')[0]}`;
     io.err(`kill-switch ${action} ${name} failed: ${reason}`);
     return 1;
+  }
+  if (!target || action === 'on') return 0;
+  try {
+    const report = await readStoredKillSwitch(target.documents, target.account);
+    if (action === 'status') {
+      io.out(`${target.label} = ${report.meaning}`);
+      io.out(`observe-only symbols: ${observeOnlyLine(report.observeOnlySymbols)}`);
+    } else if (report.on) {
+      io.out(`note: ${target.label} is still ${report.meaning}; clear it with kill-switch clear-stored`);
+    }
+    return 0;
+  } catch (e) {
+    // the SSM switch was written; only reading the stored one failed
+    io.err(`kill-switch ${action} ${target.label} failed: ${errorLine(e)}`);
+    return action === 'status' ? 1 : 0;
   }
 }

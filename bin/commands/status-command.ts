@@ -1,6 +1,7 @@
 // `btcbot status --env <name>`: what the stage 3 function of one account is doing, read from the state
 // table: the lease, the journal by status with the in-flight orders and frozen symbols (ARCHITECTURE 5.4),
-// the SSM kill switch and the last cycle audits. Read-only; one-line errors and a non-zero exit code.
+// the SSM kill switch, the stored kill switch and observe-only symbols of the op-state (spec 9.1.5) and
+// the last cycle audits. Read-only; one-line errors and a non-zero exit code.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
@@ -10,7 +11,12 @@ import type { CycleAudit, JournalOrder, Lease } from '../../shared/ports/state-s
 import { columns } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
-import { killSwitchMeaning } from './kill-switch-command';
+import {
+  killSwitchMeaning,
+  observeOnlyLine,
+  readStoredKillSwitch,
+  type StoredKillSwitchReport,
+} from './kill-switch-command';
 
 export interface StatusCommandOptions {
   /** Environment name: the kill switch is /btcbot/<env>/kill-switch unless KILL_SWITCH_PARAMETER is set */
@@ -44,6 +50,8 @@ interface StatusReport {
   readonly account: string;
   readonly table: string;
   readonly killSwitch: KillSwitchState;
+  /** The op-state's kill switch (on also when unreadable) and its observe-only symbols */
+  readonly storedKillSwitch: StoredKillSwitchReport;
   /** expiresInMs is null for a lease its holder released (free) */
   readonly lease: (Lease & { readonly expiresInMs: number | null }) | null;
   readonly counts: Record<JournalStatus, number>;
@@ -77,12 +85,13 @@ export async function statusCommand(
   const stores = createDynamoStateStores(clients.dynamodb, table);
   let report: StatusReport;
   try {
-    const [lease, counts, activeOrders, cycles, killSwitch] = await Promise.all([
+    const [lease, counts, activeOrders, cycles, killSwitch, storedKillSwitch] = await Promise.all([
       stores.leases.read(`stage3#${account}`),
       stores.journal.countByStatus(account),
       stores.journal.listByStatus(account, ACTIVE_STATUSES),
       stores.audits.latest('stage3', account, CYCLES_SHOWN),
       readKillSwitch(clients.ssm, env.KILL_SWITCH_PARAMETER ?? `/btcbot/${options.env}/kill-switch`),
+      readStoredKillSwitch(stores.documents, account),
     ]);
     const frozenSymbols = [
       ...new Set(activeOrders.filter((o) => FREEZING_STATUSES.includes(o.status)).map((o) => o.symbol)),
@@ -92,6 +101,7 @@ export async function statusCommand(
       account,
       table,
       killSwitch,
+      storedKillSwitch,
       lease: lease ? { ...lease, expiresInMs: lease.expiresAtMs === 0 ? null : lease.expiresAtMs - nowMs } : null,
       counts,
       frozenSymbols,
@@ -142,6 +152,8 @@ function statusText(r: StatusReport, nowMs: number): string[] {
     ...columns([
       ['Account', `${r.account} (env ${r.env}, table ${r.table})`],
       ['Kill switch', `${r.killSwitch.parameter} = ${r.killSwitch.meaning}`],
+      ['DB kill switch', `${r.storedKillSwitch.key} = ${r.storedKillSwitch.meaning}`],
+      ['Observe-only', observeOnlyLine(r.storedKillSwitch.observeOnlySymbols)],
       ['Lease', leaseLine(r.lease)],
       ['Frozen symbols', r.frozenSymbols.length > 0 ? r.frozenSymbols.join(', ') : 'none'],
       ['Orders', JOURNAL_STATUSES.map((s) => `${s} ${r.counts[s]}`).join('  ')],

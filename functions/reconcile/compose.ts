@@ -4,18 +4,22 @@ import { LambdaLogger } from '../../shared/adapters/logging/powertools-logger';
 import type { ReconcileMessageDeps } from '../../shared/application/reconcile-batch';
 import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import { type Env, loadConfig } from '../../shared/config/load-config';
+import { escalationThresholdsOf } from '../../shared/domain/escalation';
 
 export function compose(env: Env, overrides: Partial<ReconcileMessageDeps> = {}): ReconcileMessageDeps {
   const config = loadConfig(env);
   const runtime = createAwsRuntime(config);
   return {
     journal: runtime.stores.journal,
+    documents: runtime.stores.documents,
     exchange: runtime.exchange,
     clock: runtime.clock,
     queue: runtime.queue,
     log: new LambdaLogger('btcbot-reconcile', config.LOG_LEVEL),
     policy: reconcilePolicyOf(config),
     retryDelaySeconds: config.RECONCILE_RETRY_DELAY_SECONDS,
+    maxReceives: config.RECONCILE_MAX_RECEIVES,
+    escalation: escalationThresholdsOf(config),
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
-// Stage 3 cycle function: one scheduled event -> one cycle (spec 2.3). The event id is the cycle id.
+// Stage 3 cycle function: one scheduled event -> one cycle (spec 2.3). Every retry of one firing gets the
+// same cycle id (cycleIdOf); a firing older than CYCLE_MAX_EVENT_AGE_SECONDS runs no cycle.
 
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
@@ -10,7 +11,7 @@ import {
 } from '../../shared/application/stage3/run-stage3-cycle';
 import { lazy } from '../../shared/lambda/lazy';
 import { logErrors } from '../../shared/lambda/log-errors';
-import { parseScheduledEvent } from '../../shared/lambda/scheduled-event';
+import { cycleIdOf, parseScheduledEvent, scheduledAtMs } from '../../shared/lambda/scheduled-event';
 import { compose } from './compose';
 
 const RUN_ID = randomUUID().replaceAll('-', '');
@@ -20,7 +21,12 @@ export const createHandler = (deps: () => Stage3Deps) =>
     .use(logErrors(() => deps().log))
     .handler(async (event, context) => {
       const scheduled = parseScheduledEvent(event);
-      return runStage3Cycle(deps(), { cycleId: scheduled.id, runId: RUN_ID, invocationId: context.awsRequestId });
+      return runStage3Cycle(deps(), {
+        cycleId: cycleIdOf(scheduled),
+        scheduledAtMs: scheduledAtMs(scheduled),
+        runId: RUN_ID,
+        invocationId: context.awsRequestId,
+      });
     });
 
 export const handler = createHandler(lazy(() => compose(process.env)));

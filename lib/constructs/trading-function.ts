@@ -29,6 +29,8 @@ export interface TradingFunctionProps {
   readonly memorySize?: number;
   readonly environment: Readonly<Record<string, string>>;
   readonly reservedConcurrentExecutions?: number;
+  /** Lambda's own retries of an asynchronous invocation and how old such an event may get (default: Lambda's 2 and 6 h) */
+  readonly asyncInvoke?: { readonly retryAttempts: number; readonly maxEventAge: Duration };
   /** X-Ray active tracing; default off */
   readonly tracing?: boolean;
   readonly logRetention?: RetentionDays;
@@ -67,6 +69,8 @@ export class TradingFunction extends Construct {
       logGroup: this.logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      retryAttempts: props.asyncInvoke?.retryAttempts,
+      maxEventAge: props.asyncInvoke?.maxEventAge,
       // the bundle ships a source map: stack traces point at the TypeScript sources
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
@@ -119,9 +123,18 @@ export class TradingFunction extends Construct {
     );
   }
 
-  /** RECONCILE_QUEUE_URL plus sqs:SendMessage on that queue */
+  /** RECONCILE_QUEUE_URL plus sqs:SendMessage on that queue (the cycle sends uncertain orders) */
   bindReconcileQueue(queue: IQueue): void {
     this.fn.addEnvironment('RECONCILE_QUEUE_URL', queue.queueUrl);
     queue.grantSendMessages(this.role);
+  }
+
+  /**
+   * RECONCILE_QUEUE_URL plus sqs:ChangeMessageVisibility on that queue, and NOT SendMessage: the reconcile
+   * function keeps an unsettled message in flight with a back-off delay and never sends a new one
+   */
+  bindReconcileRetries(queue: IQueue): void {
+    this.fn.addEnvironment('RECONCILE_QUEUE_URL', queue.queueUrl);
+    queue.grant(this.role, 'sqs:ChangeMessageVisibility');
   }
 }

@@ -1,6 +1,7 @@
 // Delivers reconcile messages of a real SQS queue (moto_server) to the reconcile handler like the event
 // source mapping: batches of up to 10, hidden for a short visibility timeout (SQS time is real time) while
-// in flight, deleted unless listed in batchItemFailures; the queue's redrive policy fills the real DLQ.
+// in flight unless the handler changes it (its back-off, through the same queue), deleted unless listed in
+// batchItemFailures; the queue's redrive policy fills the real DLQ.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteMessageBatchCommand,

@@ -2,10 +2,12 @@
 // to the reconcile handler in batches, count what is left and what was dead-lettered, and wait for retries.
 // Two routers share the delivery: the in-memory one (sqs-router) and the real SQS one (aws-sqs-router).
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { KNOBS } from '../../shared/config/knobs';
 import { lambdaContext } from './lambda-context';
 
 export const SQS_BATCH_SIZE = 10;
-export const SQS_MAX_RECEIVE_COUNT = 5;
+/** The local queues' maxReceiveCount: the RECONCILE_MAX_RECEIVES default, which local runs do not override */
+export const SQS_MAX_RECEIVE_COUNT = Number(KNOBS.RECONCILE_MAX_RECEIVES.default);
 
 export type ReconcileHandler = (
   event: SQSEvent,

@@ -1,6 +1,7 @@
 // Delivers reconcile messages of the in-memory queue to the reconcile handler the way SQS with an event
 // source mapping does: batches of up to 10 visible messages, hidden for the visibility timeout (simulated
-// time) while in flight, deleted unless listed in batchItemFailures, dead-lettered after maxReceiveCount.
+// time) while in flight unless the handler changed it, deleted unless listed in batchItemFailures,
+// dead-lettered when received after maxReceiveCount deliveries.
 import type { MemoryReconcileQueue, QueuedMessage } from '../../shared/adapters/memory/memory-reconcile-queue';
 import {
   deliverBatch,
@@ -21,6 +22,7 @@ export class SqsRouter implements ReconcileRouter {
     private readonly queue: MemoryReconcileQueue,
     private readonly handler: ReconcileHandler,
     private readonly nowMs: () => number,
+    private readonly maxReceiveCount = SQS_MAX_RECEIVE_COUNT,
   ) {}
 
   async route(): Promise<RouteResult> {
@@ -29,7 +31,7 @@ export class SqsRouter implements ReconcileRouter {
       const received = this.queue.receive(SQS_BATCH_SIZE, SQS_VISIBILITY_TIMEOUT_MS);
       if (received.length === 0) return result;
       const batch = received.filter((m) => {
-        if (m.receiveCount <= SQS_MAX_RECEIVE_COUNT) return true;
+        if (m.receiveCount <= this.maxReceiveCount) return true;
         this.queue.delete(m.id);
         this.#deadLetters.push(m);
         result.deadLettered += 1;
@@ -40,7 +42,7 @@ export class SqsRouter implements ReconcileRouter {
       const sentMs = this.nowMs();
       const failed = await deliverBatch(
         this.handler,
-        batch.map((m) => ({ ...m, receiptHandle: `${m.id}#${m.receiveCount}`, sentMs })),
+        batch.map((m) => ({ ...m, sentMs })),
         this.#invocations,
       );
       for (const m of batch) if (!failed.has(m.id)) this.queue.delete(m.id);
@@ -59,4 +61,9 @@ export class SqsRouter implements ReconcileRouter {
 
   /** Nothing to wait for: the schedule advances the simulated clock past the visibility timeout and delay */
   async awaitRetry(): Promise<void> {}
+
+  /** The dead-lettered messages, oldest first */
+  get deadLettered(): readonly QueuedMessage[] {
+    return this.#deadLetters;
+  }
 }

@@ -12,9 +12,16 @@ import { localAwsClients, provisionLocalAws } from '../aws/provision';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../btcturk-sim/options';
 import { AwsSqsRouter } from './aws-sqs-router';
 import type { LocalState } from './local-state';
+import { SQS_MAX_RECEIVE_COUNT } from './reconcile-router';
 
-/** SQS delays are real time: a pending order is looked at again after 1 s, not the deployed 30 s */
-const MOTO_ENV = { RECONCILE_RETRY_DELAY_SECONDS: '1' } as const;
+/**
+ * SQS delays are real time: a pending order is looked at again after 1 s (doubling), not the deployed 30 s.
+ * The reconcile handler's last delivery is the maxReceiveCount the queue was provisioned with.
+ */
+const MOTO_ENV = {
+  RECONCILE_RETRY_DELAY_SECONDS: '1',
+  RECONCILE_MAX_RECEIVES: String(SQS_MAX_RECEIVE_COUNT),
+} as const;
 
 /** @throws MotoNotFoundError when no endpoint is given and moto_server is not installed */
 export async function openMotoState(

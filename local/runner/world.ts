@@ -10,11 +10,13 @@ import type { ReconcileMessageDeps } from '../../shared/application/reconcile-ba
 import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import type { Stage3Deps } from '../../shared/application/stage3/run-stage3-cycle';
 import { type Config, loadConfig } from '../../shared/config/load-config';
+import { escalationThresholdsOf } from '../../shared/domain/escalation';
+import type { Clock } from '../../shared/ports/clock';
 import type { CredentialsProvider } from '../../shared/ports/credentials';
 import type { Exchange } from '../../shared/ports/exchange';
 import type { KillSwitch } from '../../shared/ports/kill-switch';
 import type { Logger } from '../../shared/ports/logger';
-import type { ReconcileQueue } from '../../shared/ports/reconcile-queue';
+import type { ReconcileQueue, ReconcileRetryQueue } from '../../shared/ports/reconcile-queue';
 import type { StateStores } from '../../shared/ports/state-store';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../btcturk-sim/simulator';
@@ -130,21 +132,36 @@ export const stage3DepsOf = (p: Stage3Parts): Stage3Deps => ({
   reconcilePolicy: reconcilePolicyOf(p.config),
 });
 
+export interface ReconcileParts {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly exchange: Exchange;
+  readonly stores: StateStores;
+  readonly queue: ReconcileRetryQueue;
+  readonly log: Logger;
+}
+
+/** The reconcile handler's dependencies from the parts of a local world (also the test harnesses') */
+export const reconcileDepsOf = (p: ReconcileParts): ReconcileMessageDeps => ({
+  journal: p.stores.journal,
+  documents: p.stores.documents,
+  exchange: p.exchange,
+  clock: p.clock,
+  queue: p.queue,
+  log: p.log,
+  policy: reconcilePolicyOf(p.config),
+  retryDelaySeconds: p.config.RECONCILE_RETRY_DELAY_SECONDS,
+  maxReceives: p.config.RECONCILE_MAX_RECEIVES,
+  escalation: escalationThresholdsOf(p.config),
+});
+
 function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulator, state: LocalState): LocalWorld {
   const config = loadConfig({ ...localEnv(options, sim.baseUrl), ...state.env });
   const { stores, queue, killSwitch } = state;
   const log = new CountingLogger();
   const { exchange, dispatcher } = simulatorGateway(config, clock, state.credentials);
   const stage3Deps = stage3DepsOf({ config, clock, exchange, stores, killSwitch, queue, log });
-  const reconcileDeps: ReconcileMessageDeps = {
-    journal: stores.journal,
-    exchange,
-    clock,
-    queue,
-    log,
-    policy: reconcilePolicyOf(config),
-    retryDelaySeconds: config.RECONCILE_RETRY_DELAY_SECONDS,
-  };
+  const reconcileDeps = reconcileDepsOf({ config, clock, exchange, stores, queue, log });
   const reconcile = createReconcileHandler(() => reconcileDeps);
   return {
     sim,

@@ -3,7 +3,7 @@ import type { JournalEvent } from '../domain/order-state';
 import type { VenueOrder, VenueOrderStatus } from '../ports/exchange';
 import type { JournalOrder, JournalPatch } from '../ports/state-store';
 
-const EVENT: Record<VenueOrderStatus, JournalEvent> = {
+const EVENT: Record<Exclude<VenueOrderStatus, 'UNKNOWN'>, JournalEvent> = {
   OPEN: 'OBSERVED_OPEN',
   PARTIAL: 'OBSERVED_PARTIAL',
   FILLED: 'OBSERVED_FILLED',
@@ -15,10 +15,13 @@ export interface Observation {
   readonly patch: JournalPatch;
 }
 
-export function observationOf(venue: VenueOrder): Observation {
+/** What the venue's report means for the journal; undefined for a status we cannot interpret (UNKNOWN) */
+export function observationOf(venue: VenueOrder): Observation | undefined {
+  if (venue.status === 'UNKNOWN') return undefined;
   return {
     event: EVENT[venue.status],
-    patch: { exchangeOrderId: venue.orderId, filledQty: venue.qty.sub(venue.leftQty) },
+    // a sighting ends any run of "not found" lookups
+    patch: { exchangeOrderId: venue.orderId, filledQty: venue.qty.sub(venue.leftQty), notFoundChecks: 0 },
   };
 }
 

@@ -1,7 +1,13 @@
 // Places one approved intent by the order safety protocol (ARCHITECTURE 5.2-5.3): journal PENDING_SUBMIT
-// with the lease fence, send, classify. Rejected -> REJECTED; certainly not processed -> FAILED (a later
-// attempt gets a new client id); anything ambiguous -> UNKNOWN plus a reconcile message, never re-sent.
-import { ExchangeRejectedError, ExchangeUnavailableError, OutcomeUnknownError } from '../domain/errors';
+// with the lease fence, re-check every gate, send, classify. Rejected -> REJECTED; certainly not processed
+// (or a gate closed before sending) -> FAILED, a later attempt gets a new client id; anything ambiguous ->
+// UNKNOWN plus a reconcile message, never re-sent.
+import {
+  ExchangeRejectedError,
+  ExchangeUnavailableError,
+  LiveTradingNotArmedError,
+  OutcomeUnknownError,
+} from '../domain/errors';
 import type { Side } from '../domain/exchange-rules';
 import { clientOrderId, type StageName } from '../domain/ids';
 import type { Dec } from '../domain/money';
@@ -9,12 +15,15 @@ import type { Clock } from '../ports/clock';
 import type { Exchange } from '../ports/exchange';
 import type { ReconcileQueue } from '../ports/reconcile-queue';
 import type { JournalOrder, LeaseFence, OrderJournal } from '../ports/state-store';
+import type { WriteGate } from './write-gate';
 
 export interface PlaceOrderDeps {
   readonly journal: OrderJournal;
   readonly exchange: Exchange;
   readonly queue: ReconcileQueue;
   readonly clock: Clock;
+  /** Checked right before the exchange call */
+  readonly gate: WriteGate;
 }
 
 export interface OrderToPlace {
@@ -33,12 +42,15 @@ export type PlaceOutcome =
   | { readonly kind: 'accepted'; readonly order: JournalOrder }
   | { readonly kind: 'rejected'; readonly order: JournalOrder; readonly reason: string }
   | { readonly kind: 'not_placed'; readonly order: JournalOrder; readonly reason: string }
+  /** A gate closed between the cycle's start and this write: journaled, never sent */
+  | { readonly kind: 'blocked'; readonly order: JournalOrder; readonly reason: string }
   | { readonly kind: 'unknown'; readonly order: JournalOrder }
   /** The intent was journaled before (a retried invocation): the journal and reconcile own it */
   | { readonly kind: 'replayed'; readonly order: JournalOrder };
 
 /**
- * @throws StaleLeaseError this invocation lost its lease: nothing was journaled or sent
+ * @throws StaleLeaseError this invocation lost its lease: nothing was sent (an entry already journaled stays
+ *   PENDING_SUBMIT for the next holder's recovery to settle)
  */
 export async function placeOrder(deps: PlaceOrderDeps, intent: OrderToPlace, fence: LeaseFence): Promise<PlaceOutcome> {
   const previous = await deps.journal.latestForIntent(intent.account, intent.intentKey);
@@ -61,6 +73,14 @@ export async function placeOrder(deps: PlaceOrderDeps, intent: OrderToPlace, fen
     now,
   );
   if (!created) return { kind: 'replayed', order };
+  try {
+    await deps.gate.assertOpen();
+  } catch (e) {
+    if (!(e instanceof LiveTradingNotArmedError)) throw e;
+    const reason = `gate_closed:${e.reasons.join(',')}`;
+    const blocked = await deps.journal.transition(order, 'NOT_PLACED', { lastError: reason }, deps.clock.nowMs());
+    return { kind: 'blocked', order: blocked, reason };
+  }
   try {
     const ack = await deps.exchange.placeLimitOrder({
       clientOrderId: id,

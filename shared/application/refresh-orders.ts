@@ -1,10 +1,20 @@
-// Order lifecycle refresh (spec 2.11, fixed per 9.1.6): for each symbol, list the exchange's open orders
-// and apply what changed to our resting orders; orders no longer listed are looked up once in allOrders.
-// Works per configured symbol, so live stale cancellation sees every order (the reference saw none).
-import { journalMachine, RESTING } from '../domain/order-state';
+// Order lifecycle refresh (spec 2.11, fixed per 9.1.6): every configured symbol (and every symbol the journal
+// has orders for) is listed on the exchange each cycle, one openOrders request per symbol. What changed is
+// applied to our orders; orders of ours no longer listed are looked up once in allOrders; foreign open orders
+// are imported so limits count them (step 5); an order listed nowhere for N refreshes after the grace window
+// is closed with `missing_on_exchange_after_grace` (step 6). A refused write means someone else (reconcile)
+// settled the order meanwhile: the order is re-read, never an error.
+import {
+  ConcurrentUpdateError,
+  ExchangeRejectedError,
+  ExchangeUnavailableError,
+  ValidationError,
+} from '../domain/errors';
+import { externalClientOrderId, externalIntentKey, isBotClientOrderId, type StageName } from '../domain/ids';
+import { IN_FLIGHT, journalMachine, RESTING } from '../domain/order-state';
 import type { Clock } from '../ports/clock';
 import type { Exchange, VenueOrder } from '../ports/exchange';
-import type { JournalOrder, OrderJournal } from '../ports/state-store';
+import type { JournalOrder, LeaseFence, OrderJournal } from '../ports/state-store';
 import { isNoop, observationOf } from './observe-order';
 
 export interface RefreshDeps {
@@ -13,64 +23,220 @@ export interface RefreshDeps {
   readonly clock: Clock;
 }
 
+export interface RefreshOptions {
+  /** The configured symbols: each is listed even when the journal has nothing resting there */
+  readonly symbols: readonly string[];
+  readonly cancelGraceMs: number;
+  /** An order must be this old and missed this many refreshes in a row before it is closed as missing */
+  readonly missingGraceMs: number;
+  readonly missingChecks: number;
+  /** Who imports foreign orders, under which lease */
+  readonly stage: StageName;
+  readonly cycleId: string;
+  readonly fence: LeaseFence;
+}
+
 export interface RefreshSummary {
   readonly updated: number;
-  /** Resting in our journal but found nowhere on the exchange: left alone and reported */
+  /** Journal keys of foreign open orders imported this refresh */
+  readonly imported: readonly string[];
+  /** Closed this refresh as missing on the exchange after the grace window */
+  readonly closedMissing: readonly string[];
+  /** Resting in our journal but found nowhere on the exchange, still within the grace: left alone */
   readonly missing: readonly string[];
+  /** Listed with a status we cannot interpret: left alone */
+  readonly unknownStatus: readonly string[];
+  /** Venue orders our journal holds in a state that cannot follow what the venue shows (logged by the caller) */
+  readonly conflicts: readonly string[];
   /** Symbols whose lookups failed; their orders were not refreshed */
   readonly failedSymbols: readonly string[];
   /** The journal's resting orders after the refresh */
   readonly resting: readonly JournalOrder[];
 }
 
+/** Orders can carry a venue time slightly before our own record of them */
+const HISTORY_LOOKBACK_MS = 10_000;
+
 const matches = (order: JournalOrder, venue: VenueOrder) =>
   venue.clientOrderId === order.clientOrderId ||
   (order.exchangeOrderId !== undefined && venue.orderId === order.exchangeOrderId);
 
+interface Tally {
+  updated: number;
+  imported: string[];
+  closedMissing: string[];
+  missing: string[];
+  unknownStatus: string[];
+  conflicts: string[];
+  failedSymbols: string[];
+  after: JournalOrder[];
+}
+
 export async function refreshOrders(
   deps: RefreshDeps,
   account: string,
-  options: { readonly cancelGraceMs: number },
+  options: RefreshOptions,
 ): Promise<RefreshSummary> {
-  const resting = await deps.journal.listByStatus(account, [...RESTING]);
-  const bySymbol = new Map<string, JournalOrder[]>();
-  for (const o of resting) bySymbol.set(o.symbol, [...(bySymbol.get(o.symbol) ?? []), o]);
-  let updated = 0;
-  const missing: string[] = [];
-  const failedSymbols: string[] = [];
-  const after: JournalOrder[] = [];
-  for (const [symbol, orders] of bySymbol) {
-    let venueOrders: VenueOrder[];
+  const tracked = await deps.journal.listByStatus(account, [...RESTING, ...IN_FLIGHT]);
+  const symbols = [...new Set([...options.symbols, ...tracked.map((o) => o.symbol)])].sort();
+  const t: Tally = {
+    updated: 0,
+    imported: [],
+    closedMissing: [],
+    missing: [],
+    unknownStatus: [],
+    conflicts: [],
+    failedSymbols: [],
+    after: [],
+  };
+  for (const symbol of symbols) {
+    const mine = tracked.filter((o) => o.symbol === symbol);
     try {
-      venueOrders = await deps.exchange.openOrders(symbol);
-      const unlisted = orders.filter((o) => !venueOrders.some((v) => matches(o, v)));
-      if (unlisted.length > 0) {
-        const since = Math.min(...unlisted.map((o) => o.createdAtMs)) - 10_000;
-        venueOrders = [...venueOrders, ...(await deps.exchange.allOrders(symbol, since))];
-      }
-    } catch {
-      failedSymbols.push(symbol);
-      after.push(...orders);
-      continue;
-    }
-    for (const order of orders) {
-      const venue = venueOrders.find((v) => matches(order, v));
-      if (!venue) {
-        missing.push(order.clientOrderId);
-        after.push(order);
-        continue;
-      }
-      const obs = observationOf(venue);
-      const now = deps.clock.nowMs();
-      const cancelInFlight = order.status === 'CANCEL_REQUESTED' && now - order.updatedAtMs < options.cancelGraceMs;
-      const next = journalMachine.next(order.status, obs.event, order.clientOrderId);
-      if (isNoop(order, obs, next) || (cancelInFlight && (venue.status === 'OPEN' || venue.status === 'PARTIAL'))) {
-        after.push(order);
-        continue;
-      }
-      after.push(await deps.journal.transition(order, obs.event, obs.patch, now));
-      updated += 1;
+      await refreshSymbol(deps, account, symbol, mine, options, t);
+    } catch (e) {
+      if (!isVenueFailure(e)) throw e;
+      t.failedSymbols.push(symbol);
+      t.after.push(...mine);
     }
   }
-  return { updated, missing, failedSymbols, resting: after.filter((o) => RESTING.has(o.status)) };
+  const { after, ...summary } = t;
+  return { ...summary, resting: after.filter((o) => RESTING.has(o.status)) };
+}
+
+/** Only the exchange's failures skip a symbol (unreachable, refused, or an answer that fails its schema) */
+const isVenueFailure = (e: unknown) =>
+  e instanceof ExchangeUnavailableError || e instanceof ExchangeRejectedError || e instanceof ValidationError;
+
+async function refreshSymbol(
+  deps: RefreshDeps,
+  account: string,
+  symbol: string,
+  mine: readonly JournalOrder[],
+  options: RefreshOptions,
+  t: Tally,
+): Promise<void> {
+  const open = await deps.exchange.openOrders(symbol);
+  const unlisted = mine.filter((o) => RESTING.has(o.status) && !open.some((v) => matches(o, v)));
+  const history =
+    unlisted.length > 0
+      ? await deps.exchange.allOrders(symbol, Math.min(...unlisted.map((o) => o.createdAtMs)) - HISTORY_LOOKBACK_MS)
+      : [];
+  for (const venue of open.filter((v) => !mine.some((o) => matches(o, v)))) {
+    await adoptUnmatched(deps, account, venue, options, t);
+  }
+  for (const order of mine) {
+    const venue = open.find((v) => matches(order, v)) ?? history.find((v) => matches(order, v));
+    if (venue !== undefined) {
+      t.after.push(await applyObserved(deps, order, venue, options, t));
+    } else if (RESTING.has(order.status)) {
+      t.after.push(await missingOnVenue(deps, order, options, t));
+    } else {
+      t.after.push(order); // in flight and not listed open: the reconcile path decides absence
+    }
+  }
+}
+
+/** Applies what the venue shows to one of our orders; a refused write re-reads the order instead */
+async function applyObserved(
+  deps: RefreshDeps,
+  order: JournalOrder,
+  venue: VenueOrder,
+  options: RefreshOptions,
+  t: Tally,
+): Promise<JournalOrder> {
+  const obs = observationOf(venue);
+  if (obs === undefined) {
+    t.unknownStatus.push(order.clientOrderId);
+    return order;
+  }
+  const now = deps.clock.nowMs();
+  const cancelInFlight = order.status === 'CANCEL_REQUESTED' && now - order.updatedAtMs < options.cancelGraceMs;
+  if (cancelInFlight && (venue.status === 'OPEN' || venue.status === 'PARTIAL')) return order;
+  if (!journalMachine.can(order.status, obs.event)) {
+    t.conflicts.push(order.clientOrderId);
+    return order;
+  }
+  if (isNoop(order, obs, journalMachine.next(order.status, obs.event))) return order;
+  try {
+    const next = await deps.journal.transition(order, obs.event, obs.patch, now);
+    t.updated += 1;
+    return next;
+  } catch (e) {
+    if (!(e instanceof ConcurrentUpdateError)) throw e;
+    return (await deps.journal.get(order.account, order.clientOrderId)) ?? order;
+  }
+}
+
+/** A resting order listed nowhere: counted, and closed once it has been missing long enough */
+async function missingOnVenue(
+  deps: RefreshDeps,
+  order: JournalOrder,
+  options: RefreshOptions,
+  t: Tally,
+): Promise<JournalOrder> {
+  const now = deps.clock.nowMs();
+  const checks = order.notFoundChecks + 1;
+  try {
+    if (now - order.createdAtMs >= options.missingGraceMs && checks >= options.missingChecks) {
+      const closed = await deps.journal.transition(
+        order,
+        'VANISHED',
+        { notFoundChecks: checks, lastError: 'missing_on_exchange_after_grace' },
+        now,
+      );
+      t.closedMissing.push(order.clientOrderId);
+      return closed;
+    }
+    t.missing.push(order.clientOrderId);
+    return await deps.journal.update(order, { notFoundChecks: checks }, now);
+  } catch (e) {
+    if (!(e instanceof ConcurrentUpdateError)) throw e;
+    return (await deps.journal.get(order.account, order.clientOrderId)) ?? order;
+  }
+}
+
+/**
+ * An open venue order none of our tracked orders matches: one of ours in another state (adopt what the venue
+ * shows if the journal may follow), an import from an earlier refresh, or a foreign order to import.
+ */
+async function adoptUnmatched(
+  deps: RefreshDeps,
+  account: string,
+  venue: VenueOrder,
+  options: RefreshOptions,
+  t: Tally,
+): Promise<void> {
+  const key = isBotClientOrderId(venue.clientOrderId) ? venue.clientOrderId : externalClientOrderId(venue.orderId);
+  const known = await deps.journal.get(account, key);
+  if (known !== undefined) {
+    const after = await applyObserved(deps, known, venue, options, t);
+    if (RESTING.has(after.status)) t.after.push(after);
+    return;
+  }
+  const obs = observationOf(venue);
+  if (obs === undefined) {
+    t.unknownStatus.push(key);
+    return;
+  }
+  const now = deps.clock.nowMs();
+  const { created, order } = await deps.journal.create(
+    {
+      account,
+      clientOrderId: externalClientOrderId(venue.orderId),
+      stage: options.stage,
+      symbol: venue.symbol,
+      side: venue.side,
+      price: venue.price,
+      qty: venue.qty,
+      intentKey: externalIntentKey(venue.orderId),
+      attempt: 0,
+      cycleId: options.cycleId,
+      createdAtMs: now,
+    },
+    options.fence,
+    now,
+  );
+  const imported = created ? await deps.journal.transition(order, obs.event, obs.patch, now) : order;
+  if (created) t.imported.push(imported.clientOrderId);
+  t.after.push(imported);
 }

@@ -22,6 +22,17 @@ const SLO_MAXIMA = [
 
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
+    // a lease that can expire while its holder still runs lets a second writer in (ARCHITECTURE 5.2)
+    reads: ['LEASE_TTL_SECONDS', 'FUNCTION_TIMEOUT_SECONDS'],
+    check: (v) =>
+      v.FUNCTION_TIMEOUT_SECONDS !== undefined && v.LEASE_TTL_SECONDS <= v.FUNCTION_TIMEOUT_SECONDS
+        ? issue(
+            'LEASE_TTL_SECONDS',
+            `must be longer than the function timeout FUNCTION_TIMEOUT_SECONDS=${v.FUNCTION_TIMEOUT_SECONDS}, was ${v.LEASE_TTL_SECONDS}`,
+          )
+        : ok,
+  },
+  {
     reads: ['LIVE_TRADING', 'DRY_RUN'],
     check: (v) =>
       v.LIVE_TRADING && v.DRY_RUN

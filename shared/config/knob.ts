@@ -86,22 +86,25 @@ const withMeta = <S extends z.ZodType>(schema: S, def: string | undefined, meta:
   ...meta,
 });
 
+const wholeNumber =
+  (range: Range) =>
+  (raw: string): number | ParseFailure => {
+    if (!/^[+-]?\d+$/.test(raw)) return fail('expected a whole number');
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n)) return fail('expected a whole number within range');
+    const bad = rangeError(n, range);
+    return bad ? fail(bad) : n;
+  };
+
 export const knob = {
   bool: (def: boolean, meta: Meta) => withMeta(rawParser(parseBool), String(def), meta),
 
   /** Whole numbers: counts, milliseconds, seconds where the spec uses integers */
   int: (def: number | undefined, range: Range, meta: Meta) =>
-    withMeta(
-      rawParser<number>((raw) => {
-        if (!/^[+-]?\d+$/.test(raw)) return fail('expected a whole number');
-        const n = Number(raw);
-        if (!Number.isSafeInteger(n)) return fail('expected a whole number within range');
-        const bad = rangeError(n, range);
-        return bad ? fail(bad) : n;
-      }),
-      def === undefined ? undefined : String(def),
-      meta,
-    ),
+    withMeta(rawParser(wholeNumber(range)), def === undefined ? undefined : String(def), meta),
+
+  /** A whole number that may be absent (set by the deployment, e.g. a function timeout) */
+  optionalInt: (range: Range, meta: Meta) => withMeta(rawParser(wholeNumber(range)).optional(), undefined, meta),
 
   /** Non-money quantities that may be fractional (rates per second, durations); never amounts */
   num: (def: number, range: Range, meta: Meta) =>

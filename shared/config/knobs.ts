@@ -81,6 +81,23 @@ export const KNOBS = {
       aliases: ['PROCESS_INSTANCE_TTL_SECONDS'],
     },
   ),
+  FUNCTION_TIMEOUT_SECONDS: knob.optionalInt(
+    { gt: 0 },
+    {
+      section: 'deploy',
+      doc: 'The cycle function timeout (set by the CDK stack); LEASE_TTL_SECONDS must be longer',
+      unit: SEC,
+    },
+  ),
+  CYCLE_MAX_EVENT_AGE_SECONDS: knob.int(
+    90,
+    { min: 1, max: 3600 },
+    {
+      section: 'deploy',
+      doc: 'A scheduled event older than this (a late retry) runs no cycle: the next firing is due',
+      unit: SEC,
+    },
+  ),
   BTCTURK_SECRET_ID: knob.optionalStr({ section: 'deploy', doc: 'Secrets Manager secret holding {apiKey, apiSecret}' }),
   STATE_TABLE_NAME: knob.optionalStr({ section: 'deploy', doc: 'DynamoDB state table (set by the CDK stack)' }),
   RECONCILE_QUEUE_URL: knob.optionalStr({ section: 'deploy', doc: 'SQS reconcile queue URL (set by the CDK stack)' }),
@@ -128,8 +145,32 @@ export const KNOBS = {
     { min: 0, max: 900 },
     {
       section: '9.1.1',
-      doc: 'Delay before a still-pending reconcile message is looked at again',
+      doc: 'Base delay before a still-pending reconcile message is looked at again, doubled per delivery (at most 900 s)',
       unit: 's',
+    },
+  ),
+  RECONCILE_MAX_RECEIVES: knob.int(
+    8,
+    { min: 2, max: 1000 },
+    {
+      section: '9.1.5',
+      doc: 'Deliveries of one reconcile message, also the queue maxReceiveCount: the last one sets the stored kill switch and dead-letters it',
+    },
+  ),
+  RECONCILE_ESCALATE_SYMBOL_AFTER: knob.int(
+    3,
+    { min: 1 },
+    {
+      section: '9.1.5',
+      doc: 'Consecutive failed reconciles of a symbol after which it is observe-only (a settled reconcile lifts it)',
+    },
+  ),
+  RECONCILE_ESCALATE_KILL_SWITCH_SYMBOLS: knob.int(
+    2,
+    { min: 1 },
+    {
+      section: '9.1.5',
+      doc: 'Observe-only symbols at which the stored kill switch (op-state) is set; only an operator clears it',
     },
   ),
   ORDER_TYPE: knob.custom(

@@ -44,6 +44,20 @@ export function clientOrderId(id: OrderIdentity): string {
   return `${STAGE_PREFIX[id.stage]}-${symbol.slice(0, 12)}-${id.side === 'BUY' ? 'b' : 's'}-${digest.slice(0, 20)}`;
 }
 
+const BOT_CLIENT_ID = /^bb[347]-/;
+
+/** True for a client order id this bot derives (`bb3-`, `bb4-`, `bb7-`); anything else was placed elsewhere */
+export const isBotClientOrderId = (id: string): boolean => BOT_CLIENT_ID.test(id);
+
+/**
+ * The journal key of an order someone else placed on the account (spec 2.11 step 5 import). Keyed by the
+ * venue order id: foreign client ids repeat (web orders all say `advanced`) or are empty.
+ */
+export const externalClientOrderId = (exchangeOrderId: string): string => `ext-${exchangeOrderId}`;
+/** The intent key of an imported order: it executes no intent of ours */
+export const externalIntentKey = (exchangeOrderId: string): string => `external:${exchangeOrderId}`;
+export const isExternalIntent = (intentKey: string): boolean => intentKey.startsWith('external:');
+
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** Backtest cycle ids (spec 0.5): `bt:{YYYYmmddHHMMSS}:{counter:06d}` from a UTC timestamp */

@@ -25,11 +25,14 @@ export const JOURNAL_EVENTS = [
   'OBSERVED_PARTIAL',
   'OBSERVED_FILLED',
   'OBSERVED_CANCELED',
+  'VANISHED',
 ] as const;
 export type JournalEvent = (typeof JOURNAL_EVENTS)[number];
 
 // OBSERVED_* are what a reconcile or lifecycle refresh saw on the exchange. UNKNOWN never becomes REJECTED:
 // only an observation or a proven absence (NOT_PLACED, after the grace window and N checks) settles it.
+// VANISHED closes an order that was acknowledged but is listed nowhere on the venue any more (spec 2.11
+// step 6, `missing_on_exchange_after_grace`); its fills, if any, still arrive through the fill cursor.
 const JOURNAL: Record<JournalStatus, Partial<Record<JournalEvent, JournalStatus>>> = {
   PENDING_SUBMIT: {
     SUBMIT_ACKED: 'OPEN',
@@ -54,12 +57,14 @@ const JOURNAL: Record<JournalStatus, Partial<Record<JournalEvent, JournalStatus>
     OBSERVED_FILLED: 'FILLED',
     OBSERVED_CANCELED: 'CANCELED',
     CANCEL_REQUESTED: 'CANCEL_REQUESTED',
+    VANISHED: 'CANCELED',
   },
   PARTIAL: {
     OBSERVED_PARTIAL: 'PARTIAL',
     OBSERVED_FILLED: 'FILLED',
     OBSERVED_CANCELED: 'CANCELED',
     CANCEL_REQUESTED: 'CANCEL_REQUESTED',
+    VANISHED: 'CANCELED',
   },
   // A cancel request is asynchronous on BTCTurk: the order stays listed until the venue settles it
   CANCEL_REQUESTED: {
@@ -68,6 +73,7 @@ const JOURNAL: Record<JournalStatus, Partial<Record<JournalEvent, JournalStatus>
     OBSERVED_PARTIAL: 'PARTIAL',
     OBSERVED_FILLED: 'FILLED',
     OBSERVED_CANCELED: 'CANCELED',
+    VANISHED: 'CANCELED',
   },
   CANCELED: { OBSERVED_FILLED: 'FILLED' }, // a fill can race a cancel and be reported after it
   FILLED: {},

@@ -1,8 +1,8 @@
 // SQS partial batch responses: one failed record is reported by its message id and retried alone
-import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 
 export function batchFailures(
-  records: readonly SQSRecord[],
+  records: readonly { readonly messageId: string }[],
   settled: readonly PromiseSettledResult<unknown>[],
 ): SQSBatchResponse {
   return {

@@ -20,8 +20,11 @@ export interface Balance {
   readonly total: Dec;
 }
 
-/** BTCTurk Untouched -> OPEN, Partial -> PARTIAL, Closed -> FILLED, Canceled -> CANCELED */
-export type VenueOrderStatus = 'OPEN' | 'PARTIAL' | 'FILLED' | 'CANCELED';
+/**
+ * BTCTurk Untouched -> OPEN, Partial -> PARTIAL, Closed -> FILLED, Canceled -> CANCELED (spec 5.5). A status
+ * the venue adds later is UNKNOWN: the order exists, but nothing is concluded from its state.
+ */
+export type VenueOrderStatus = 'OPEN' | 'PARTIAL' | 'FILLED' | 'CANCELED' | 'UNKNOWN';
 
 export interface VenueOrder {
   readonly orderId: string;
@@ -86,8 +89,13 @@ export interface Exchange {
   orderBookTop(symbol: string): Promise<OrderBookTop>;
   balances(): Promise<Balance[]>;
   openOrders(symbol: string): Promise<VenueOrder[]>;
-  /** Orders of any status updated since `sinceMs` */
+  /**
+   * Orders of any status created since `sinceMs`. Every `sinceMs`/`submittedAtMs` given to this port is a
+   * LOCAL clock time: the adapter converts it to the venue's clock (measured offset, widened by its
+   * uncertainty), because the venue filters on its own time.
+   */
   allOrders(symbol: string, sinceMs: number): Promise<VenueOrder[]>;
+  /** Fills since `sinceMs` (local clock time, see allOrders) */
   userTrades(symbol: string, sinceMs: number): Promise<VenueFill[]>;
   /**
    * Places a LIMIT order. Never retried blindly: a POST whose outcome is unclear is reported, not re-sent.
@@ -106,8 +114,10 @@ export interface Exchange {
   cancelOrder(symbol: string, orderId: string): Promise<void>;
   /**
    * Recovery of BTCTURK_API 8.2: openOrders, then allOrders from `submittedAtMs` - 10 s, then user trades,
-   * matching the client order id. `found: false` is only evidence for this one look.
-   * @throws ExchangeUnavailableError when any of the three lookups could not be made
+   * matching the client order id. `found: false` is only evidence for this one look, and only when the
+   * window was placed in the venue's time (`submittedAtMs` is local; see allOrders).
+   * @throws ExchangeUnavailableError when any of the three lookups could not be made, or the venue clock
+   *   offset is unknown (absence cannot be proven then)
    */
   findOrderByClientId(symbol: string, clientOrderId: string, submittedAtMs: number): Promise<ClientIdLookup>;
 }

@@ -96,13 +96,22 @@ export interface OrderJournal {
   create(order: NewJournalOrder, fence: LeaseFence, nowMs: number): Promise<{ created: boolean; order: JournalOrder }>;
   get(account: string, clientOrderId: string): Promise<JournalOrder | undefined>;
   /**
-   * Moves `order` through the journal state machine, conditional on its version.
+   * Moves `order` through the journal state machine, conditional on its version, and with `fence` also on
+   * the lease epoch in the same atomic write (a cycle passes its fence; the reconcile function, which holds
+   * no lease and only adopts what the venue reports, passes none).
    * @throws InvalidTransitionError the state machine forbids it; nothing was written
    * @throws ConcurrentUpdateError  the stored version moved on; re-read and decide again
+   * @throws StaleLeaseError        `fence` is no longer the lease's epoch; nothing was written
    */
-  transition(order: JournalOrder, event: JournalEvent, patch: JournalPatch, nowMs: number): Promise<JournalOrder>;
-  /** Version-guarded change of non-status fields (fill progress, reconcile bookkeeping) */
-  update(order: JournalOrder, patch: JournalPatch, nowMs: number): Promise<JournalOrder>;
+  transition(
+    order: JournalOrder,
+    event: JournalEvent,
+    patch: JournalPatch,
+    nowMs: number,
+    fence?: LeaseFence,
+  ): Promise<JournalOrder>;
+  /** Version-guarded (and with `fence` lease-fenced) change of non-status fields (fill progress, bookkeeping) */
+  update(order: JournalOrder, patch: JournalPatch, nowMs: number, fence?: LeaseFence): Promise<JournalOrder>;
   listByStatus(account: string, statuses: readonly JournalStatus[]): Promise<JournalOrder[]>;
   /** The newest attempt recorded for an intent, if any */
   latestForIntent(account: string, intentKey: string): Promise<JournalOrder | undefined>;

@@ -8,7 +8,7 @@ import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/s
 import { createBtcturkGateway } from '../../shared/adapters/btcturk/create-gateway';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { loadConfig } from '../../shared/config/load-config';
-import { ExchangeUnavailableError, OutcomeUnknownError } from '../../shared/domain/errors';
+import { ExchangeRejectedError, ExchangeUnavailableError, OutcomeUnknownError } from '../../shared/domain/errors';
 import { dec } from '../../shared/domain/money';
 import type { Exchange, NewLimitOrder } from '../../shared/ports/exchange';
 
@@ -97,14 +97,30 @@ describe('gateway fault classification against the simulator', () => {
     await agent.close();
   });
 
-  it('a server clock that jumps between syncs: the 401 Invalid Nonce triggers one resync and the call succeeds', async () => {
+  // A write is never sent twice: the 401 Invalid Nonce on a submit is a definite rejection (nothing was
+  // placed), and the clock is re-measured so that the next submit is stamped right
+  it('a server clock that jumps between syncs: a submit gets a definite 401 rejection, sent once; the next one succeeds', async () => {
     await exchange.balances();
     sim.control.setFaults({ clockSkewMs: 7_000 });
     try {
       const before = ordersOnVenue();
+      const refused = await exchange.placeLimitOrder(await restingBuy()).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ExchangeRejectedError);
+      expect(refused).toMatchObject({ httpStatus: 401, code: 1037 });
+      expect(ordersOnVenue()).toBe(before);
       const ack = await exchange.placeLimitOrder(await restingBuy());
       expect(ack.orderId).toMatch(/^\d+$/);
       expect(ordersOnVenue()).toBe(before + 1);
+    } finally {
+      sim.control.setFaults('none');
+    }
+  });
+
+  it('a server clock that jumps between syncs: a GET is re-signed once after a resync and succeeds', async () => {
+    await exchange.balances();
+    sim.control.setFaults({ clockSkewMs: 7_000 });
+    try {
+      expect((await exchange.balances()).length).toBeGreaterThan(0);
     } finally {
       sim.control.setFaults('none');
     }

@@ -2,6 +2,7 @@
 // recorded BTCTurk payloads today, the local simulator later. Harnesses seed venue state through
 // `VenueScenario` (domain values plus where they were recorded) and report the requests they received.
 import { describe, expect, it } from 'vitest';
+import { LOOKUP_WINDOW_MARGIN_MS } from '../../shared/adapters/btcturk/btcturk-gateway';
 import { signStamp } from '../../shared/adapters/btcturk/sign-request';
 import { dec } from '../../shared/domain/money';
 import type { Exchange, VenueFill, VenueOrder } from '../../shared/ports/exchange';
@@ -269,13 +270,15 @@ export function exchangeContract(label: string, makeHarness: () => Promise<Excha
       expect((await h.exchange.openOrders('BTCTRY')).map(plainOrder)).toEqual(ordersOf(OPEN_ORDERS_BTCTRY));
     });
 
+    // The harness's clock equals the venue's (offset 0, instant round trip): the window opens at the local
+    // time asked for, less the margin the gateway adds for the offset's uncertainty
     it('asks allOrders with startTime in ms, not startDate', async () => {
       const h = await makeHarness();
       await h.seed(ALL_ORDERS_BTCUSDT);
       const orders = await h.exchange.allOrders('BTCUSDT', 1618900000000);
       expect(orders.map(plainOrder)).toEqual(ordersOf(ALL_ORDERS_BTCUSDT));
       const sent = h.requests().find((r) => r.pathname === '/api/v1/allOrders');
-      expect(sent?.query.startTime).toBe('1618900000000');
+      expect(sent?.query.startTime).toBe(String(1618900000000 - LOOKUP_WINDOW_MARGIN_MS));
       expect(sent?.query.startDate).toBeUndefined();
     });
 
@@ -354,7 +357,7 @@ export function exchangeContract(label: string, makeHarness: () => Promise<Excha
         expect(lookups(h)).toEqual(['/api/v1/openOrders']);
       });
 
-      it('finds an order only allOrders lists, asking from submit time - 10 s', async () => {
+      it('finds an order only allOrders lists, asking from submit time - 10 s (less the window margin)', async () => {
         const h = await makeHarness();
         await h.seed(ALL_ORDERS_BTCUSDT);
         const found = await h.exchange.findOrderByClientId(
@@ -364,7 +367,9 @@ export function exchangeContract(label: string, makeHarness: () => Promise<Excha
         );
         expect(found.found && found.source === 'allOrders' && found.order.orderId).toBe('2605984008');
         expect(lookups(h)).toEqual(['/api/v1/openOrders', '/api/v1/allOrders']);
-        expect(h.requests().find((r) => r.pathname === '/api/v1/allOrders')?.query.startTime).toBe('1618913070000');
+        expect(h.requests().find((r) => r.pathname === '/api/v1/allOrders')?.query.startTime).toBe(
+          String(1618913070000 - LOOKUP_WINDOW_MARGIN_MS),
+        );
       });
 
       it('falls back to fills carrying the client id', async () => {

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { RECONCILE_TIMEOUT } from '../../lib/function-timeouts';
 import { STATE_TABLE } from '../../shared/adapters/dynamodb/table-definition';
+import { loadConfig } from '../../shared/config/load-config';
 import { synthesize } from './synth';
 
 const queueProps = (template: Template, withDlq: boolean) =>
@@ -37,10 +38,11 @@ describe('StatefulStack', () => {
     expect(Object.keys(template.findResources('AWS::SSM::Parameter'))).toHaveLength(1);
   });
 
-  it('gives the reconcile queue a DLQ after 5 receives and a visibility timeout >= 6x the function timeout', () => {
+  it('gives the reconcile queue a DLQ after RECONCILE_MAX_RECEIVES (8) receives and a visibility timeout >= 6x the function timeout', () => {
     const [main] = queueProps(template, true);
     expect(queueProps(template, true)).toHaveLength(1);
-    expect(main?.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    expect(main?.Properties.RedrivePolicy.maxReceiveCount).toBe(loadConfig({}).RECONCILE_MAX_RECEIVES);
+    expect(main?.Properties.RedrivePolicy.maxReceiveCount).toBe(8);
     expect(main?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * RECONCILE_TIMEOUT.toSeconds());
   });
 

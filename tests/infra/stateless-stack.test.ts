@@ -39,6 +39,16 @@ describe('StatelessStack', () => {
     const cycle = functions.Stage3CycleFunction?.Properties;
     expect(cycle.ReservedConcurrentExecutions).toBe(1);
     expect(cycle.Timeout).toBeLessThan(loadConfig({}).LEASE_TTL_SECONDS);
+    // the function tells its configuration its timeout, so a lease TTL not longer than it is refused
+    expect(cycle.Environment.Variables.FUNCTION_TIMEOUT_SECONDS).toBe(String(cycle.Timeout));
+  });
+
+  it('never runs a cycle late: no Lambda retries of a failed firing, and events expire after 60 s', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: 'Stage3CycleFunction' },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
   });
 
   it('reports partial batch failures from the reconcile queue, 10 messages per batch', () => {
@@ -106,14 +116,17 @@ describe('StatelessStack', () => {
     }
   });
 
-  it('lets only the reconcile function consume the queue; both may send to it', () => {
+  it('lets only the reconcile function consume the queue (and change visibility); only the cycle sends to it', () => {
     const sqs = (role: string) =>
       statementsOf(role)
         .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))
         .flatMap(actionsOf);
     expect(sqs('Stage3CycleFunctionRole')).toContain('sqs:SendMessage');
     expect(sqs('Stage3CycleFunctionRole')).not.toContain('sqs:ReceiveMessage');
-    expect(sqs('ReconcileFunctionRole')).toEqual(expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage']));
+    expect(sqs('ReconcileFunctionRole')).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility']),
+    );
+    expect(sqs('ReconcileFunctionRole')).not.toContain('sqs:SendMessage');
   });
 
   it('puts no secret value in any function environment, only the secret name', () => {

@@ -66,6 +66,12 @@ describe.skipIf(endpoint === null)('btcbot invoke (moto_server + simulator)', ()
     expect(audits.map((a) => a.cycleId)).toEqual([SCHEDULED_ID]);
   });
 
+  it('with --keep-time the sample event keeps its old time, and a late firing runs no cycle', async () => {
+    const s = sinks();
+    expect(await invokeCommand('stage3-cycle', { event: SCHEDULED, keepTime: true }, env, s.io)).toBe(0);
+    expect(JSON.parse(s.out.join('\n'))).toMatchObject({ status: 'expired', decisions: ['cycle:event_too_old'] });
+  });
+
   it('returns a batchItemFailures entry for the poison reconcile message (CDK logical id accepted)', async () => {
     const s = sinks();
     expect(await invokeCommand('ReconcileFunction', { event: 'events/reconcile/poison.json' }, env, s.io)).toBe(0);

@@ -18,7 +18,7 @@ describe('btcbot local', () => {
     dir = await mkdtemp(join(tmpdir(), 'btcbot-local-'));
     const out: string[] = [];
     const code = await localCommand(
-      { cycles: '6', liveSim: true, faults: 'lost-responses', seed: '3', out: dir },
+      { cycles: '6', liveSim: true, faults: 'lost-responses', seed: '5', out: dir },
       { out: (l) => out.push(l), err: (l) => out.push(l) },
     );
     expect(code).toBe(0);

@@ -6,7 +6,7 @@ import { createHandler as createReconcileHandler } from '../../functions/reconci
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET, type SimulatorOptions } from '../../local/btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
 import { SqsRouter } from '../../local/runner/sqs-router';
-import { LIVE_SIM_ENV, LOCAL_ENV, simulatorGateway, stage3DepsOf } from '../../local/runner/world';
+import { LIVE_SIM_ENV, LOCAL_ENV, reconcileDepsOf, simulatorGateway, stage3DepsOf } from '../../local/runner/world';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
 import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
@@ -81,7 +81,8 @@ export interface Stage3Harness {
   readonly log: RecordingLogger;
   readonly exchange: ReturnType<typeof countingExchange>;
   readonly deps: Stage3Deps;
-  cycle(cycleId?: string, overrides?: Partial<Stage3Deps>): Promise<Stage3CycleResult>;
+  /** One cycle; `scheduledAtMs` is when its scheduled event was due (default: no age check) */
+  cycle(cycleId?: string, overrides?: Partial<Stage3Deps>, scheduledAtMs?: number): Promise<Stage3CycleResult>;
   /** Delivers visible reconcile messages to the reconcile handler the way SQS does; returns how many */
   drainReconcile(): Promise<number>;
   close(): Promise<void>;
@@ -101,15 +102,12 @@ export async function stage3Harness(
   const dispatcher = gateway.dispatcher;
   const exchange = countingExchange(gateway.exchange);
   const deps: Stage3Deps = stage3DepsOf({ config, clock, exchange, stores, killSwitch, queue, log });
-  const reconcileDeps = {
-    ...deps,
-    policy: deps.reconcilePolicy,
-    retryDelaySeconds: config.RECONCILE_RETRY_DELAY_SECONDS,
-  };
+  const reconcileDeps = reconcileDepsOf({ config, clock, exchange, stores, queue, log });
   const router = new SqsRouter(
     queue,
     createReconcileHandler(() => reconcileDeps),
     () => clock.nowMs(),
+    config.RECONCILE_MAX_RECEIVES,
   );
   return {
     sim,
@@ -121,8 +119,16 @@ export async function stage3Harness(
     log,
     exchange,
     deps,
-    cycle: (cycleId = randomUUID(), overrides = {}) =>
-      runStage3Cycle({ ...deps, ...overrides }, { cycleId, runId: 'test-run', invocationId: randomUUID() }),
+    cycle: (cycleId = randomUUID(), overrides = {}, scheduledAtMs = undefined) =>
+      runStage3Cycle(
+        { ...deps, ...overrides },
+        {
+          cycleId,
+          runId: 'test-run',
+          invocationId: randomUUID(),
+          ...(scheduledAtMs === undefined ? {} : { scheduledAtMs }),
+        },
+      ),
     async drainReconcile() {
       return (await router.route()).delivered;
     },

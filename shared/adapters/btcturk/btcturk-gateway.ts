@@ -1,6 +1,12 @@
 // The Exchange port over BTCTurk REST (BTCTURK_API 6, 7). LIMIT orders only: there is no market-order
 // path. Symbols are sent joined and upper case; prices and quantities with toWire (fixed notation);
 // the client id travels as `newOrderClientId`; cancel is DELETE /api/v1/order?id=<id>.
+//
+// Times: `sinceMs` of allOrders and userTrades and `submittedAtMs` of findOrderByClientId are LOCAL clock
+// times (the journal's, the caller's). The venue filters on its own clock, so the gateway turns them into
+// venue time with the measured clock offset (raw, not the +-15 s stamp clamp) and moves the start earlier
+// by the measurement's uncertainty plus LOOKUP_WINDOW_MARGIN_MS. Without a measured offset the lookups
+// throw ExchangeUnavailableError: an order's absence is never concluded from a window on a guessed clock.
 import { ValidationError } from '../../domain/errors';
 import type { PairMetadata } from '../../domain/exchange-rules';
 import { canonicalSymbol } from '../../domain/symbols';
@@ -30,6 +36,9 @@ import { placeOrderRequest, submitAckOf } from './place-order-request';
 import { type GatewayHealth, VenueClient, type VenueClientOptions } from './venue-client';
 
 export type BtcturkGatewayOptions = VenueClientOptions;
+
+/** Extra width at the start of a lookup window, beyond the offset's measured uncertainty */
+export const LOOKUP_WINDOW_MARGIN_MS = 1_000;
 
 export class BtcturkExchangeGateway implements Exchange {
   readonly #venue: VenueClient;
@@ -100,13 +109,15 @@ export class BtcturkExchangeGateway implements Exchange {
     return [...data.asks, ...data.bids].map(venueOrderOf).filter((o) => o.symbol === pairSymbol);
   }
 
+  /** Orders created since the LOCAL time `sinceMs` (see the header: the window is placed in venue time) */
   async allOrders(symbol: string, sinceMs: number): Promise<VenueOrder[]> {
     const pairSymbol = canonicalSymbol(symbol);
+    const startTime = await this.#venueWindowStart(sinceMs, `allOrders ${pairSymbol}`);
     const data = await this.#venue.call({
       method: 'GET',
       path: '/api/v1/allOrders',
       // startTime, not the reference bot's startDate (BTCTURK_API 7.5); open-ended up to now
-      query: { pairSymbol, startTime: String(Math.floor(sinceMs)), limit: '1000' },
+      query: { pairSymbol, startTime: String(startTime), limit: '1000' },
       operation: `allOrders ${pairSymbol}`,
       signed: true,
       data: AllOrdersDataSchema,
@@ -114,12 +125,14 @@ export class BtcturkExchangeGateway implements Exchange {
     return data.map(venueOrderOf).filter((o) => o.symbol === pairSymbol);
   }
 
+  /** Fills since the LOCAL time `sinceMs` (see the header: the window is placed in venue time) */
   async userTrades(symbol: string, sinceMs: number): Promise<VenueFill[]> {
     const pairSymbol = canonicalSymbol(symbol);
+    const startDate = await this.#venueWindowStart(sinceMs, `userTrades ${pairSymbol}`);
     const data = await this.#venue.call({
       method: 'GET',
       path: '/api/v1/users/transactions/trade',
-      query: { pairSymbol, startDate: String(Math.floor(sinceMs)) },
+      query: { pairSymbol, startDate: String(startDate) },
       operation: `userTrades ${pairSymbol}`,
       signed: true,
       data: UserTradesDataSchema,
@@ -157,8 +170,23 @@ export class BtcturkExchangeGateway implements Exchange {
     });
   }
 
+  /** `submittedAtMs` is the LOCAL time before the submit was sent; allOrders and userTrades place it in venue time */
   findOrderByClientId(symbol: string, clientOrderId: string, submittedAtMs: number): Promise<ClientIdLookup> {
     return findOrderByClientId(this, canonicalSymbol(symbol), clientOrderId, submittedAtMs);
+  }
+
+  /**
+   * The venue-clock start of a lookup window opening at the LOCAL time `localMs`: shifted by the measured
+   * offset, earlier by its uncertainty and LOOKUP_WINDOW_MARGIN_MS, floored at 0.
+   * @throws ExchangeUnavailableError when the venue clock offset could not be measured
+   */
+  venueWindowStartMs(localMs: number): Promise<number> {
+    return this.#venueWindowStart(localMs, 'venue window');
+  }
+
+  async #venueWindowStart(localMs: number, operation: string): Promise<number> {
+    const { offsetMs, uncertaintyMs } = await this.#venue.venueClock(operation);
+    return Math.max(0, Math.floor(localMs + offsetMs - uncertaintyMs - LOOKUP_WINDOW_MARGIN_MS));
   }
 
   /** Breaker state per group, consecutive failures, last 429, clock offset: for logs, metrics and degrade */

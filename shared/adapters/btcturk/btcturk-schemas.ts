@@ -18,20 +18,19 @@ export const MsText = z
   .regex(/^\d+(\.\d+)?$/, 'expected epoch milliseconds')
   .transform((s) => Number(s.split('.')[0]));
 
+/** Spec 5.5, case-insensitive; anything else is UNKNOWN (a status added later must not abort a cycle) */
 const STATUS: Record<string, VenueOrderStatus> = {
-  Untouched: 'OPEN',
-  Partial: 'PARTIAL',
-  Closed: 'FILLED',
-  Canceled: 'CANCELED',
+  untouched: 'OPEN',
+  open: 'OPEN',
+  partial: 'PARTIAL',
+  partiallyfilled: 'PARTIAL',
+  closed: 'FILLED',
+  filled: 'FILLED',
+  completed: 'FILLED',
+  canceled: 'CANCELED',
+  cancelled: 'CANCELED',
 };
-export const OrderStatusText = z.string().transform((s, ctx): VenueOrderStatus => {
-  const status = STATUS[s];
-  if (status === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected Untouched|Partial|Closed|Canceled, was ${JSON.stringify(s)}` });
-    return z.NEVER;
-  }
-  return status;
-});
+export const OrderStatusText = z.string().transform((s): VenueOrderStatus => STATUS[s.toLowerCase()] ?? 'UNKNOWN');
 /** Live data writes buy/sell, the 2019 docs Buy/Sell */
 export const SideText = z.string().transform((s, ctx): Side => {
   const lower = s.toLowerCase();

@@ -1,6 +1,8 @@
 // Turns a failed BTCTurk exchange into one of our error classes (STYLE.md 9) plus how to treat it.
-// A write (POST/DELETE) that may have reached the venue is OutcomeUnknownError, never rejected; only a
-// venue 4xx with its token is a rejection. Messages name the operation and status, never headers.
+// A write (POST/DELETE) is sent once and never judged on less than proof: it is rejected only by a venue
+// rejection envelope on a 4xx, and unavailable only when a transport failure proves it was never sent;
+// anything else (a 429 included) may have reached the venue and is OutcomeUnknownError. Reads keep the
+// older, simpler rules. Messages name the operation and status, never headers.
 import {
   ExchangeRejectedError,
   ExchangeUnavailableError,
@@ -22,9 +24,11 @@ export interface RequestContext {
 
 export interface Failure {
   readonly error: TradingError;
-  /** transient: a GET may try again; rate_limited: any method may, after Retry-After */
+  /** transient: a GET may try again; rate_limited: a GET may, after Retry-After; a write never is */
   readonly retry: 'transient' | 'rate_limited' | 'never';
   readonly retryAfterMs?: number | undefined;
+  /** A 429 on any method: the group's bucket is penalized and the 429 recorded for health */
+  readonly rateLimited?: boolean;
   /** `failure` counts against the group's breaker; `answered` means the venue is up (a 4xx, bad data) */
   readonly health: 'failure' | 'answered';
 }
@@ -64,11 +68,29 @@ export function failureOfTransport(ctx: RequestContext, err: unknown): Failure {
 const numericCode = (code: string | null | undefined): number | undefined =>
   code && /^\d+$/.test(code) ? Number(code) : undefined;
 
-/** Reads: any 4xx. Writes: only a venue token on 400/422, or auth/wrong-URL statuses the venue never processes */
-function isRejection(ctx: RequestContext, status: number, envelope: Envelope | undefined): boolean {
-  if (!isWrite(ctx)) return status >= 400 && status < 500;
-  if (status === 400 || status === 422) return Boolean(envelope?.message);
-  return [401, 403, 404, 405].includes(status);
+/** `0`, `"0"` and `"SUCCESS"` (BTCTURK_API 4); an absent code is judged by the caller */
+export const isSuccessCodeText = (code: string): boolean => code === '0' || code.toUpperCase() === 'SUCCESS';
+
+/**
+ * The venue's refusal: a token in `message` and a failure marker, `success: false` or a code that is not a
+ * success code (the 1037 Invalid Nonce body says success:true with code 1037). A proxy's empty or HTML page
+ * and a success envelope are not refusals.
+ */
+export function isRejectionEnvelope(envelope: Envelope | undefined): boolean {
+  if (!envelope?.message?.trim()) return false;
+  const code = envelope.code;
+  return envelope.success === false || (code !== undefined && code !== null && !isSuccessCodeText(code));
+}
+
+/**
+ * A definite success of a 2xx: reads keep the lenient rule (their data schema checks them, failures are
+ * decided on `code`); a write needs `success: true` and a success code or none, so `{}` from a proxy or a
+ * half-written body is never taken as placed or canceled.
+ */
+export function isSuccessEnvelope(ctx: RequestContext, envelope: Envelope): boolean {
+  const { success, code } = envelope;
+  const successOk = isWrite(ctx) ? success === true : success !== false || (code !== undefined && code !== null);
+  return successOk && (code === undefined || code === null || isSuccessCodeText(code));
 }
 
 /** A non-2xx status; `envelope` is the parsed body when it had one */
@@ -84,13 +106,24 @@ export function failureOfStatus(
   const detail = `${where(ctx)}: expected HTTP 2xx, was ${status} ${token}`;
   if (status === 429) {
     const wait = retryAfterMs(headers, nowMs);
+    if (isWrite(ctx)) {
+      // the venue may have processed the write before limiting it: reconcile, never re-send
+      const error = new OutcomeUnknownError(ctx.operation, detail);
+      return { error, retry: 'never', retryAfterMs: wait, rateLimited: true, health: 'failure' };
+    }
     const error = new ExchangeUnavailableError(detail, wait);
-    return { error, retry: 'rate_limited', retryAfterMs: wait, health: 'failure' };
+    return { error, retry: 'rate_limited', retryAfterMs: wait, rateLimited: true, health: 'failure' };
   }
-  if (isRejection(ctx, status, envelope)) {
+  if (isWrite(ctx)) {
+    if (status >= 400 && status < 500 && isRejectionEnvelope(envelope)) {
+      return { error: new ExchangeRejectedError(token, code, status, detail), retry: 'never', health: 'answered' };
+    }
+    const why = status >= 400 && status < 500 ? `${detail} without a venue rejection body` : detail;
+    return { error: new OutcomeUnknownError(ctx.operation, why), retry: 'never', health: 'failure' };
+  }
+  if (status >= 400 && status < 500) {
     return { error: new ExchangeRejectedError(token, code, status, detail), retry: 'never', health: 'answered' };
   }
-  if (isWrite(ctx)) return { error: new OutcomeUnknownError(ctx.operation, detail), retry: 'never', health: 'failure' };
   const retry = status >= 500 ? 'transient' : 'never';
   return { error: new ExchangeUnavailableError(detail), retry, health: status >= 500 ? 'failure' : 'answered' };
 }
@@ -103,12 +136,15 @@ export function failureOfUnparsableBody(ctx: RequestContext, status: number, cau
   return { error: new ExchangeUnavailableError(detail, undefined, { cause }), retry: 'transient', health: 'failure' };
 }
 
-/** A 2xx envelope whose code is not a success code (1037 came with success:true) */
+/** A 2xx envelope that is not a success envelope (1037 came with success:true; `{}` is not a success) */
 export function failureOfEnvelopeCode(ctx: RequestContext, status: number, envelope: Envelope): Failure {
   const token = envelope.message?.trim() || 'UNKNOWN';
-  const detail = `${where(ctx)}: expected code 0, was ${envelope.code ?? 'none'} ${token}`;
-  if (isWrite(ctx))
+  if (isWrite(ctx)) {
+    const was = `success ${envelope.success ?? 'absent'} code ${envelope.code ?? 'absent'} ${token}`;
+    const detail = `${where(ctx)}: expected a ${status} body with success true and code 0, was ${was}`;
     return { error: new OutcomeUnknownError(ctx.operation, detail), retry: 'never', health: 'answered' };
+  }
+  const detail = `${where(ctx)}: expected code 0, was ${envelope.code ?? 'none'} ${token}`;
   const error = new ExchangeRejectedError(token, numericCode(envelope.code), status, detail);
   return { error, retry: 'never', health: 'answered' };
 }

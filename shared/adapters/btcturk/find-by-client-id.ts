@@ -1,6 +1,7 @@
 // Recovery of a submit whose outcome is unknown (BTCTURK_API 8.2): openOrders, then allOrders from
 // submittedAtMs - 10 s, then user trades, matching the client order id. Stops at the first hit, so a
-// found order costs no further calls; `found: false` is evidence for this one look only.
+// found order costs no further calls; `found: false` is evidence for this one look only. Times here are
+// local clock times: the gateway's allOrders and userTrades place the window in the venue's time.
 import type { ClientIdLookup, Exchange } from '../../ports/exchange';
 
 /** Orders and fills can carry an update time slightly before our own submit time */

@@ -1,6 +1,7 @@
-// When a failed attempt is tried again (FUNCTIONAL_SPEC 5.3, 9.1.9). A 429 on any method waits the
-// venue's Retry-After when it fits the per-delay cap; 5xx and transient transport failures are retried for
-// GET only, with capped exponential backoff and jitter from a seeded PRNG; a total sleep budget bounds a call.
+// When a failed attempt is tried again (FUNCTIONAL_SPEC 5.3, 9.1.9). Only reads are: a write (POST,
+// DELETE) is never sent twice by the HTTP layer, whatever the failure (a 429 too: ARCHITECTURE 5.3). A GET
+// answered 429 waits the venue's Retry-After when it fits the per-delay cap; 5xx and transient transport
+// failures back off exponentially with jitter from a seeded PRNG; a total sleep budget bounds a call.
 import type { Failure } from './classify-error';
 
 export interface RetryOptions {
@@ -55,8 +56,7 @@ export class RetryPolicy {
   /** Delay before trying again, or undefined to give up; `sleptMs` is what this call already slept */
   delayMs(failure: Failure, method: string, attempt: number, sleptMs: number): number | undefined {
     const { maxAttempts, maxDelayMs, maxTotalSleepMs } = this.#options;
-    if (attempt >= maxAttempts || failure.retry === 'never') return undefined;
-    if (failure.retry === 'transient' && method !== 'GET') return undefined;
+    if (method !== 'GET' || attempt >= maxAttempts || failure.retry === 'never') return undefined;
     let delay: number;
     if (failure.retry === 'rate_limited' && failure.retryAfterMs !== undefined) {
       if (failure.retryAfterMs > maxDelayMs) return undefined;

@@ -1,6 +1,7 @@
 // The request pipeline every BTCTurk call goes through: breaker admission, token bucket, signing with a
 // server-synced stamp, one HTTP exchange, classification, and the retry policy. Bodies are parsed with
 // parseVenueJson and checked by the caller's zod schema; an open breaker never touches the network.
+// A write (POST/DELETE) goes through the pipeline once: no retry and no re-signing ever sends it again.
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ConfigError, ExchangeRejectedError, ExchangeUnavailableError, ValidationError } from '../../domain/errors';
@@ -15,9 +16,10 @@ import {
   failureOfTransport,
   failureOfUnparsableBody,
   type HttpMethod,
+  isSuccessEnvelope,
   type RequestContext,
 } from './classify-error';
-import { ClockSync, type ClockSyncSnapshot } from './clock-sync';
+import { ClockSync, type ClockSyncSnapshot, type OffsetMeasurement } from './clock-sync';
 import { ENDPOINT_GROUPS, type EndpointGroup, endpointGroupOf } from './endpoint-group';
 import { type HttpReply, type HttpTimeouts, sendHttp } from './http-transport';
 import { type BucketBudgets, DEFAULT_BUDGETS, TokenBucketLimiter } from './rate-limiter';
@@ -125,22 +127,39 @@ export class VenueClient {
       const { failure } = outcome;
       if (failure.health === 'failure') breaker.onFailure(failure.retryAfterMs);
       else breaker.onSuccess();
-      if (failure.retry === 'rate_limited') {
+      if (failure.rateLimited) {
         this.#limiter.penalize(group, failure.retryAfterMs ?? this.#limiter.defaultCooldownMs(group));
         this.#last429.set(group, { atMs: this.#o.clock.nowMs(), retryAfterMs: failure.retryAfterMs });
       }
-      // a 401 Invalid Nonce was certainly not processed: re-measure the server clock and sign once more
-      if (credentials !== undefined && !resynced && isInvalidNonce(failure.error)) {
-        resynced = true;
+      if (credentials !== undefined && isInvalidNonce(failure.error)) {
+        // our stamps are off: re-measure the server clock before the next signed request. A GET is signed
+        // and sent once more; a write stays rejected (it was refused, and a write is never sent twice)
         this.#clockSync.invalidate();
         this.#stamps.reset();
-        continue;
+        if (call.method === 'GET' && !resynced) {
+          resynced = true;
+          continue;
+        }
       }
       const delay = this.#retry.delayMs(failure, call.method, attempt, slept);
       if (delay === undefined) throw failure.error;
       await this.#o.clock.sleep(delay);
       slept += delay;
     }
+  }
+
+  /**
+   * The measured venue clock offset (raw, not the stamp clamp) for placing lookup windows in venue time;
+   * measures first when due or never measured.
+   * @throws ExchangeUnavailableError when no measurement ever succeeded
+   */
+  async venueClock(operation: string): Promise<OffsetMeasurement> {
+    const measured = await this.#clockSync.measurement();
+    if (measured === undefined) {
+      const was = this.#clockSync.snapshot().lastError ?? 'not measured';
+      throw new ExchangeUnavailableError(`${operation}: expected a measured venue clock offset, was ${was}`);
+    }
+    return measured;
   }
 
   health(): GatewayHealth {
@@ -214,7 +233,7 @@ export class VenueClient {
       return { ok: false, failure: failureOfUnparsableBody(ctx, reply.status, parseError ?? envelope.error) };
     }
     const enveloped = call.enveloped ?? true;
-    if (enveloped && !isSuccessCode(envelope.data)) {
+    if (enveloped && !isSuccessEnvelope(ctx, envelope.data)) {
       return { ok: false, failure: failureOfEnvelopeCode(ctx, reply.status, envelope.data) };
     }
     const checked = call.data.safeParse(enveloped ? envelope.data.data : parsed);
@@ -227,12 +246,6 @@ export class VenueClient {
     }
     return { ok: true, value: checked.data };
   }
-}
-
-/** Failures are decided on `code`, never on `success` alone (1037 came with success:true) */
-function isSuccessCode(envelope: { success?: boolean | undefined; code?: string | null | undefined }): boolean {
-  if (envelope.code === undefined || envelope.code === null) return envelope.success !== false;
-  return envelope.code === '0' || envelope.code.toUpperCase() === 'SUCCESS';
 }
 
 const isInvalidNonce = (e: Error): boolean =>

@@ -32,14 +32,7 @@ export class DynamoOrderJournal implements OrderJournal {
     const pointer = keys.intentPointer(order.account, order.intentKey, order.attempt, order.clientOrderId);
     const command = new TransactWriteItemsCommand({
       TransactItems: [
-        {
-          ConditionCheck: {
-            TableName: this.#table.tableName,
-            Key: keyItem(keys.lease(fence.name)),
-            ConditionExpression: 'epoch = :epoch',
-            ExpressionAttributeValues: { ':epoch': N(fence.epoch) },
-          },
-        },
+        { ConditionCheck: leaseCheck(this.#table.tableName, fence) },
         {
           Put: {
             TableName: this.#table.tableName,
@@ -94,13 +87,17 @@ export class DynamoOrderJournal implements OrderJournal {
     event: JournalEvent,
     patch: JournalPatch,
     nowMs: number,
+    fence?: LeaseFence,
   ): Promise<JournalOrder> {
     const to = journalMachine.next(order.status, event, order.clientOrderId);
-    return this.#write(order, { ...patchAttributes(patch), status: S(to), ...statusIndexKeys(order, to) }, nowMs);
+    const changes = { ...patchAttributes(patch), status: S(to), ...statusIndexKeys(order, to) };
+    if (fence !== undefined) return this.#fencedWrite(order, changes, { ...patch, status: to }, nowMs, fence);
+    return this.#write(order, changes, nowMs);
   }
 
-  /** @throws ConcurrentUpdateError the stored version moved on */
-  async update(order: JournalOrder, patch: JournalPatch, nowMs: number): Promise<JournalOrder> {
+  /** @throws ConcurrentUpdateError the stored version moved on; StaleLeaseError the fence is stale */
+  async update(order: JournalOrder, patch: JournalPatch, nowMs: number, fence?: LeaseFence): Promise<JournalOrder> {
+    if (fence !== undefined) return this.#fencedWrite(order, patchAttributes(patch), patch, nowMs, fence);
     return this.#write(order, patchAttributes(patch), nowMs);
   }
 
@@ -159,42 +156,87 @@ export class DynamoOrderJournal implements OrderJournal {
     return stored;
   }
 
-  async #write(order: JournalOrder, changes: Item, nowMs: number): Promise<JournalOrder> {
+  /** The version- and status-guarded update of one entry, shared by the plain and the fenced write */
+  #guardedUpdate(order: JournalOrder, changes: Item, nowMs: number) {
     const assignments = { ...changes, version: N(order.version + 1), updatedAtMs: N(nowMs) };
     const names = Object.keys(assignments);
+    return {
+      TableName: this.#table.tableName,
+      Key: keyItem(keys.order(order.account, order.clientOrderId)),
+      UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :a${i}`).join(', ')}`,
+      ConditionExpression: '#version = :expected AND #status = :from',
+      ExpressionAttributeNames: {
+        ...Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+        '#version': 'version',
+        '#status': 'status',
+      },
+      ExpressionAttributeValues: {
+        ...Object.fromEntries(Object.values(assignments).map((value, i) => [`:a${i}`, value])),
+        ':expected': N(order.version),
+        ':from': S(order.status),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  }
+
+  async #write(order: JournalOrder, changes: Item, nowMs: number): Promise<JournalOrder> {
     try {
       const out = await this.#table.client.send(
-        new UpdateItemCommand({
-          TableName: this.#table.tableName,
-          Key: keyItem(keys.order(order.account, order.clientOrderId)),
-          UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :a${i}`).join(', ')}`,
-          ConditionExpression: '#version = :expected AND #status = :from',
-          ExpressionAttributeNames: {
-            ...Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
-            '#version': 'version',
-            '#status': 'status',
-          },
-          ExpressionAttributeValues: {
-            ...Object.fromEntries(Object.values(assignments).map((value, i) => [`:a${i}`, value])),
-            ':expected': N(order.version),
-            ':from': S(order.status),
-          },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+        new UpdateItemCommand({ ...this.#guardedUpdate(order, changes, nowMs), ReturnValues: 'ALL_NEW' }),
       );
       return parseOrder(out.Attributes ?? {});
     } catch (error) {
       const { refused, item } = refusedItem(error);
       if (!refused) throw error;
-      const was = item === undefined ? 'absent' : `version ${item.version?.N} in ${item.status?.S}`;
-      throw new ConcurrentUpdateError(
-        `${order.account}/${order.clientOrderId}`,
-        `expected version ${order.version} in ${order.status}, was ${was}`,
-        { cause: error },
-      );
+      throw concurrentUpdate(order, item, error);
     }
+  }
+
+  /** One transaction: the lease epoch ConditionCheck and the guarded update (ARCHITECTURE 5.2 for every write) */
+  async #fencedWrite(
+    order: JournalOrder,
+    changes: Item,
+    applied: JournalPatch & { status?: JournalStatus },
+    nowMs: number,
+    fence: LeaseFence,
+  ): Promise<JournalOrder> {
+    try {
+      await this.#table.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { ConditionCheck: leaseCheck(this.#table.tableName, fence) },
+            { Update: this.#guardedUpdate(order, changes, nowMs) },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = cancellations(error);
+      if (reasons === undefined) throw error;
+      const [lease, update] = reasons;
+      if (lease?.code === 'ConditionalCheckFailed')
+        throw new StaleLeaseError(fence.name, fence.epoch, { cause: error });
+      if (update?.code === 'ConditionalCheckFailed') throw concurrentUpdate(order, update.item, error);
+      throw error;
+    }
+    const given = Object.fromEntries(Object.entries(applied).filter(([, value]) => value !== undefined));
+    return { ...order, ...given, version: order.version + 1, updatedAtMs: nowMs };
   }
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const leaseCheck = (tableName: string, fence: LeaseFence) => ({
+  TableName: tableName,
+  Key: keyItem(keys.lease(fence.name)),
+  ConditionExpression: 'epoch = :epoch',
+  ExpressionAttributeValues: { ':epoch': N(fence.epoch) },
+});
+
+function concurrentUpdate(order: JournalOrder, item: Item | undefined, cause: unknown): ConcurrentUpdateError {
+  const was = item === undefined ? 'absent' : `version ${item.version?.N} in ${item.status?.S}`;
+  return new ConcurrentUpdateError(
+    `${order.account}/${order.clientOrderId}`,
+    `expected version ${order.version} in ${order.status}, was ${was}`,
+    { cause },
+  );
+}

@@ -36,15 +36,16 @@ export class MemoryOrderJournal implements OrderJournal {
   /**
    * @throws InvalidTransitionError the state machine forbids it; nothing was written
    * @throws ConcurrentUpdateError the stored version or status moved on
+   * @throws StaleLeaseError `fence` is no longer the lease's epoch; nothing was written
    */
-  async transition(order: JournalOrder, event: JournalEvent, patch: JournalPatch, nowMs: number) {
+  async transition(order: JournalOrder, event: JournalEvent, patch: JournalPatch, nowMs: number, fence?: LeaseFence) {
     const status = journalMachine.next(order.status, event, order.clientOrderId);
-    return this.#write(order, { ...patch, status }, nowMs);
+    return this.#write(order, { ...patch, status }, nowMs, fence);
   }
 
-  /** @throws ConcurrentUpdateError the stored version moved on */
-  async update(order: JournalOrder, patch: JournalPatch, nowMs: number) {
-    return this.#write(order, patch, nowMs);
+  /** @throws ConcurrentUpdateError the stored version moved on; StaleLeaseError the fence is stale */
+  async update(order: JournalOrder, patch: JournalPatch, nowMs: number, fence?: LeaseFence) {
+    return this.#write(order, patch, nowMs, fence);
   }
 
   async listByStatus(account: string, statuses: readonly JournalStatus[]): Promise<JournalOrder[]> {
@@ -66,7 +67,15 @@ export class MemoryOrderJournal implements OrderJournal {
     return counts;
   }
 
-  #write(order: JournalOrder, changes: JournalPatch & { status?: JournalStatus }, nowMs: number): JournalOrder {
+  #write(
+    order: JournalOrder,
+    changes: JournalPatch & { status?: JournalStatus },
+    nowMs: number,
+    fence: LeaseFence | undefined,
+  ): JournalOrder {
+    if (fence !== undefined && this.#leases.epochOf(fence.name) !== fence.epoch) {
+      throw new StaleLeaseError(fence.name, fence.epoch);
+    }
     const key = keyOf(order.account, order.clientOrderId);
     const stored = this.#orders.get(key);
     if (stored === undefined || stored.version !== order.version || stored.status !== order.status) {

@@ -12,6 +12,12 @@ export interface CycleCounters {
   frozenSkips: number;
   recovered: number;
   refreshed: number;
+  /** Foreign open orders imported into the journal (spec 2.11 step 5) */
+  imported: number;
+  /** Orders closed as missing on the exchange after the grace window */
+  closedMissing: number;
+  /** Submits and cancels not sent because a gate closed after the cycle started */
+  gateBlocked: number;
   cancelRequested: number;
   cancelUncertain: number;
   fillsInserted: number;
@@ -29,6 +35,9 @@ export const newCounters = (): CycleCounters => ({
   frozenSkips: 0,
   recovered: 0,
   refreshed: 0,
+  imported: 0,
+  closedMissing: 0,
+  gateBlocked: 0,
   cancelRequested: 0,
   cancelUncertain: 0,
   fillsInserted: 0,

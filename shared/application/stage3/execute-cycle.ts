@@ -1,18 +1,24 @@
-// The body of a stage 3 cycle once the gates and the lease are settled (spec 2.3 steps 6-18)
+// The body of a stage 3 cycle once the gates and the lease are settled (spec 2.3 steps 6-18). Every journal
+// write is fenced by the lease epoch and every exchange write re-checks the gates first (the write gate).
 import { type LedgerFill, projectPositions } from '../../domain/average-cost';
 import { ExchangeUnavailableError } from '../../domain/errors';
+import { escalationThresholdsOf } from '../../domain/escalation';
 import { hashCanonical } from '../../domain/hashing';
+import { isExternalIntent } from '../../domain/ids';
 import { type Dec, maxDec, ZERO } from '../../domain/money';
 import { IN_FLIGHT } from '../../domain/order-state';
 import { profitAwareIntents } from '../../domain/profit-aware-strategy';
 import { evaluateStage3Risk } from '../../domain/stage3-risk';
 import type { JournalOrder, LeaseFence } from '../../ports/state-store';
 import { cancelOrder } from '../cancel-order';
+import { fencedJournal } from '../fenced-journal';
 import { ingestFills } from '../ingest-fills';
 import { marketSnapshot } from '../market-snapshot';
+import { loadOpState, type OpStateSnapshot, recordReconcileOutcome } from '../op-state';
 import { placeOrder } from '../place-order';
-import { reconcileOrder } from '../reconcile-order';
+import { escalationVerdict, reconcileOrder } from '../reconcile-order';
 import { refreshOrders } from '../refresh-orders';
+import type { WriteGate } from '../write-gate';
 import { loadCooldowns, saveCooldowns } from './cooldowns';
 import type { CycleCounters } from './cycle-counters';
 import { loadRules } from './exchange-rules-cache';
@@ -21,6 +27,10 @@ import type { CycleInput, CycleStatus, Stage3Deps } from './run-stage3-cycle';
 export interface CycleGate {
   readonly live: boolean;
   readonly fence: LeaseFence;
+  /** Re-checked right before every exchange write */
+  readonly writes: WriteGate;
+  /** The escalation op-state as the cycle read it at its start */
+  readonly opState: OpStateSnapshot;
 }
 
 export async function executeCycle(
@@ -43,18 +53,32 @@ export async function executeCycle(
   let sellOnly = false;
   let observeOnly = false;
   let fills: LedgerFill[] = [];
+  const w = { ...deps, journal: fencedJournal(deps.journal, gate.fence), gate: gate.writes };
+  let observeOnlySymbols = new Set<string>();
   if (gate.live) {
-    for (const order of await deps.journal.listByStatus(account, [...IN_FLIGHT])) {
-      try {
-        const outcome = await reconcileOrder(deps, account, order.clientOrderId, deps.reconcilePolicy);
-        if (outcome.kind === 'settled') counters.recovered += 1;
-      } catch (e) {
-        if (!(e instanceof ExchangeUnavailableError)) throw e;
-        decisions.push('recovery:exchange_unavailable');
-      }
-    }
-    const refresh = await refreshOrders(deps, account, { cancelGraceMs: deps.reconcilePolicy.cancelGraceMs });
+    const recorded = await recoverInFlight(w, decisions, counters);
+    const escalation = recorded ? await loadOpState(deps.documents, account) : gate.opState;
+    observeOnlySymbols = new Set(escalation.observeOnlySymbols);
+    decisions.push(...escalation.observeOnlySymbols.map((symbol) => `escalation:observe_only:${symbol}`));
+    const refresh = await refreshOrders(w, account, {
+      symbols: s.SYMBOLS,
+      cancelGraceMs: deps.reconcilePolicy.cancelGraceMs,
+      missingGraceMs: deps.reconcilePolicy.notPlacedGraceMs,
+      missingChecks: deps.reconcilePolicy.notPlacedChecks,
+      stage: 'stage3',
+      cycleId: input.cycleId,
+      fence: gate.fence,
+    });
     counters.refreshed = refresh.updated;
+    counters.imported = refresh.imported.length;
+    counters.closedMissing = refresh.closedMissing.length;
+    decisions.push(...refresh.failedSymbols.map((symbol) => `refresh:exchange_unavailable:${symbol}`));
+    decisions.push(...refresh.closedMissing.map(() => 'refresh:missing_on_exchange_after_grace'));
+    if (refresh.conflicts.length > 0) {
+      deps.log.error('Journal orders disagree with the exchange in a way the journal cannot follow', {
+        client_order_ids: refresh.conflicts,
+      });
+    }
     const ingest = await ingestFills(deps, account, s.SYMBOLS, {
       nowMs: clock.nowMs(),
       lookbackMs: s.FILLS_POLL_LOOKBACK_MINUTES * 60_000,
@@ -76,7 +100,7 @@ export async function executeCycle(
       sellOnly = true;
       decisions.push('degrade:private_data_unavailable');
     }
-    if (!observeOnly) await cancelStaleOrders(deps, refresh.resting, input, counters);
+    if (!observeOnly) await cancelStaleOrders(w, refresh.resting, input, counters, observeOnlySymbols);
   }
 
   const positions = projectPositions(fills).positions;
@@ -115,6 +139,7 @@ export async function executeCycle(
     gate.live ? (await deps.journal.listByStatus(account, [...IN_FLIGHT])).map((o) => o.symbol) : [],
   );
   const approvedAt = new Map(cooldowns.lastApprovedAtMs);
+  let gateClosed = false;
   for (const intent of risk.approved) {
     approvedAt.set(`${intent.symbol}:${intent.side}`, clock.nowMs());
     if (!gate.live) {
@@ -125,13 +150,21 @@ export async function executeCycle(
       decisions.push('execution_suppress:observe_only');
       continue;
     }
+    if (gateClosed) {
+      decisions.push('execution_block:gate_closed');
+      continue;
+    }
+    if (observeOnlySymbols.has(intent.symbol)) {
+      decisions.push('execution_block:symbol_observe_only');
+      continue;
+    }
     if (frozen.has(intent.symbol)) {
       counters.frozenSkips += 1;
       decisions.push('execution_block:symbol_frozen');
       continue;
     }
     const outcome = await placeOrder(
-      deps,
+      w,
       {
         account,
         stage: 'stage3',
@@ -146,24 +179,73 @@ export async function executeCycle(
     );
     countPlacement(counters, decisions, outcome);
     if (outcome.kind === 'unknown') frozen.add(intent.symbol);
+    if (outcome.kind === 'blocked') gateClosed = true;
   }
   await saveCooldowns(deps.documents, account, { lastApprovedAtMs: approvedAt, version: cooldowns.version });
   return { status: 'completed', decisions };
 }
 
+/**
+ * Orders left PENDING_SUBMIT/UNKNOWN are settled first (ARCHITECTURE 5.6); each look feeds the symbol's
+ * unknown-order escalation (spec 9.1.5). @returns whether any look was recorded there
+ */
+async function recoverInFlight(
+  deps: Stage3Deps & { readonly gate: WriteGate },
+  decisions: string[],
+  counters: CycleCounters,
+): Promise<boolean> {
+  let recorded = false;
+  const account = deps.settings.BOT_ACCOUNT;
+  const thresholds = escalationThresholdsOf(deps.settings);
+  for (const order of await deps.journal.listByStatus(account, [...IN_FLIGHT])) {
+    let verdict: ReturnType<typeof escalationVerdict>;
+    try {
+      const outcome = await reconcileOrder(deps, account, order.clientOrderId, deps.reconcilePolicy);
+      if (outcome.kind === 'settled') counters.recovered += 1;
+      verdict = escalationVerdict(outcome);
+    } catch (e) {
+      if (!(e instanceof ExchangeUnavailableError)) throw e;
+      decisions.push('recovery:exchange_unavailable');
+      verdict = 'failed';
+    }
+    if (verdict === 'progress') continue;
+    recorded = true;
+    const now = deps.clock.nowMs();
+    await recordReconcileOutcome(
+      deps.documents,
+      account,
+      order.symbol,
+      verdict === 'settled',
+      now,
+      thresholds,
+      order.clientOrderId,
+    );
+  }
+  return recorded;
+}
+
 async function cancelStaleOrders(
-  deps: Stage3Deps,
+  deps: Stage3Deps & { readonly gate: WriteGate },
   resting: readonly JournalOrder[],
   input: CycleInput,
   counters: CycleCounters,
+  observeOnlySymbols: ReadonlySet<string>,
 ): Promise<void> {
   const now = deps.clock.nowMs();
   for (const order of resting) {
     const stale =
       (order.status === 'OPEN' || order.status === 'PARTIAL') &&
       now - order.createdAtMs > deps.settings.TTL_SECONDS * 1000;
-    if (!stale || order.cycleId === input.cycleId || !order.exchangeOrderId) continue;
+    // imported orders belong to someone else: counted against limits, never canceled by the bot
+    const ours = !isExternalIntent(order.intentKey);
+    if (!stale || !ours || order.cycleId === input.cycleId || !order.exchangeOrderId) continue;
+    if (observeOnlySymbols.has(order.symbol)) continue;
     const outcome = await cancelOrder(deps, order);
+    if (outcome.kind === 'blocked') {
+      counters.gateBlocked += 1;
+      return;
+    }
+    if (outcome.kind === 'settled_elsewhere') continue;
     counters.cancelRequested += 1;
     if (outcome.kind === 'uncertain') counters.cancelUncertain += 1;
   }
@@ -192,6 +274,10 @@ function countPlacement(
       return;
     case 'replayed':
       counters.replayed += 1;
+      return;
+    case 'blocked':
+      counters.gateBlocked += 1;
+      decisions.push('execution_block:gate_closed');
       return;
   }
 }

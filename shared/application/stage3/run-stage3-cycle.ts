@@ -19,8 +19,10 @@ import type {
   OrderJournal,
 } from '../../ports/state-store';
 import { withFields } from '../log-fields';
+import { loadOpState } from '../op-state';
 import type { ReconcilePolicy } from '../reconcile-order';
 import { type CycleCounters, newCounters } from './cycle-counters';
+import { cycleWriteGate } from './cycle-write-gate';
 import { executeCycle } from './execute-cycle';
 import type { Stage3Settings } from './stage3-settings';
 
@@ -42,14 +44,16 @@ export interface Stage3Deps {
 }
 
 export interface CycleInput {
-  /** Stable across retries of one scheduled event (the EventBridge event id): replays derive the same orders */
+  /** Stable across retries of one scheduled firing (cycleIdOf): replays derive the same orders */
   readonly cycleId: string;
+  /** When the firing was due; a cycle started later than CYCLE_MAX_EVENT_AGE_SECONDS after it does nothing */
+  readonly scheduledAtMs?: number;
   readonly runId: string;
   /** Unique per invocation: the lease holder */
   readonly invocationId: string;
 }
 
-export type CycleStatus = 'completed' | 'blocked' | 'locked' | 'stale_market_data' | 'lease_lost';
+export type CycleStatus = 'completed' | 'blocked' | 'locked' | 'stale_market_data' | 'lease_lost' | 'expired';
 export type CycleMode = 'LIVE' | 'DRY_RUN' | 'BLOCKED';
 
 export interface Stage3CycleResult {
@@ -68,7 +72,11 @@ export async function runStage3Cycle(base: Stage3Deps, input: CycleInput): Promi
   const { settings: s, clock } = deps;
   const startedAtMs = clock.nowMs();
   const killSwitchParameterOn = await deps.killSwitch.isOn().catch(() => true);
-  const inputs = armingInputsOf(s, killSwitchParameterOn);
+  // the stored kill switch of unknown-order escalation (spec 9.1.5) counts like the operator's parameter
+  const opState = await loadOpState(deps.documents, s.BOT_ACCOUNT);
+  if (opState.unreadable)
+    deps.log.error('Op-state unreadable; the stored kill switch reads on', { error: opState.unreadable.message });
+  const inputs = armingInputsOf(s, killSwitchParameterOn || opState.killSwitchOn);
   const dryRun = inputs.dryRun;
   const arming = evaluateArming(inputs);
   const counters = newCounters();
@@ -112,9 +120,15 @@ export async function runStage3Cycle(base: Stage3Deps, input: CycleInput): Promi
     return result;
   };
 
+  const ageMs = input.scheduledAtMs === undefined ? 0 : startedAtMs - input.scheduledAtMs;
+  if (ageMs > s.CYCLE_MAX_EVENT_AGE_SECONDS * 1000) {
+    deps.log.warn('Scheduled event too old; the next firing is due', { event_age_ms: ageMs });
+    return finish('expired', 'BLOCKED', ['cycle:event_too_old']);
+  }
   if (!dryRun && !arming.allowed) {
     deps.log.warn(arming.message, { reasons: arming.reasons });
-    return finish('blocked', 'BLOCKED', [...arming.reasonCodes]);
+    const stored = opState.killSwitchOn ? [`escalation:stored_kill_switch:${opState.killSwitchReason ?? 'on'}`] : [];
+    return finish('blocked', 'BLOCKED', [...arming.reasonCodes, ...stored]);
   }
   const live = arming.allowed;
   const leaseName = `stage3#${s.BOT_ACCOUNT}`;
@@ -124,12 +138,9 @@ export async function runStage3Cycle(base: Stage3Deps, input: CycleInput): Promi
     return { status: 'locked', mode: live ? 'LIVE' : 'DRY_RUN', counters, decisions: ['lease_held_elsewhere'] };
   }
   try {
-    const outcome = await executeCycle(
-      deps,
-      input,
-      { live, fence: { name: lease.name, epoch: lease.epoch } },
-      counters,
-    );
+    const fence = { name: lease.name, epoch: lease.epoch };
+    const writes = cycleWriteGate(deps, fence);
+    const outcome = await executeCycle(deps, input, { live, fence, writes, opState }, counters);
     const journalCounts = live ? await deps.journal.countByStatus(s.BOT_ACCOUNT) : undefined;
     return await finish(outcome.status, live ? 'LIVE' : 'DRY_RUN', outcome.decisions, journalCounts);
   } catch (e) {

@@ -1,11 +1,13 @@
 // The configuration a stage 3 cycle reads (names as in spec section 1; the loaded Config satisfies it)
 import type { ArmingSettings } from '../../domain/arming';
+import type { EscalationSettings } from '../../domain/escalation';
 import type { Dec } from '../../domain/money';
 
-export interface Stage3Settings extends ArmingSettings {
+export interface Stage3Settings extends ArmingSettings, EscalationSettings {
   readonly BOT_ACCOUNT: string;
   readonly SYMBOLS: readonly string[];
   readonly LEASE_TTL_SECONDS: number;
+  readonly CYCLE_MAX_EVENT_AGE_SECONDS: number;
   readonly MAX_MARKET_DATA_AGE_MS: number;
   readonly TTL_SECONDS: number;
   readonly MIN_PROFIT_BPS: Dec;

@@ -2,6 +2,7 @@
 // canceled through the journal (CANCEL_REQUESTED first); an uncertain cancel is settled by reconcile.
 import { afterEach, describe, expect, it } from 'vitest';
 import { placeOrder } from '../../../shared/application/place-order';
+import { cycleWriteGate } from '../../../shared/application/stage3/cycle-write-gate';
 import { dec } from '../../../shared/domain/money';
 import { type Stage3Harness, stage3Harness } from '../../support/stage3-harness';
 
@@ -17,8 +18,9 @@ async function restingBuy(harness: Stage3Harness) {
   if (!lease) throw new Error('lease not free');
   const bid = dec(harness.sim.control.state().pairs.find((p) => p.symbol === 'BTCTRY')?.bid ?? '0');
   const price = bid.mul('0.8').toDecimalPlaces(0);
+  const fence = { name: lease.name, epoch: lease.epoch };
   const outcome = await placeOrder(
-    harness.deps,
+    { ...harness.deps, gate: cycleWriteGate(harness.deps, fence) },
     {
       account: 'default',
       stage: 'stage3',
@@ -29,7 +31,7 @@ async function restingBuy(harness: Stage3Harness) {
       price,
       qty: dec('200').div(price).toDecimalPlaces(8, 1),
     },
-    { name: lease.name, epoch: lease.epoch },
+    fence,
   );
   await harness.stores.leases.release(lease);
   expect(outcome.kind).toBe('accepted');

@@ -276,6 +276,16 @@ describe('cross-field validation (spec 1.4)', () => {
     expect(configError({ PORTFOLIO_TARGETS: 'BTCTRY:0.5' }).message).toContain('within (0.95, 1.05), was 0.5');
   });
 
+  it('refuses a lease that can expire while the function still runs (LEASE_TTL_SECONDS <= function timeout)', () => {
+    expect(variables(configError({ FUNCTION_TIMEOUT_SECONDS: '120', LEASE_TTL_SECONDS: '120' }))).toEqual([
+      'LEASE_TTL_SECONDS',
+    ]);
+    expect(configError({ FUNCTION_TIMEOUT_SECONDS: '300' }).message).toContain(
+      'must be longer than the function timeout FUNCTION_TIMEOUT_SECONDS=300, was 180',
+    );
+    expect(loadConfig({ FUNCTION_TIMEOUT_SECONDS: '120' }).LEASE_TTL_SECONDS).toBe(180);
+  });
+
   it('13: API scopes: read required, withdraw forbidden, trade required for live', () => {
     expect(configError({ BTCTURK_API_SCOPES: 'read,withdraw' }).message).toContain('withdraw scope is forbidden');
     expect(configError({ BTCTURK_API_SCOPES: 'trade' }).message).toContain('read scope is required');

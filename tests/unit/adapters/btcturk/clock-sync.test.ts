@@ -17,6 +17,55 @@ describe('ClockSync', () => {
     expect(await sync.serverNowMs()).toBe(115_000);
   });
 
+  it('keeps the raw offset beyond the clamp for lookup windows, with half the round trip as its uncertainty', async () => {
+    const clock = new ManualClock(100_000);
+    const sync = new ClockSync({
+      clock,
+      refreshIntervalMs: 60_000,
+      fetchServerTimeMs: async () => {
+        clock.advance(400);
+        return 160_200; // server time at the midpoint of the request (local 100 200) + 60 s
+      },
+    });
+    expect(await sync.serverNowMs()).toBe(115_400);
+    expect(await sync.measurement()).toEqual({ offsetMs: 60_000, uncertaintyMs: 200, measuredAtMs: 100_400 });
+    expect(sync.snapshot()).toMatchObject({ offsetMs: 15_000, rawOffsetMs: 60_000, uncertaintyMs: 200 });
+  });
+
+  it('measures before a lookup when no measurement ever succeeded, even inside the refresh interval', async () => {
+    const clock = new ManualClock(100_000);
+    const answers: (number | Error)[] = [new Error('venue down'), 99_000];
+    let calls = 0;
+    const sync = new ClockSync({
+      clock,
+      refreshIntervalMs: 60_000,
+      fetchServerTimeMs: async () => {
+        const answer = answers[calls++] ?? new Error('no more answers');
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    });
+    expect(await sync.serverNowMs()).toBe(100_000);
+    expect(await sync.measurement()).toEqual({ offsetMs: -1_000, uncertaintyMs: 0, measuredAtMs: 100_000 });
+    expect(calls).toBe(2);
+    // a measurement exists: the next lookup inside the interval reuses it
+    await sync.measurement();
+    expect(calls).toBe(2);
+  });
+
+  it('reports no measurement when the venue clock cannot be read', async () => {
+    const clock = new ManualClock(100_000);
+    const sync = new ClockSync({
+      clock,
+      refreshIntervalMs: 60_000,
+      fetchServerTimeMs: async () => {
+        throw new Error('venue down');
+      },
+    });
+    expect(await sync.measurement()).toBeUndefined();
+    expect(sync.snapshot()).toMatchObject({ rawOffsetMs: undefined, lastError: 'venue down' });
+  });
+
   it('measures again only after the refresh interval', async () => {
     const clock = new ManualClock(100_000);
     const answers = [101_000, 150_000];

@@ -34,10 +34,16 @@ describe('RetryPolicy', () => {
     expect(p.delayMs(transient, 'DELETE', 1, 0)).toBeUndefined();
   });
 
-  it('waits a 429 Retry-After on any method when it fits the per-delay cap, else gives up', () => {
+  it('waits a 429 Retry-After on a GET when it fits the per-delay cap, else gives up', () => {
     const p = new RetryPolicy();
-    expect(p.delayMs(limited(3000), 'POST', 1, 0)).toBe(3000);
+    expect(p.delayMs(limited(3000), 'GET', 1, 0)).toBe(3000);
     expect(p.delayMs(limited(49_000), 'GET', 1, 0)).toBeUndefined();
+  });
+
+  it('never sends a write again, not even after a 429 with a short Retry-After', () => {
+    const p = new RetryPolicy();
+    expect(p.delayMs(limited(3000), 'POST', 1, 0)).toBeUndefined();
+    expect(p.delayMs(limited(), 'DELETE', 1, 0)).toBeUndefined();
   });
 
   it('stops at the attempt limit and at the total sleep budget', () => {
