@@ -1,11 +1,12 @@
 // The control surface tests and operators drive: fault settings and one-shot faults, market time,
-// balances, the balance number format, and a JSON snapshot of the simulator's state.
-import { toPlain } from '../../shared/domain/money';
+// balances, the balance number format, orders placed by someone else, orders the venue stops listing,
+// and a JSON snapshot of the simulator's state.
+import { dec, toPlain } from '../../shared/domain/money';
 import type { Clock } from '../../shared/ports/clock';
 import type { QueuedFault } from './fault-plan';
 import type { FaultSettings } from './fault-settings';
 import type { SimulatorOptions } from './options';
-import { isOpen } from './orders';
+import { isOpen, type OrderSide } from './orders';
 import { faultSettingsOf, type Venue } from './venue';
 
 export interface SimulatorState {
@@ -29,7 +30,25 @@ export interface SimulatorControl {
   advanceMarket(ms: number): void;
   setBalance(asset: string, total: string): void;
   setCommaDecimals(on: boolean): void;
+  /**
+   * Books an order on the account as another client of it would (a person on the web UI, another bot):
+   * straight into the engine, with funds locked, no fault and no signature. @returns the venue order id
+   * @throws RangeError for an unknown pair or when the funds are short
+   */
+  placeOrder(order: ForeignOrder): number;
+  /** The venue stops listing the order anywhere (open and all orders), as if pruned; false when unknown */
+  vanishOrder(orderId: number): boolean;
   state(): SimulatorState;
+}
+
+export interface ForeignOrder {
+  readonly symbol: string;
+  readonly side: OrderSide;
+  /** Decimal strings */
+  readonly price: string;
+  readonly quantity: string;
+  /** e.g. `advanced`, as BTCTurk's own front end sends; any id the bot never made */
+  readonly clientId: string;
 }
 
 const canAdvance = (c: Clock): c is Clock & { advance(ms: number): void } =>
@@ -50,6 +69,19 @@ export function createControl(v: Venue): SimulatorControl {
     setBalance: (asset, total) => v.accounts.set(asset, total),
     setCommaDecimals(on) {
       v.commaDecimals = on;
+    },
+    placeOrder(o) {
+      const pair = v.pairOf(o.symbol);
+      if (!pair) throw new RangeError(`no pair ${o.symbol}`);
+      v.sync();
+      const input = { pair, side: o.side, price: dec(o.price), quantity: dec(o.quantity), clientId: o.clientId };
+      const placed = v.engine.place(input, v.serverNowMs());
+      if (!placed) throw new RangeError(`insufficient funds for ${o.side} ${o.quantity} ${pair.symbol}`);
+      return placed.id;
+    },
+    vanishOrder(orderId) {
+      v.sync();
+      return v.engine.vanish(orderId, v.serverNowMs()) !== undefined;
     },
     state() {
       v.sync();

@@ -61,8 +61,8 @@ export class MatchingEngine {
     this.orders.set(order.id, order);
     const feed = this.#feed(input.pair);
     const book = bookOf(feed, this.seed);
-    const levels = input.side === 'buy' ? book.asks : book.bids;
-    for (const level of levels) {
+    const side = input.side === 'buy' ? 'asks' : 'bids';
+    for (let i = 0, level = book.level(side, 0); level; level = book.level(side, ++i)) {
       const crosses = input.side === 'buy' ? level.price.lte(input.price) : level.price.gte(input.price);
       if (!crosses || order.left.isZero()) break;
       this.#fill(order, level.price, minDec(order.left, level.amount), false, nowMs);
@@ -77,6 +77,24 @@ export class MatchingEngine {
     if (order.status === 'Closed') return 'closed';
     order.cancelDueMs ??= nowMs + delayMs;
     return 'accepted';
+  }
+
+  /**
+   * Drops an order from the books and the order history, as if the venue pruned it: an open order is
+   * settled canceled first (its funds released). Its fills stay in the trade history.
+   * @returns the removed order, or undefined when there is none with this id
+   */
+  vanish(id: number, nowMs: number): SimOrder | undefined {
+    const order = this.orders.get(id);
+    if (!order) return undefined;
+    if (isOpen(order)) {
+      this.accounts.release(order.side === 'buy' ? order.pair.quote : order.pair.base, order.lock);
+      order.lock = ZERO;
+      order.status = 'Canceled';
+      order.updateMs = nowMs;
+    }
+    this.orders.delete(id);
+    return order;
   }
 
   /** Brings every pair to `nowMs`: settles due cancels and fills resting orders against new candles */

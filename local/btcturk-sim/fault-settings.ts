@@ -1,5 +1,5 @@
 // What can go wrong, and the named profiles `--faults <profile>` selects. Rates are per request; latency
-// and holds are real time (they act on the client's sockets), clock skew shifts the server time.
+// and holds are real time on sockets (the in-process dispatcher does not wait), clock skew shifts the server time.
 
 export interface FaultSettings {
   /** Probability that a request is answered 5xx before it is processed */
@@ -9,6 +9,10 @@ export interface FaultSettings {
   readonly dropRate: number;
   /** Probability that POST /api/v1/order creates the order and then fails to answer in time */
   readonly submitTimeoutRate: number;
+  /** Probability that a write (POST/DELETE) is processed (order created, cancel accepted) and then answered 429 */
+  readonly acceptThen429Rate: number;
+  /** Probability that a write is processed and then answered with one of errorStatuses */
+  readonly acceptThen5xxRate: number;
   /** `hold`: answer only after holdMs (past the client's timeout); `destroy`: close the socket */
   readonly submitTimeoutMode: 'hold' | 'destroy';
   readonly holdMs: number;
@@ -29,6 +33,8 @@ export const NO_FAULTS: FaultSettings = {
   errorStatuses: [500, 502, 503],
   dropRate: 0,
   submitTimeoutRate: 0,
+  acceptThen429Rate: 0,
+  acceptThen5xxRate: 0,
   submitTimeoutMode: 'hold',
   holdMs: 30_000,
   latencyMs: 0,
@@ -45,6 +51,7 @@ export const FAULT_PROFILES: Readonly<Record<string, Partial<FaultSettings>>> = 
   'lost-responses': { dropRate: 0.1, submitTimeoutRate: 0.3, submitTimeoutMode: 'destroy' },
   'rate-limited': { rateLimitEvery: 10, rateLimitBurst: 3 },
   'clock-skew': { clockSkewMs: 7_000 },
+  'accept-then-fail': { acceptThen429Rate: 0.1, acceptThen5xxRate: 0.1 },
   slow: { latencyMs: 200, latencyJitterMs: 800 },
 };
 

@@ -1,5 +1,6 @@
 // HTTP face of the control surface under /__control (never faulted, rate limited or signed):
-// GET state, POST faults (profile + overrides), POST faults/next (one-shot), POST advance, POST balances.
+// GET state, POST faults (profile + overrides), POST faults/next (one-shot), POST advance, POST balances,
+// POST orders (an order by someone else), POST vanish (the venue stops listing an order).
 import { z } from 'zod';
 import type { SimulatorControl } from './control';
 import { json, notFound, type Reply } from './reply';
@@ -11,6 +12,8 @@ const FaultsBody = z
     errorStatuses: z.array(z.number().int().min(500).max(599)).optional(),
     dropRate: z.number().min(0).max(1).optional(),
     submitTimeoutRate: z.number().min(0).max(1).optional(),
+    acceptThen429Rate: z.number().min(0).max(1).optional(),
+    acceptThen5xxRate: z.number().min(0).max(1).optional(),
     submitTimeoutMode: z.enum(['hold', 'destroy']).optional(),
     holdMs: z.number().int().min(0).optional(),
     latencyMs: z.number().int().min(0).optional(),
@@ -31,10 +34,25 @@ const OneShotBody = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('rate-limit'), ...Target }).strict(),
   z.object({ kind: z.literal('latency'), ms: z.number().int().min(0), ...Target }).strict(),
+  z.object({ kind: z.literal('accept-then-429'), ...Target }).strict(),
+  z
+    .object({ kind: z.literal('accept-then-5xx'), status: z.number().int().min(500).max(599).optional(), ...Target })
+    .strict(),
 ]);
 
 const AdvanceBody = z.object({ ms: z.number().int().min(0) }).strict();
 const BalancesBody = z.record(z.string(), z.string().regex(/^\d+(\.\d+)?$/));
+const Amount = z.string().regex(/^\d+(\.\d+)?$/);
+const OrderBody = z
+  .object({
+    symbol: z.string(),
+    side: z.enum(['buy', 'sell']),
+    price: Amount,
+    quantity: Amount,
+    clientId: z.string().min(1).max(50),
+  })
+  .strict();
+const VanishBody = z.object({ orderId: z.number().int().positive() }).strict();
 
 function run(action: () => unknown): Reply {
   try {
@@ -59,6 +77,10 @@ export function handleControl(control: SimulatorControl, method: string, path: s
       return run(() => {
         for (const [asset, total] of Object.entries(BalancesBody.parse(body))) control.setBalance(asset, total);
       });
+    case 'POST /__control/orders':
+      return run(() => ({ orderId: control.placeOrder(OrderBody.parse(body)) }));
+    case 'POST /__control/vanish':
+      return run(() => ({ vanished: control.vanishOrder(VanishBody.parse(body).orderId) }));
     default:
       return notFound();
   }

@@ -73,8 +73,8 @@ export const orderBook = (v: Venue, q: URLSearchParams): Reply => {
   const level = (l: { price: Dec; amount: Dec }) => [l.price.toFixed(pair.denominatorScale), toPlain(l.amount)];
   const data = {
     timestamp: v.serverNowMs(),
-    bids: book.bids.slice(0, limit).map(level),
-    asks: book.asks.slice(0, limit).map(level),
+    bids: book.top('bids', limit).map(level),
+    asks: book.top('asks', limit).map(level),
   };
   return ok(data);
 };
