@@ -10,7 +10,13 @@ import {
   ExchangeUnavailableError,
   ValidationError,
 } from '../domain/errors';
-import { externalClientOrderId, externalIntentKey, isBotClientOrderId, type StageName } from '../domain/ids';
+import {
+  externalClientOrderId,
+  externalIntentKey,
+  isBotClientOrderId,
+  isExternalIntent,
+  type StageName,
+} from '../domain/ids';
 import { IN_FLIGHT, journalMachine, RESTING } from '../domain/order-state';
 import type { Clock } from '../ports/clock';
 import type { Exchange, VenueOrder } from '../ports/exchange';
@@ -56,6 +62,14 @@ export interface RefreshSummary {
 
 /** Orders can carry a venue time slightly before our own record of them */
 const HISTORY_LOOKBACK_MS = 10_000;
+/**
+ * An imported order was created on the venue before we first saw it (BTCTurk's creation `time` is often 0),
+ * so its history is searched from up to a day before the import (spec 2.11 caps the window at 24 h)
+ */
+const IMPORTED_HISTORY_LOOKBACK_MS = 24 * 3600_000;
+
+const historyStart = (o: JournalOrder): number =>
+  o.createdAtMs - (isExternalIntent(o.intentKey) ? IMPORTED_HISTORY_LOOKBACK_MS : HISTORY_LOOKBACK_MS);
 
 const matches = (order: JournalOrder, venue: VenueOrder) =>
   venue.clientOrderId === order.clientOrderId ||
@@ -118,9 +132,7 @@ async function refreshSymbol(
   const open = await deps.exchange.openOrders(symbol);
   const unlisted = mine.filter((o) => RESTING.has(o.status) && !open.some((v) => matches(o, v)));
   const history =
-    unlisted.length > 0
-      ? await deps.exchange.allOrders(symbol, Math.min(...unlisted.map((o) => o.createdAtMs)) - HISTORY_LOOKBACK_MS)
-      : [];
+    unlisted.length > 0 ? await deps.exchange.allOrders(symbol, Math.min(...unlisted.map(historyStart))) : [];
   for (const venue of open.filter((v) => !mine.some((o) => matches(o, v)))) {
     await adoptUnmatched(deps, account, venue, options, t);
   }

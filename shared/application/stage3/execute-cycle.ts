@@ -1,7 +1,7 @@
 // The body of a stage 3 cycle once the gates and the lease are settled (spec 2.3 steps 6-18). Every journal
 // write is fenced by the lease epoch and every exchange write re-checks the gates first (the write gate).
 import { type LedgerFill, projectPositions } from '../../domain/average-cost';
-import { ExchangeUnavailableError } from '../../domain/errors';
+import { ConcurrentUpdateError, ExchangeUnavailableError } from '../../domain/errors';
 import { escalationThresholdsOf } from '../../domain/escalation';
 import { hashCanonical } from '../../domain/hashing';
 import { isExternalIntent } from '../../domain/ids';
@@ -14,7 +14,7 @@ import { cancelOrder } from '../cancel-order';
 import { fencedJournal } from '../fenced-journal';
 import { ingestFills } from '../ingest-fills';
 import { marketSnapshot } from '../market-snapshot';
-import { loadOpState, type OpStateSnapshot, recordReconcileOutcome } from '../op-state';
+import { loadOpState, type OpStateSnapshot, OpStateUnreadableError, recordReconcileOutcome } from '../op-state';
 import { placeOrder } from '../place-order';
 import { escalationVerdict, reconcileOrder } from '../reconcile-order';
 import { refreshOrders } from '../refresh-orders';
@@ -210,16 +210,22 @@ async function recoverInFlight(
     }
     if (verdict === 'progress') continue;
     recorded = true;
-    const now = deps.clock.nowMs();
-    await recordReconcileOutcome(
-      deps.documents,
-      account,
-      order.symbol,
-      verdict === 'settled',
-      now,
-      thresholds,
-      order.clientOrderId,
-    );
+    try {
+      await recordReconcileOutcome(
+        deps.documents,
+        account,
+        order.symbol,
+        verdict === 'settled',
+        deps.clock.nowMs(),
+        thresholds,
+        order.clientOrderId,
+      );
+    } catch (e) {
+      // escalation bookkeeping never stops a cycle: the reconcile function records the same looks, and a
+      // corrupt op-state already reads as kill switch on
+      if (!(e instanceof ConcurrentUpdateError || e instanceof OpStateUnreadableError)) throw e;
+      deps.log.warn('Escalation bookkeeping skipped', { client_order_id: order.clientOrderId, error: e.message });
+    }
   }
   return recorded;
 }
