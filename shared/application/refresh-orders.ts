@@ -169,14 +169,11 @@ async function applyObserved(
     return order;
   }
   if (isNoop(order, obs, journalMachine.next(order.status, obs.event))) return order;
-  try {
+  return orReread(deps, order, async () => {
     const next = await deps.journal.transition(order, obs.event, obs.patch, now);
     t.updated += 1;
     return next;
-  } catch (e) {
-    if (!(e instanceof ConcurrentUpdateError)) throw e;
-    return (await deps.journal.get(order.account, order.clientOrderId)) ?? order;
-  }
+  });
 }
 
 /** A resting order listed nowhere: counted, and closed once it has been missing long enough */
@@ -188,7 +185,7 @@ async function missingOnVenue(
 ): Promise<JournalOrder> {
   const now = deps.clock.nowMs();
   const checks = order.notFoundChecks + 1;
-  try {
+  return orReread(deps, order, async () => {
     if (now - order.createdAtMs >= options.missingGraceMs && checks >= options.missingChecks) {
       const closed = await deps.journal.transition(
         order,
@@ -200,7 +197,18 @@ async function missingOnVenue(
       return closed;
     }
     t.missing.push(order.clientOrderId);
-    return await deps.journal.update(order, { notFoundChecks: checks }, now);
+    return deps.journal.update(order, { notFoundChecks: checks }, now);
+  });
+}
+
+/** Runs a journal write; when someone else wrote the order first, @returns the order as stored now */
+async function orReread(
+  deps: RefreshDeps,
+  order: JournalOrder,
+  write: () => Promise<JournalOrder>,
+): Promise<JournalOrder> {
+  try {
+    return await write();
   } catch (e) {
     if (!(e instanceof ConcurrentUpdateError)) throw e;
     return (await deps.journal.get(order.account, order.clientOrderId)) ?? order;

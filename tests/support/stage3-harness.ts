@@ -11,15 +11,18 @@ import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
 import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
+import { placeOrder } from '../../shared/application/place-order';
+import { cycleWriteGate } from '../../shared/application/stage3/cycle-write-gate';
 import {
   runStage3Cycle,
   type Stage3CycleResult,
   type Stage3Deps,
 } from '../../shared/application/stage3/run-stage3-cycle';
 import { type Config, loadConfig } from '../../shared/config/load-config';
+import { dec } from '../../shared/domain/money';
 import type { Exchange } from '../../shared/ports/exchange';
 import type { LogFields, Logger } from '../../shared/ports/logger';
-import type { StateStores } from '../../shared/ports/state-store';
+import type { JournalOrder, StateStores } from '../../shared/ports/state-store';
 
 export const LIVE_ENV = {
   ...LIVE_SIM_ENV,
@@ -137,4 +140,30 @@ export async function stage3Harness(
       await dispatcher.close();
     },
   };
+}
+
+/** A BUY resting far below the market, placed by the protocol under its own lease, as an earlier cycle would */
+export async function restingBuy(harness: Stage3Harness, symbol = 'BTCTRY'): Promise<JournalOrder> {
+  const lease = await harness.stores.leases.acquire('stage3#default', 'earlier', 1_000, harness.clock.nowMs());
+  if (!lease) throw new Error('lease not free');
+  const fence = { name: lease.name, epoch: lease.epoch };
+  const bid = dec(harness.sim.control.state().pairs.find((p) => p.symbol === symbol)?.bid ?? '0');
+  const price = bid.mul('0.8').toDecimalPlaces(0);
+  const outcome = await placeOrder(
+    { ...harness.deps, gate: cycleWriteGate(harness.deps, fence) },
+    {
+      account: 'default',
+      stage: 'stage3',
+      cycleId: 'earlier',
+      intentKey: `resting-${symbol}`,
+      symbol,
+      side: 'BUY',
+      price,
+      qty: dec('200').div(price).toDecimalPlaces(6, 1),
+    },
+    fence,
+  );
+  await harness.stores.leases.release(lease);
+  if (outcome.kind !== 'accepted') throw new Error(`expected the resting BUY accepted, was ${outcome.kind}`);
+  return outcome.order;
 }

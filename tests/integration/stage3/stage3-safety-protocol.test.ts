@@ -3,45 +3,17 @@
 // writes of one cycle; foreign, vanished and unknown-status orders on the venue. Each is checked against the
 // simulator's own books, not only against the journal.
 import { afterEach, describe, expect, it } from 'vitest';
-import { placeOrder } from '../../../shared/application/place-order';
-import { cycleWriteGate } from '../../../shared/application/stage3/cycle-write-gate';
 import { StaleLeaseError } from '../../../shared/domain/errors';
 import { dec } from '../../../shared/domain/money';
 import type { Exchange } from '../../../shared/ports/exchange';
 import type { JournalOrder, OrderJournal } from '../../../shared/ports/state-store';
-import { type Stage3Harness, stage3Harness } from '../../support/stage3-harness';
+import { restingBuy, type Stage3Harness, stage3Harness } from '../../support/stage3-harness';
 
 let h: Stage3Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-/** A BUY resting far below the market, placed by the protocol as an earlier cycle would have */
-async function restingBuy(harness: Stage3Harness, symbol = 'BTCTRY'): Promise<JournalOrder> {
-  const lease = await harness.stores.leases.acquire('stage3#default', 'earlier', 1_000, harness.clock.nowMs());
-  if (!lease) throw new Error('lease not free');
-  const fence = { name: lease.name, epoch: lease.epoch };
-  const bid = dec(harness.sim.control.state().pairs.find((p) => p.symbol === symbol)?.bid ?? '0');
-  const price = bid.mul('0.8').toDecimalPlaces(0);
-  const outcome = await placeOrder(
-    { ...harness.deps, gate: cycleWriteGate(harness.deps, fence) },
-    {
-      account: 'default',
-      stage: 'stage3',
-      cycleId: 'earlier',
-      intentKey: `resting-${symbol}`,
-      symbol,
-      side: 'BUY',
-      price,
-      qty: dec('200').div(price).toDecimalPlaces(6, 1),
-    },
-    fence,
-  );
-  await harness.stores.leases.release(lease);
-  expect(outcome.kind).toBe('accepted');
-  return outcome.order;
-}
 
 /**
  * A journal on which another writer settles `clientOrderId` (as the venue reports it) right before this

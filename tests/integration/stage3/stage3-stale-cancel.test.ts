@@ -1,42 +1,13 @@
 // Live stale-order cancellation (spec 2.10, fixed per 9.1.6): resting orders older than TTL_SECONDS are
 // canceled through the journal (CANCEL_REQUESTED first); an uncertain cancel is settled by reconcile.
 import { afterEach, describe, expect, it } from 'vitest';
-import { placeOrder } from '../../../shared/application/place-order';
-import { cycleWriteGate } from '../../../shared/application/stage3/cycle-write-gate';
-import { dec } from '../../../shared/domain/money';
-import { type Stage3Harness, stage3Harness } from '../../support/stage3-harness';
+import { restingBuy, type Stage3Harness, stage3Harness } from '../../support/stage3-harness';
 
 let h: Stage3Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-/** Rests a BUY far below the market, as a previous cycle would have left it */
-async function restingBuy(harness: Stage3Harness) {
-  const lease = await harness.stores.leases.acquire('stage3#default', 'earlier-cycle', 1_000, harness.clock.nowMs());
-  if (!lease) throw new Error('lease not free');
-  const bid = dec(harness.sim.control.state().pairs.find((p) => p.symbol === 'BTCTRY')?.bid ?? '0');
-  const price = bid.mul('0.8').toDecimalPlaces(0);
-  const fence = { name: lease.name, epoch: lease.epoch };
-  const outcome = await placeOrder(
-    { ...harness.deps, gate: cycleWriteGate(harness.deps, fence) },
-    {
-      account: 'default',
-      stage: 'stage3',
-      cycleId: 'earlier-cycle',
-      intentKey: 'resting-buy',
-      symbol: 'BTCTRY',
-      side: 'BUY',
-      price,
-      qty: dec('200').div(price).toDecimalPlaces(8, 1),
-    },
-    fence,
-  );
-  await harness.stores.leases.release(lease);
-  expect(outcome.kind).toBe('accepted');
-  return outcome.order;
-}
 
 describe('stale order cancellation', () => {
   it('cancels a resting order older than TTL_SECONDS and records it CANCELED once the venue settles it', async () => {
