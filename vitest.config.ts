@@ -19,6 +19,7 @@ export default defineConfig({
       project('integration', ['tests/integration/**/*.test.ts']),
       project('handlers', ['tests/handlers/**/*.test.ts']),
       project('infra', ['tests/infra/**/*.test.ts'], { testTimeout: 120_000 }),
+      project('fuzz', ['tests/fuzz/**/*.fuzz.test.ts'], { testTimeout: 120_000 }),
       project('chaos', ['tests/chaos/**/*.chaos.test.ts'], { testTimeout: 60_000 }),
     ],
   },

@@ -109,6 +109,12 @@ export class ExchangeUnavailableError extends TradingError {
   }
 }
 
+/**
+ * The venue answered 429, or our limiter is backing off after one: a read that failed this way puts the
+ * cycle into observe-only (spec 2.3 step 15, EXCHANGE_429_BACKOFF)
+ */
+export class ExchangeRateLimitedError extends ExchangeUnavailableError {}
+
 /** The request may have been processed: reconcile, never assume rejected, never re-send blindly */
 export class OutcomeUnknownError extends TradingError {
   constructor(
