@@ -1,6 +1,6 @@
 // `btcbot config`: validates the configuration, prints the arming banner (spec 1.7) and the effective
 // values with secrets masked. Exit code 2 on invalid configuration (spec 1.1).
-import { configReferenceMarkdown, STAGE3_KNOBS } from '../../shared/config/config-reference';
+import { configReferenceMarkdown, crossChecksMarkdown, STAGE3_KNOBS } from '../../shared/config/config-reference';
 import { describeConfig, type Env, loadConfig } from '../../shared/config/load-config';
 import { armingBanner, armingInputsOf, evaluateArming } from '../../shared/domain/arming';
 import { ConfigError } from '../../shared/domain/errors';
@@ -10,6 +10,8 @@ export interface ConfigCommandOptions {
   readonly reference?: boolean;
   /** With reference: only the stage 3 knobs */
   readonly stage3?: boolean;
+  /** With reference: the list of cross-field checks instead of a table */
+  readonly crossChecks?: boolean;
 }
 
 export interface CommandIo {
@@ -19,7 +21,8 @@ export interface CommandIo {
 
 export function configCommand(env: Env, options: ConfigCommandOptions, io: CommandIo): number {
   if (options.reference) {
-    io.out(options.stage3 ? configReferenceMarkdown(STAGE3_KNOBS) : configReferenceMarkdown());
+    if (options.crossChecks) io.out(crossChecksMarkdown());
+    else io.out(options.stage3 ? configReferenceMarkdown(STAGE3_KNOBS) : configReferenceMarkdown());
     return 0;
   }
   let config: ReturnType<typeof loadConfig>;

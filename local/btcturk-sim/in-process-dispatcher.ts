@@ -163,8 +163,9 @@ export class InProcessDispatcher extends Dispatcher {
 
   async #serve(request: SimRequest, calls: HandlerCalls): Promise<void> {
     if (calls.failIfAborted()) return;
+    const seq = ++this.#seq;
     this.options.onRequest?.({
-      seq: ++this.#seq,
+      seq,
       method: request.method,
       url: request.url,
       atMs: this.venue.clock.nowMs(),

@@ -1,5 +1,7 @@
 // Best bid/ask per symbol with the freshness gate of spec 2.4: fail closed when no book could be read or
-// a book is older than the limit. Symbols whose book failed are listed, not fatal by themselves.
+// a book is older than the limit. Symbols whose book failed are listed, not fatal by themselves. A book's
+// age runs from the earlier of its receipt and the venue's own stamp (on our clock): a book the venue
+// served already old, or one reused from the orderbook cache, is as old as it really is.
 import type { Exchange, OrderBookTop } from '../ports/exchange';
 
 export interface MarketSnapshot {
@@ -23,7 +25,8 @@ export async function marketSnapshot(
     if (r.status === 'fulfilled' && r.value.bid.gt(0) && r.value.ask.gt(0)) tops.set(symbol, r.value);
     else missingSymbols.push(symbol);
   });
-  const oldest = tops.size > 0 ? Math.min(...[...tops.values()].map((t) => t.receivedAtMs)) : undefined;
+  const bookedAt = (t: OrderBookTop) => Math.min(t.receivedAtMs, t.stampedAtMs);
+  const oldest = tops.size > 0 ? Math.min(...[...tops.values()].map(bookedAt)) : undefined;
   const observedAgeMs = oldest === undefined ? undefined : nowMs() - oldest;
   return { tops, missingSymbols, stale: observedAgeMs === undefined || observedAgeMs > maxAgeMs, observedAgeMs };
 }

@@ -18,7 +18,7 @@ import {
   type StoredKillSwitch,
 } from '../domain/escalation';
 import type { DocumentStore } from '../ports/state-store';
-import { parseInput } from './parse-input';
+import { CanonicalPairSchema, parseJsonInput } from './parse-input';
 
 export const opStateKey = (account: string) => `opstate#${account}`;
 
@@ -27,8 +27,10 @@ export const OP_STATE_WRITE_ATTEMPTS = 5;
 
 const ms = z.number().int().nonnegative();
 const OpStateSchema = z.strictObject({
+  // observe-only is looked up by the canonical symbol of an intent: a key stored in any other spelling
+  // would block nothing, so it makes the document unreadable (kill switch on) rather than silently inert
   symbols: z.record(
-    z.string().min(1),
+    CanonicalPairSchema,
     z.strictObject({
       consecutiveFailures: z.number().int().nonnegative(),
       observeOnlySinceMs: ms.optional(),
@@ -76,14 +78,8 @@ export interface OpStateChange {
 
 /** @throws OpStateUnreadableError the stored text is not a valid op-state document */
 export function parseOpState(key: string, text: string): OpState {
-  let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    throw new OpStateUnreadableError(key, 'not JSON');
-  }
-  try {
-    return parseInput(OpStateSchema, `op-state document ${key}`, json);
+    return parseJsonInput(OpStateSchema, `op-state document ${key}`, text);
   } catch (e) {
     if (e instanceof ValidationError) throw new OpStateUnreadableError(key, e.message, { cause: e });
     throw e;

@@ -6,6 +6,7 @@
 // settled the order meanwhile: the order is re-read, never an error.
 import {
   ConcurrentUpdateError,
+  CorruptStateError,
   ExchangeRejectedError,
   ExchangeUnavailableError,
   ValidationError,
@@ -118,8 +119,11 @@ export async function refreshOrders(
 }
 
 /** Only the exchange's failures skip a symbol (unreachable, refused, or an answer that fails its schema) */
+/** A failure of the venue's answer; a corrupt journal item is ours and stops the refresh instead */
 const isVenueFailure = (e: unknown) =>
-  e instanceof ExchangeUnavailableError || e instanceof ExchangeRejectedError || e instanceof ValidationError;
+  e instanceof ExchangeUnavailableError ||
+  e instanceof ExchangeRejectedError ||
+  (e instanceof ValidationError && !(e instanceof CorruptStateError));
 
 async function refreshSymbol(
   deps: RefreshDeps,

@@ -1,5 +1,7 @@
-// Renders configuration reference tables (README) from the knob table itself, so the documentation
-// cannot drift from what the loader accepts.
+// Renders configuration reference tables and the list of cross-checks (README) from the knob table and
+// the cross-field rules themselves, so the documentation cannot drift from what the loader accepts.
+import { CROSS_FIELD_RULES } from './cross-field';
+import type { Knob } from './knob';
 import { KNOBS, type KnobName } from './knobs';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
@@ -7,17 +9,16 @@ const cell = (s: string) => s.replaceAll('|', '\\|');
 /** Every knob, or only `names` in the given order */
 export function configReferenceMarkdown(names: readonly KnobName[] = Object.keys(KNOBS) as KnobName[]): string {
   const rows = names.map((name) => {
-    const k = KNOBS[name] as (typeof KNOBS)[KnobName] & {
-      aliases?: readonly string[];
-      unit?: string;
-      secret?: boolean;
-    };
+    const k: Knob = KNOBS[name];
     const shown = [name, ...(k.aliases ?? [])].map((n) => `\`${n}\``).join(' \\| ');
     const def = k.secret ? '(secret)' : k.default === undefined ? 'unset' : `\`${cell(k.default)}\``;
-    return `| ${shown} | ${def} | ${k.unit ?? ''} | ${k.section} | ${cell(k.doc)} |`;
+    return `| ${shown} | ${def} | ${k.unit ?? ''} | ${k.range ?? ''} | ${k.section} | ${cell(k.doc)} |`;
   });
-  return ['| Variable | Default | Unit | Spec | Meaning |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| Variable | Default | Unit | Range | Spec | Meaning |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
+
+/** Every cross-field rule the loader applies, one bullet each */
+export const crossChecksMarkdown = (): string => CROSS_FIELD_RULES.map((r) => `- ${r.doc}`).join('\n');
 
 /** What an operator of the stage 3 and reconcile functions sets (the README "Stage 3" table) */
 export const STAGE3_KNOBS: readonly KnobName[] = [
@@ -50,6 +51,11 @@ export const STAGE3_KNOBS: readonly KnobName[] = [
   'NOTIONAL_CAP_TRY_PER_CYCLE',
   'MIN_ORDER_NOTIONAL_TRY',
   'FILLS_POLL_LOOKBACK_MINUTES',
+  'EXECUTION_ESTIMATED_FEE_BPS',
+  'EXECUTION_BALANCE_SAFETY_BUFFER_RATIO',
+  'EXECUTION_SELL_FEE_IN_BASE_BPS',
+  'SPOT_SELL_REQUIRES_INVENTORY',
+  'ORDERBOOK_TTL_MS',
   'RECONCILE_NOT_PLACED_GRACE_SECONDS',
   'RECONCILE_NOT_PLACED_CHECKS',
   'RECONCILE_CANCEL_GRACE_SECONDS',

@@ -11,6 +11,8 @@ export interface Knob<S extends z.ZodType = z.ZodType> {
   readonly aliases?: readonly string[];
   readonly secret?: boolean;
   readonly unit?: string;
+  /** The accepted range of a number, as the README shows it (`1..60000`, `> 0`) */
+  readonly range?: string;
   readonly section: string;
   readonly doc: string;
 }
@@ -25,13 +27,27 @@ interface Meta {
 /** Why a raw value was refused; returned (not thrown) by knob parsers */
 export class ParseFailure {
   readonly #brand = true;
-  constructor(readonly error: string) {
+  /** `echo`: the refused value may be quoted in the message (false when it may hold a credential) */
+  constructor(
+    readonly error: string,
+    readonly echo = true,
+  ) {
     void this.#brand;
   }
 }
 export const fail = (error: string) => new ParseFailure(error);
 
 type Parse<T> = (raw: string) => T | ParseFailure;
+
+/** What is wrong with a raw text (what was expected), or undefined when it is fine */
+type Problem = (raw: string) => string | undefined;
+
+const checkedBy =
+  (problem: Problem): Parse<string> =>
+  (raw) => {
+    const why = problem(raw);
+    return why === undefined ? raw : fail(why);
+  };
 
 /** A raw string parsed by `parse`; failures become one zod issue whose message names the bad value */
 function rawParser<T>(parse: Parse<T>, secret = false) {
@@ -40,7 +56,7 @@ function rawParser<T>(parse: Parse<T>, secret = false) {
     if (out instanceof ParseFailure) {
       ctx.issues.push({
         code: 'custom',
-        message: secret ? out.error : `${out.error}, was ${JSON.stringify(raw)}`,
+        message: secret || !out.echo ? out.error : `${out.error}, was ${JSON.stringify(raw)}`,
         input: '',
       });
       return z.NEVER;
@@ -72,6 +88,17 @@ function rangeError(v: number, r: Range): string | undefined {
   return undefined;
 }
 
+/** `min..max`, or the one-sided bounds joined (`> 0`, `>= 1`, `> 0, <= 1`) */
+function rangeText(r: Range): string | undefined {
+  if (r.min !== undefined && r.max !== undefined) return `${r.min}..${r.max}`;
+  const parts = [
+    r.min === undefined ? undefined : `>= ${r.min}`,
+    r.gt === undefined ? undefined : `> ${r.gt}`,
+    r.max === undefined ? undefined : `<= ${r.max}`,
+  ].filter((p) => p !== undefined);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
 function decRangeError(x: Dec, r: Range): string | undefined {
   if (r.min !== undefined && x.lt(r.min)) return `expected >= ${r.min}`;
   if (r.gt !== undefined && !x.gt(r.gt)) return `expected > ${r.gt}`;
@@ -85,6 +112,27 @@ const withMeta = <S extends z.ZodType>(schema: S, def: string | undefined, meta:
   secret,
   ...meta,
 });
+
+const withRange = <S extends z.ZodType>(knob: Knob<S>, range: Range): Knob<S> => {
+  const text = rangeText(range);
+  return text === undefined ? knob : { ...knob, range: text };
+};
+
+/** An absolute URL with one of `schemes`, a host, and nothing a base URL cannot carry */
+function parseUrl(schemes: readonly string[]) {
+  const expected = `expected a ${schemes.map((s) => `${s}://`).join(' or ')} URL with a host`;
+  return (raw: string): string | ParseFailure => {
+    // user info is a password in the URL: text that may carry one is never quoted back
+    const refuse = (why: string) => new ParseFailure(why, !raw.includes('@'));
+    // the URL parser silently drops tabs and newlines: refuse them before it sees the text
+    if (!/^[\x21-\x7e]+$/.test(raw) || !URL.canParse(raw)) return refuse(expected);
+    const url = new URL(raw);
+    if (!schemes.includes(url.protocol.slice(0, -1)) || url.hostname === '') return refuse(expected);
+    if (url.username || url.password) return refuse(`${expected}, without user info`);
+    if (url.search || url.hash) return refuse(`${expected}, without query or fragment`);
+    return raw.replace(/\/+$/, '');
+  };
+}
 
 const wholeNumber =
   (range: Range) =>
@@ -101,28 +149,32 @@ export const knob = {
 
   /** Whole numbers: counts, milliseconds, seconds where the spec uses integers */
   int: (def: number | undefined, range: Range, meta: Meta) =>
-    withMeta(rawParser(wholeNumber(range)), def === undefined ? undefined : String(def), meta),
+    withRange(withMeta(rawParser(wholeNumber(range)), def === undefined ? undefined : String(def), meta), range),
 
   /** A whole number that may be absent (set by the deployment, e.g. a function timeout) */
-  optionalInt: (range: Range, meta: Meta) => withMeta(rawParser(wholeNumber(range)).optional(), undefined, meta),
+  optionalInt: (range: Range, meta: Meta) =>
+    withRange(withMeta(rawParser(wholeNumber(range)).optional(), undefined, meta), range),
 
   /** Non-money quantities that may be fractional (rates per second, durations); never amounts */
   num: (def: number, range: Range, meta: Meta) =>
-    withMeta(
-      rawParser<number>((raw) => {
-        if (!isDecimalString(raw)) return fail('expected a number');
-        const n = Number(raw);
-        const bad = rangeError(n, range);
-        return bad ? fail(bad) : n;
-      }),
-      String(def),
-      meta,
+    withRange(
+      withMeta(
+        rawParser<number>((raw) => {
+          if (!isDecimalString(raw)) return fail('expected a number');
+          const n = Number(raw);
+          const bad = rangeError(n, range);
+          return bad ? fail(bad) : n;
+        }),
+        String(def),
+        meta,
+      ),
+      range,
     ),
 
   /** Money, prices, ratios and basis points: exact decimals from the string */
-  dec: (def: string, range: Range, meta: Meta) => withMeta(decParser(range), def, meta),
+  dec: (def: string, range: Range, meta: Meta) => withRange(withMeta(decParser(range), def, meta), range),
 
-  optionalDec: (range: Range, meta: Meta) => withMeta(decParser(range).optional(), undefined, meta),
+  optionalDec: (range: Range, meta: Meta) => withRange(withMeta(decParser(range).optional(), undefined, meta), range),
 
   enumOf: <const V extends readonly [string, ...string[]]>(values: V, def: V[number], meta: Meta) =>
     withMeta(
@@ -143,15 +195,18 @@ export const knob = {
 
   optionalStr: (meta: Meta) => withMeta(rawParser((raw) => raw).optional(), undefined, meta),
 
-  /** A credential: optional, never echoed in an error or a printout */
-  secret: (meta: Meta) => withMeta(rawParser((raw) => raw, true).optional(), undefined, meta, true),
+  /** A name checked by `problem` (e.g. a resource name), with a default */
+  name: (def: string, problem: Problem, meta: Meta) => withMeta(rawParser(checkedBy(problem)), def, meta),
 
-  url: (def: string, meta: Meta) =>
-    withMeta(
-      rawParser((raw) => (/^(https?|wss?):\/\/[^\s]+$/.test(raw) ? raw.replace(/\/+$/, '') : fail('expected a URL'))),
-      def,
-      meta,
-    ),
+  /** A name checked by `problem`, or unset */
+  optionalName: (problem: Problem, meta: Meta) => withMeta(rawParser(checkedBy(problem)).optional(), undefined, meta),
+
+  /** A credential checked by `problem`: optional, never echoed in an error or a printout */
+  secret: (problem: Problem, meta: Meta) =>
+    withMeta(rawParser(checkedBy(problem), true).optional(), undefined, meta, true),
+
+  /** An absolute URL whose scheme is one of `schemes` (without `://`); trailing slashes dropped */
+  url: (def: string, schemes: readonly string[], meta: Meta) => withMeta(rawParser(parseUrl(schemes)), def, meta),
 
   symbols: (def: string, meta: Meta) =>
     withMeta(

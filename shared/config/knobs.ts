@@ -4,7 +4,16 @@
 import type { z } from 'zod';
 import { type Dec, dec, isDecimalString } from '../domain/money';
 import { canonicalSymbol, splitListText } from '../domain/symbols';
+import { apiKeyProblem, apiSecretProblem } from './api-credentials';
 import { fail, knob, ParseFailure } from './knob';
+import {
+  accountNameProblem,
+  envNameProblem,
+  parameterNameProblem,
+  queueUrlProblem,
+  secretIdProblem,
+  tableNameProblem,
+} from './resource-names';
 
 export const ANOMALY_CODES = [
   'STALE_MARKET_DATA',
@@ -63,13 +72,13 @@ const RATIO = 'ratio';
 
 export const KNOBS = {
   // Deployment (serverless runtime; replaces the reference's file locks and SQLite paths)
-  BOT_ENV: knob.str('dev', {
+  BOT_ENV: knob.name('dev', envNameProblem, {
     section: 'deploy',
-    doc: 'Environment name: names the kill-switch parameter and the secret',
+    doc: 'Environment name (A-Z a-z 0-9 _ . -): names the kill-switch parameter and the secret',
   }),
-  BOT_ACCOUNT: knob.str('default', {
+  BOT_ACCOUNT: knob.name('default', accountNameProblem, {
     section: 'deploy',
-    doc: 'Account key of the single-writer lease and the order journal',
+    doc: 'Account key of the single-writer lease and the order journal (A-Z a-z 0-9 _ . -)',
   }),
   LEASE_TTL_SECONDS: knob.int(
     180,
@@ -98,10 +107,19 @@ export const KNOBS = {
       unit: SEC,
     },
   ),
-  BTCTURK_SECRET_ID: knob.optionalStr({ section: 'deploy', doc: 'Secrets Manager secret holding {apiKey, apiSecret}' }),
-  STATE_TABLE_NAME: knob.optionalStr({ section: 'deploy', doc: 'DynamoDB state table (set by the CDK stack)' }),
-  RECONCILE_QUEUE_URL: knob.optionalStr({ section: 'deploy', doc: 'SQS reconcile queue URL (set by the CDK stack)' }),
-  KILL_SWITCH_PARAMETER: knob.optionalStr({
+  BTCTURK_SECRET_ID: knob.optionalName(secretIdProblem, {
+    section: 'deploy',
+    doc: 'Secrets Manager secret (name or ARN) holding {apiKey, apiSecret}',
+  }),
+  STATE_TABLE_NAME: knob.optionalName(tableNameProblem, {
+    section: 'deploy',
+    doc: 'DynamoDB state table name (set by the CDK stack)',
+  }),
+  RECONCILE_QUEUE_URL: knob.optionalName(queueUrlProblem, {
+    section: 'deploy',
+    doc: 'SQS reconcile queue URL, https (http only on loopback); set by the CDK stack',
+  }),
+  KILL_SWITCH_PARAMETER: knob.optionalName(parameterNameProblem, {
     section: 'deploy',
     doc: 'SSM kill-switch parameter name; default /btcbot/<BOT_ENV>/kill-switch',
   }),
@@ -114,9 +132,11 @@ export const KNOBS = {
       unit: 's',
     },
   ),
+  // An order the venue has not shown yet is not an order that does not exist: below 10 s and 2 looks the
+  // proof of absence degenerates into one early read (see the not-placed cross-checks in cross-field.ts)
   RECONCILE_NOT_PLACED_GRACE_SECONDS: knob.int(
     60,
-    { min: 0 },
+    { min: 10 },
     {
       section: '9.1.1',
       doc: 'An uncertain order must be at least this old before its absence on the exchange is believed',
@@ -125,7 +145,7 @@ export const KNOBS = {
   ),
   RECONCILE_NOT_PLACED_CHECKS: knob.int(
     3,
-    { min: 1 },
+    { min: 2 },
     {
       section: '9.1.1',
       doc: 'Lookups that must all miss before an uncertain order is declared not placed',
@@ -140,9 +160,10 @@ export const KNOBS = {
       unit: 's',
     },
   ),
+  // at 0 every look of a reconcile chain would land in the same second: the checks would not be apart
   RECONCILE_RETRY_DELAY_SECONDS: knob.int(
     30,
-    { min: 0, max: 900 },
+    { min: 1, max: 900 },
     {
       section: '9.1.1',
       doc: 'Base delay before a still-pending reconcile message is looked at again, doubled per delivery (at most 900 s)',
@@ -201,8 +222,11 @@ export const KNOBS = {
     doc: 'LIVE or MONITOR; unknown values coerce to MONITOR, which blocks live side effects',
     aliases: ['PROCESS_ROLE'],
   }),
-  BTCTURK_API_KEY: knob.secret(s13('API public key for local runs only; deployed functions read Secrets Manager')),
-  BTCTURK_API_SECRET: knob.secret(s13('API secret (base64) for local runs only; never logged')),
+  BTCTURK_API_KEY: knob.secret(
+    apiKeyProblem,
+    s13('API public key (printable ASCII) for local runs only; deployed functions read Secrets Manager'),
+  ),
+  BTCTURK_API_SECRET: knob.secret(apiSecretProblem, s13('API secret (base64) for local runs only; never logged')),
   BTCTURK_API_SCOPES: knob.custom(
     'read,trade',
     (raw) => {
@@ -307,8 +331,10 @@ export const KNOBS = {
     s19('Critical errors before the stored kill switch is set'),
   ),
   KILL_CHAIN_COOLDOWN_SECONDS: knob.int(0, { min: 0 }, s19('Automatic kill switch expiry; 0 = none', SEC)),
-  RULES_CACHE_TTL_SEC: knob.int(300, { min: 1 }, s19('Exchange rules cache TTL', SEC)),
-  FILLS_POLL_LOOKBACK_MINUTES: knob.int(30, { min: 1 }, s19('Fill cursor lookback window', MIN)),
+  // a pair's status and bands can change at any time: an hour-old rule set is the oldest worth trusting
+  RULES_CACHE_TTL_SEC: knob.int(300, { min: 1, max: 3600 }, s19('Exchange rules cache TTL', SEC)),
+  // the first import reaches back this far (spec 3.8): a long window turns old account history into positions
+  FILLS_POLL_LOOKBACK_MINUTES: knob.int(30, { min: 1, max: 1440 }, s19('Fill cursor lookback window', MIN)),
   LIVE_RULES_REQUIRE_EXCHANGEINFO: knob.bool(true, s19('Live submit refuses symbols without exchangeinfo rules')),
 
   // 1.10 capital allocation
@@ -324,7 +350,11 @@ export const KNOBS = {
   MAX_TRY_PER_CYCLE: knob.dec('0', { min: 0 }, s110('Used in cap mode', TRY)),
 
   // 1.11 exchange, market data, reliability
-  BTCTURK_BASE_URL: knob.url('https://api.btcturk.com', s111('REST base URL')),
+  BTCTURK_BASE_URL: knob.url(
+    'https://api.btcturk.com',
+    ['https', 'http'],
+    s111('REST base URL; https whenever live or with credentials (http only on loopback)'),
+  ),
   BTCTURK_SECRET_MAX_AGE_DAYS: knob.int(
     90,
     { min: 1 },
@@ -342,7 +372,11 @@ export const KNOBS = {
     s111('Last API key rotation (YYYY-MM-DD)'),
   ),
   BTCTURK_WS_ENABLED: knob.bool(false, s111('WebSocket client')),
-  BTCTURK_WS_URL: knob.url('wss://ws-feed-pro.btcturk.com', s111('WebSocket URL')),
+  BTCTURK_WS_URL: knob.url(
+    'wss://ws-feed-pro.btcturk.com',
+    ['wss', 'ws'],
+    s111('WebSocket URL; wss whenever live or with credentials (ws only on loopback)'),
+  ),
   BTCTURK_WS_IDLE_RECONNECT_MS: knob.int(30000, { gt: 0 }, s111('Idle reconnect', MS)),
   BTCTURK_WS_QUEUE_MAX: knob.int(1000, { min: 1 }, s111('Inbound queue bound')),
   WS_RECONNECT_STORM_THRESHOLD: knob.int(6, { min: 1 }, s111('Reconnects that make a storm')),
@@ -364,21 +398,32 @@ export const KNOBS = {
   RATE_LIMIT_ORDERS_BURST: knob.int(2, { min: 1 }, s111('orders group burst')),
   BREAKER_429_CONSECUTIVE_THRESHOLD: knob.int(3, { min: 1 }, s111('Consecutive failures that open a group breaker')),
   BREAKER_COOLDOWN_SECONDS: knob.num(3, { min: 0 }, s111('Breaker open time when no Retry-After', SEC)),
-  BTCTURK_CONNECT_TIMEOUT_MS: knob.int(3000, { gt: 0 }, s111('TCP + TLS connect limit', MS)),
-  BTCTURK_HEADERS_TIMEOUT_MS: knob.int(5000, { gt: 0 }, s111('Time to response headers after sending', MS)),
-  BTCTURK_BODY_TIMEOUT_MS: knob.int(5000, { gt: 0 }, s111('Maximum silence between response body chunks', MS)),
+  // one call must not outlast a whole reconcile invocation (its function timeout is 60 s)
+  BTCTURK_CONNECT_TIMEOUT_MS: knob.int(3000, { min: 1, max: 60_000 }, s111('TCP + TLS connect limit', MS)),
+  BTCTURK_HEADERS_TIMEOUT_MS: knob.int(
+    5000,
+    { min: 1, max: 60_000 },
+    s111('Time to response headers after sending', MS),
+  ),
+  BTCTURK_BODY_TIMEOUT_MS: knob.int(
+    5000,
+    { min: 1, max: 60_000 },
+    s111('Maximum silence between response body chunks', MS),
+  ),
   BTCTURK_HTTP_MAX_CONNECTIONS: knob.int(10, { min: 1 }, s111('Keep-alive pool size')),
   BTCTURK_CLOCK_SYNC_INTERVAL_SECONDS: knob.int(60, { min: 1 }, s111('Server time re-sync interval', SEC)),
   API_DEGRADE_BACKOFF_MIN_SECONDS: knob.num(2, { min: 0 }, s111('Degraded-exchange sleep, minimum', SEC)),
   API_DEGRADE_BACKOFF_MAX_SECONDS: knob.num(60, { min: 0 }, s111('Degraded-exchange sleep, maximum', SEC)),
   API_DEGRADE_JITTER_RATIO: knob.num(0.2, { min: 0, max: 1 }, s111('Degraded-exchange sleep jitter', RATIO)),
   MARKET_DATA_MODE: knob.enumOf(['rest', 'ws'] as const, 'rest', s111('Market data source')),
+  // spec default 15 s; a book older than a minute predates the previous one-minute cycle: never fresh
   MAX_MARKET_DATA_AGE_MS: knob.int(
     15000,
-    { min: 1 },
+    { min: 1, max: 60_000 },
     { ...s111('Freshness gate: older market data fails closed', MS), aliases: ['BTCTURK_MARKETDATA_MAX_AGE_MS'] },
   ),
   WS_MARKET_DATA_REST_FALLBACK: knob.bool(false, s111('REST fallback; only with MARKET_DATA_MODE=ws')),
+  // bounded by MAX_MARKET_DATA_AGE_MS through the cross-checks
   ORDERBOOK_TTL_MS: knob.int(2000, { min: 0 }, s111('REST orderbook cache TTL', MS)),
   ORDERBOOK_MAX_STALENESS_MS: knob.int(5000, { min: 0 }, s111('Serve-stale limit', MS)),
   ORDERBOOK_INFLIGHT_WAIT_TIMEOUT_S: knob.num(2, { gt: 0 }, s111('Coalesced request wait', SEC)),

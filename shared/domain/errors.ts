@@ -183,3 +183,20 @@ export class SymbolFormatError extends TradingError {
     super(`expected a symbol like BTCTRY or BTC_TRY, was ${JSON.stringify(input)}`);
   }
 }
+
+/** A cursor write below the stored value (spec 3.8: cursors only move forward); nothing was written */
+export class CursorRegressionError extends TradingError {
+  constructor(
+    readonly key: string,
+    readonly stored: number,
+    readonly attempted: number,
+  ) {
+    super(`cursor ${key}: expected a value >= ${stored}, was ${attempted}`);
+  }
+}
+
+/**
+ * A stored item or document is malformed: nothing may act on it. A cycle that meets one stops before any
+ * exchange write and names it (its key and field); the operator repairs it.
+ */
+export class CorruptStateError extends ValidationError {}

@@ -163,6 +163,16 @@ export function fallbackRules(input: FallbackRulesInput): ExchangeRules {
   };
 }
 
+/** The key of a pair in any spelling (BTCTRY, BTC_TRY, btc-try): alphanumeric upper case (spec 3.19 aliases) */
+export const rulesKey = (symbol: string): string => symbol.replaceAll(/[^0-9A-Za-z]/g, '').toUpperCase();
+
+/** Looks rules up by any spelling of their pair; a symbol without rules (or without any letter or digit) has none */
+export function rulesLookup(all: Iterable<ExchangeRules>): (symbol: string) => ExchangeRules | undefined {
+  const byKey = new Map<string, ExchangeRules>();
+  for (const rules of all) byKey.set(rulesKey(rules.symbol), rules);
+  return (symbol) => byKey.get(rulesKey(symbol));
+}
+
 /** BUY prices round down (never pay more), SELL prices round up (never sell cheaper) */
 export const quantizePrice = (rules: ExchangeRules, side: Side, price: Dec): Dec =>
   side === 'BUY' ? floorToStep(price, rules.priceTick) : ceilToStep(price, rules.priceTick);

@@ -70,3 +70,7 @@ export function backtestCycleId(at: Date, counter: number): string {
 
 /** Deterministic fill id: venue trade ids are unique per pair, so the pair is part of the key */
 export const fillId = (symbol: string, tradeId: string): string => `${canonicalSymbol(symbol)}#${tradeId}`;
+/** The ledger's FILL event of a fill (spec 3.10): appending it twice is a no-op */
+export const fillEventId = (symbol: string, tradeId: string): string => `fill#${fillId(symbol, tradeId)}`;
+/** The ledger's FEE event of a fill, namespaced apart from its FILL event (spec 3.10) */
+export const feeEventId = (symbol: string, tradeId: string): string => `fee#${fillId(symbol, tradeId)}`;

@@ -67,3 +67,13 @@ export function splitListText(raw: string): string[] {
     )
     .filter((item) => item.length > 0);
 }
+
+/** True for a symbol stored as written: canonical (BTCTRY, never btc_try) and splitting into base and quote */
+export function isCanonicalPair(symbol: string): boolean {
+  try {
+    splitSymbol(symbol);
+    return canonicalSymbol(symbol) === symbol;
+  } catch {
+    return false;
+  }
+}

@@ -23,10 +23,12 @@ export interface SqsRecords {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
+/** SQS writes the count in decimal digits; `Number` would also read `0x10` or `1e3`, and a count that high escalates */
+const COUNT = /^[1-9]\d{0,8}$/;
+
 function receiveCountOf(record: Record<string, unknown>): number {
   const raw = isObject(record.attributes) ? record.attributes.ApproximateReceiveCount : undefined;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) && n >= 1 ? n : 1;
+  return typeof raw === 'string' && COUNT.test(raw) ? Number(raw) : 1;
 }
 
 export function sqsRecords(event: unknown): SqsRecords {

@@ -9,8 +9,14 @@ export interface OrderBookTop {
   readonly ask: Dec;
   readonly bidQty: Dec;
   readonly askQty: Dec;
-  /** When this process received the book (local clock, ms): the freshness gate reads it */
+  /** When this process received the book (local clock, ms) */
   readonly receivedAtMs: number;
+  /**
+   * When the venue stamped the book, placed on the LOCAL clock with the measured venue clock offset at the
+   * earliest end of its uncertainty. A book may have been old when it arrived (or be served from a cache):
+   * the freshness gate judges min(receivedAtMs, stampedAtMs).
+   */
+  readonly stampedAtMs: number;
 }
 
 export interface Balance {
@@ -81,11 +87,20 @@ export type ClientIdLookup =
     }
   | { readonly found: false };
 
+/**
+ * A read that failed because the venue answered 429, or because our limiter is still in the back-off a 429
+ * started, throws ExchangeRateLimitedError (an ExchangeUnavailableError): the cycle goes observe-only (spec 2.3).
+ */
 export interface Exchange {
   /** Server time in ms (unenveloped endpoint) */
   serverTime(): Promise<number>;
-  /** Pair metadata for every listed symbol; rules are derived by the caller */
+  /** Pair metadata for every well-formed listed pair (a malformed one is left out); rules are derived by the caller */
   exchangeInfo(): Promise<PairMetadata[]>;
+  /**
+   * Best bid and ask; may be reused for a short time (ORDERBOOK_TTL_MS) with its original times.
+   * @throws ValidationError          an empty side, a crossed book (bid > ask) or an insane level or time
+   * @throws ExchangeUnavailableError not read, or the venue clock offset is unknown (the book's age cannot be judged)
+   */
   orderBookTop(symbol: string): Promise<OrderBookTop>;
   balances(): Promise<Balance[]>;
   openOrders(symbol: string): Promise<VenueOrder[]>;

@@ -220,9 +220,15 @@ export interface DocumentStore {
   put(key: string, value: string, expectedVersion: number): Promise<Versioned<string>>;
 }
 
+/** Monotonic cursors, e.g. the newest fill time seen per symbol (spec 3.8) */
 export interface CursorStore {
   get(key: string): Promise<number | undefined>;
-  /** Moves the cursor forward only: a smaller value leaves it unchanged; @returns the stored value */
+  /**
+   * Stores `value` (a non-negative safe integer, e.g. epoch milliseconds) when it is not below the stored
+   * one; writing the stored value again is a no-op. @returns the stored value
+   * @throws CursorRegressionError `value` is below the stored value; nothing was written
+   * @throws ValidationError       `value` is not a non-negative safe integer; nothing was written
+   */
   advance(key: string, value: number): Promise<number>;
 }
 

@@ -24,43 +24,45 @@ export function cycleAuditStoreContract(label: string, makeStores: () => Promise
 export function symbolCooldownStoreContract(label: string, makeStores: () => Promise<StateStores>) {
   const defaults = { windowMinutes: 60, threshold: 3, cooldownMinutes: 240 };
   const short = { windowMinutes: 60, threshold: 3, cooldownMinutes: 10 };
+  /** Epoch seconds: the stores keep cooldowns in seconds */
+  const S0 = T0 / 1000;
 
   describe(`SymbolCooldownStore (${label})`, () => {
     it('counts rejects in a rolling window and restarts it after window_minutes (spec 6.6)', async () => {
       const { cooldowns } = await makeStores();
-      expect(await cooldowns.recordReject('BTCTRY', 1000, defaults)).toEqual({
+      expect(await cooldowns.recordReject('BTCTRY', S0, defaults)).toEqual({
         symbol: 'BTCTRY',
-        windowStartSec: 1000,
+        windowStartSec: S0,
         rollingCount: 1,
       });
-      expect(await cooldowns.recordReject('BTCTRY', 1020, defaults)).toMatchObject({
+      expect(await cooldowns.recordReject('BTCTRY', S0 + 20, defaults)).toMatchObject({
         rollingCount: 2,
         cooldownUntilSec: undefined,
       });
-      expect(await cooldowns.recordReject('BTCTRY', 1000 + 61 * 60, defaults)).toMatchObject({
-        windowStartSec: 1000 + 61 * 60,
+      expect(await cooldowns.recordReject('BTCTRY', S0 + 61 * 60, defaults)).toMatchObject({
+        windowStartSec: S0 + 61 * 60,
         rollingCount: 1,
       });
-      expect(await cooldowns.active(1020)).toEqual([]);
+      expect(await cooldowns.active(S0 + 20)).toEqual([]);
     });
 
     it('starts a cooldown at the threshold and extends it from the latest reject (spec 6.6)', async () => {
       const { cooldowns } = await makeStores();
-      await cooldowns.recordReject('eth_try', 2000, short);
-      await cooldowns.recordReject('ETH_TRY', 2010, short);
-      expect(await cooldowns.recordReject('ETHTRY', 2020, short)).toMatchObject({
+      await cooldowns.recordReject('eth_try', S0, short);
+      await cooldowns.recordReject('ETH_TRY', S0 + 10, short);
+      expect(await cooldowns.recordReject('ETHTRY', S0 + 20, short)).toMatchObject({
         rollingCount: 3,
-        cooldownUntilSec: 2620,
+        cooldownUntilSec: S0 + 620,
       });
-      expect(await cooldowns.recordReject('ETHTRY', 2050, short)).toMatchObject({
+      expect(await cooldowns.recordReject('ETHTRY', S0 + 50, short)).toMatchObject({
         rollingCount: 4,
-        cooldownUntilSec: 2650,
+        cooldownUntilSec: S0 + 650,
       });
-      await cooldowns.recordReject('BTCTRY', 2050, short);
-      expect(await cooldowns.active(2051)).toEqual([
-        { symbol: 'ETHTRY', windowStartSec: 2000, rollingCount: 4, cooldownUntilSec: 2650 },
+      await cooldowns.recordReject('BTCTRY', S0 + 50, short);
+      expect(await cooldowns.active(S0 + 51)).toEqual([
+        { symbol: 'ETHTRY', windowStartSec: S0, rollingCount: 4, cooldownUntilSec: S0 + 650 },
       ]);
-      expect(await cooldowns.active(2650)).toEqual([]);
+      expect(await cooldowns.active(S0 + 650)).toEqual([]);
     });
   });
 }

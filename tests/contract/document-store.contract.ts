@@ -37,24 +37,3 @@ export function documentStoreContract(label: string, makeStores: () => Promise<S
     });
   });
 }
-
-export function cursorStoreContract(label: string, makeStores: () => Promise<StateStores>) {
-  describe(`CursorStore (${label})`, () => {
-    it('moves forward only and returns the stored value', async () => {
-      const { cursors } = await makeStores();
-      expect(await cursors.get('fills_cursor:BTCTRY')).toBeUndefined();
-      expect(await cursors.advance('fills_cursor:BTCTRY', 1_700_000_000_000)).toBe(1_700_000_000_000);
-      expect(await cursors.advance('fills_cursor:BTCTRY', 1_600_000_000_000)).toBe(1_700_000_000_000);
-      expect(await cursors.advance('fills_cursor:BTCTRY', 1_700_000_000_000)).toBe(1_700_000_000_000);
-      expect(await cursors.advance('fills_cursor:BTCTRY', 1_700_000_000_001)).toBe(1_700_000_000_001);
-      expect(await cursors.get('fills_cursor:BTCTRY')).toBe(1_700_000_000_001);
-    });
-
-    it('ends at the largest of 20 parallel advances', async () => {
-      const { cursors } = await makeStores();
-      const { errors } = await settle(Array.from({ length: 20 }, (_, i) => cursors.advance('c', (i * 7) % 20)));
-      expect(errors).toEqual([]);
-      expect(await cursors.get('c')).toBe(19);
-    });
-  });
-}

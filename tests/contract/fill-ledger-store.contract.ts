@@ -1,6 +1,8 @@
 // FillStore and LedgerStore contracts: put-if-absent by deterministic ids, so applying a fill or an event
-// twice changes nothing; trade ids beyond 2^53 and 30-digit decimals survive exactly.
+// twice changes nothing; trade ids beyond 2^53 and 30-digit decimals survive exactly. The fill cursors that
+// bound each import window (spec 3.8) never move backwards: a lower write is an error, not a no-op.
 import { describe, expect, it } from 'vitest';
+import { CursorRegressionError, ValidationError } from '../../shared/domain/errors';
 import { dec } from '../../shared/domain/money';
 import type { StateStores } from '../../shared/ports/state-store';
 import { aFill, aLedgerEvent, settle, T0 } from './state-store-builders';
@@ -42,6 +44,47 @@ export function fillStoreContract(label: string, makeStores: () => Promise<State
       const { values, errors } = await settle(Array.from({ length: 20 }, () => fills.add(aFill())));
       expect(errors).toEqual([]);
       expect(values.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  describe(`fill cursors, CursorStore (${label})`, () => {
+    const key = 'fills#default#BTCTRY';
+
+    it('moves forward and accepts the stored value again', async () => {
+      const { cursors } = await makeStores();
+      expect(await cursors.get(key)).toBeUndefined();
+      expect(await cursors.advance(key, T0)).toBe(T0);
+      expect(await cursors.advance(key, T0)).toBe(T0);
+      expect(await cursors.advance(key, T0 + 1)).toBe(T0 + 1);
+      expect(await cursors.get(key)).toBe(T0 + 1);
+    });
+
+    it('refuses a lower value with CursorRegressionError naming the stored one, and keeps it', async () => {
+      const { cursors } = await makeStores();
+      await cursors.advance(key, T0);
+      const refused = await cursors.advance(key, T0 - 1).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(CursorRegressionError);
+      expect(refused).toMatchObject({ key, stored: T0, attempted: T0 - 1 });
+      expect(String(refused)).toContain(`expected a value >= ${T0}, was ${T0 - 1}`);
+      expect(await cursors.get(key)).toBe(T0);
+    });
+
+    it.each([
+      ['beyond 2^53', 1e20],
+      ['negative', -1],
+      ['fractional', T0 + 0.5],
+      ['not a number', Number.NaN],
+    ])('refuses a value %s with a ValidationError, writing nothing', async (_name, value) => {
+      const { cursors } = await makeStores();
+      await expect(cursors.advance(key, value)).rejects.toBeInstanceOf(ValidationError);
+      expect(await cursors.get(key)).toBeUndefined();
+    });
+
+    it('ends at the largest of 20 parallel advances; each refused one is a regression', async () => {
+      const { cursors } = await makeStores();
+      const { errors } = await settle(Array.from({ length: 20 }, (_, i) => cursors.advance(key, T0 + ((i * 7) % 20))));
+      for (const e of errors) expect(e).toBeInstanceOf(CursorRegressionError);
+      expect(await cursors.get(key)).toBe(T0 + 19);
     });
   });
 }

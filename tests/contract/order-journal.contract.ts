@@ -46,9 +46,9 @@ export function orderJournalContract(label: string, makeStores: () => Promise<St
     it('refuses a stale lease epoch with StaleLeaseError and writes nothing', async () => {
       const { journal, leases, fence } = await withLease(makeStores);
       await leases.acquire('stage3#default', 'inv-b', 60_000, T0 + 60_001);
-      const stale = journal.create(aNewOrder({ clientOrderId: 'c-stale' }), fence, T0 + 60_002);
+      const stale = journal.create(aNewOrder({ clientOrderId: 'bb3-BTCTRY-b-stale' }), fence, T0 + 60_002);
       await expect(stale).rejects.toBeInstanceOf(StaleLeaseError);
-      expect(await journal.get('default', 'c-stale')).toBeUndefined();
+      expect(await journal.get('default', 'bb3-BTCTRY-b-stale')).toBeUndefined();
       expect(await journal.latestForIntent('default', 'intent-1')).toBeUndefined();
       const never = journal.create(aNewOrder(), { name: 'stage9#nobody', epoch: 1 }, T0);
       await expect(never).rejects.toBeInstanceOf(StaleLeaseError);
@@ -95,7 +95,7 @@ export function orderJournalContract(label: string, makeStores: () => Promise<St
       await expect(stale).rejects.toThrow(/expected version 1 in PENDING_SUBMIT, was version 2 in OPEN/);
       await expect(journal.update(order, { notFoundChecks: 1 }, T0 + 3)).rejects.toBeInstanceOf(ConcurrentUpdateError);
       expect(await journal.get('default', order.clientOrderId)).toEqual(open);
-      const ghost = { ...open, clientOrderId: 'never-created' };
+      const ghost = { ...open, clientOrderId: 'bb3-BTCTRY-b-never-created' };
       await expect(journal.update(ghost, {}, T0 + 4)).rejects.toThrow(/was absent/);
     });
 
@@ -125,17 +125,23 @@ export function orderJournalContract(label: string, makeStores: () => Promise<St
 
     it('lists by status in creation order, finds the newest attempt of an intent, and counts per status', async () => {
       const { journal, fence } = await withLease(makeStores);
-      const a = (await journal.create(aNewOrder({ clientOrderId: 'c-a', createdAtMs: T0 + 2 }), fence, T0)).order;
-      const b = (await journal.create(aNewOrder({ clientOrderId: 'c-b', attempt: 1, createdAtMs: T0 + 1 }), fence, T0))
+      const a = (await journal.create(aNewOrder({ clientOrderId: 'bb3-BTCTRY-b-a', createdAtMs: T0 + 2 }), fence, T0))
         .order;
-      const lookalike = (
-        await journal.create(aNewOrder({ clientOrderId: 'c-x', intentKey: 'intent-1#2', attempt: 5 }), fence, T0)
+      const b = (
+        await journal.create(aNewOrder({ clientOrderId: 'bb3-BTCTRY-b-b', attempt: 1, createdAtMs: T0 + 1 }), fence, T0)
       ).order;
-      await journal.create(aNewOrder({ account: 'other', clientOrderId: 'c-y' }), fence, T0);
+      const lookalike = (
+        await journal.create(
+          aNewOrder({ clientOrderId: 'bb3-BTCTRY-b-x', intentKey: 'intent-1#2', attempt: 5 }),
+          fence,
+          T0,
+        )
+      ).order;
+      await journal.create(aNewOrder({ account: 'other', clientOrderId: 'bb3-BTCTRY-b-y' }), fence, T0);
       const unknown = await journal.transition(a, 'SUBMIT_UNCERTAIN', {}, T0 + 3);
       expect(await journal.listByStatus('default', ['PENDING_SUBMIT', 'UNKNOWN'])).toEqual([lookalike, b, unknown]);
       expect(await journal.listByStatus('default', ['OPEN'])).toEqual([]);
-      expect((await journal.latestForIntent('default', 'intent-1'))?.clientOrderId).toBe('c-b');
+      expect((await journal.latestForIntent('default', 'intent-1'))?.clientOrderId).toBe('bb3-BTCTRY-b-b');
       expect(await journal.latestForIntent('default', 'intent-9')).toBeUndefined();
       const counts = await journal.countByStatus('default');
       expect(counts).toMatchObject({ PENDING_SUBMIT: 2, UNKNOWN: 1, OPEN: 0, FILLED: 0, FAILED: 0 });

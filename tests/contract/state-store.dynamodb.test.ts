@@ -3,7 +3,7 @@ import { describe } from 'vitest';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { emulator, motoEndpoint } from '../support/aws';
 import { cycleAuditStoreContract, symbolCooldownStoreContract } from './audit-store.contract';
-import { cursorStoreContract, documentStoreContract } from './document-store.contract';
+import { documentStoreContract } from './document-store.contract';
 import { fillStoreContract, ledgerStoreContract } from './fill-ledger-store.contract';
 import { actionLogContract, idempotencyKeysContract } from './idempotency-store.contract';
 import { leaseStoreContract } from './lease-store.contract';
@@ -25,7 +25,6 @@ describe.skipIf(endpoint === null)('state stores on DynamoDB (moto_server)', () 
   idempotencyKeysContract('dynamodb', makeStores);
   actionLogContract('dynamodb', makeStores);
   documentStoreContract('dynamodb', makeStores);
-  cursorStoreContract('dynamodb', makeStores);
   cycleAuditStoreContract('dynamodb', makeStores);
   symbolCooldownStoreContract('dynamodb', makeStores);
 });

@@ -1,7 +1,7 @@
 // Runs every state-store contract against the in-memory twins (unit tests, backtests, local mode).
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
 import { cycleAuditStoreContract, symbolCooldownStoreContract } from './audit-store.contract';
-import { cursorStoreContract, documentStoreContract } from './document-store.contract';
+import { documentStoreContract } from './document-store.contract';
 import { fillStoreContract, ledgerStoreContract } from './fill-ledger-store.contract';
 import { actionLogContract, idempotencyKeysContract } from './idempotency-store.contract';
 import { leaseStoreContract } from './lease-store.contract';
@@ -16,6 +16,5 @@ ledgerStoreContract('memory', makeStores);
 idempotencyKeysContract('memory', makeStores);
 actionLogContract('memory', makeStores);
 documentStoreContract('memory', makeStores);
-cursorStoreContract('memory', makeStores);
 cycleAuditStoreContract('memory', makeStores);
 symbolCooldownStoreContract('memory', makeStores);

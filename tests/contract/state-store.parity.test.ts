@@ -11,7 +11,7 @@ import { emulator, motoEndpoint } from '../support/aws';
 import { aNewOrder, T0 } from './state-store-builders';
 
 const endpoint = motoEndpoint();
-const ids = ['c-0', 'c-1', 'c-2'] as const;
+const ids = ['bb3-BTCTRY-b-0', 'bb3-BTCTRY-b-1', 'bb3-BTCTRY-b-2'] as const;
 
 const operation = fc.oneof(
   fc.record({ kind: fc.constant('create' as const), id: fc.constantFrom(...ids), attempt: fc.nat(3) }),
@@ -23,7 +23,7 @@ const operation = fc.oneof(
   fc.record({
     kind: fc.constant('update' as const),
     id: fc.constantFrom(...ids),
-    filled: fc.constantFrom('0.00000001', '12.5'),
+    filled: fc.constantFrom('0.00000001', '0.000000005'),
   }),
 );
 type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;

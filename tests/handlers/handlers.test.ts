@@ -40,6 +40,47 @@ describe('stage3-cycle handler', () => {
     expect((err as ValidationError).message).toMatch(/detail-type.*source|source.*detail-type/s);
     expect(h.exchange.writes.submits).toBe(0);
   });
+
+  // the cycle id names the cycle's audit in the state table: a Scheduler id is `<schedule name>@<time>`, and
+  // DynamoDB refuses a sort key over 1024 bytes, at the end of a cycle that has already placed its orders
+  it.each([
+    [
+      'a schedule ARN whose name is 2,000 characters',
+      { resources: [`arn:aws:scheduler:eu-central-1:123456789012:schedule/default/${'n'.repeat(2000)}`] },
+      /resources\.0: expected a schedule ARN/,
+    ],
+    ['a resource that is no schedule ARN', { resources: ['btcbot#stage3'] }, /resources\.0: expected a schedule ARN/],
+    ['a time with 3,000 fraction digits', { time: `2026-11-21T12:00:00.${'1'.repeat(3000)}Z` }, /time: /],
+  ])('refuses a Scheduler event with %s before the cycle starts', async (_name, change, named) => {
+    h = await stage3Harness({ env: { SYMBOLS: 'BTCTRY' } });
+    const deps = h.deps;
+    const scheduler = {
+      ...(event('stage3-cycle/scheduled.json') as object),
+      source: 'aws.scheduler',
+      resources: ['arn:aws:scheduler:eu-central-1:123456789012:schedule/default/btcbot-dev-stage3'],
+      ...change,
+    };
+    const err = await createStage3Handler(() => deps)(scheduler, context('req-6')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).message).toMatch(named);
+    expect(h.exchange.writes.submits).toBe(0);
+    expect(await h.stores.audits.latest('stage3', 'default', 1)).toEqual([]);
+    expect(await h.stores.leases.read('stage3#default')).toBeUndefined();
+  });
+
+  it('runs a Scheduler event from the local schedule (region `local`), named by its schedule and time', async () => {
+    h = await stage3Harness({ env: { SYMBOLS: 'BTCTRY' } });
+    const deps = h.deps;
+    const scheduler = {
+      ...(event('stage3-cycle/scheduled.json') as object),
+      source: 'aws.scheduler',
+      resources: ['arn:aws:scheduler:local:000000000000:schedule/default/btcbot-local-stage3'],
+    };
+    const result = await createStage3Handler(() => deps)(scheduler, context('req-7'));
+    expect(result.status).toBe('completed');
+    const [audit] = await h.stores.audits.latest('stage3', 'default', 1);
+    expect(audit?.cycleId).toBe('btcbot-local-stage3@2026-11-21T12:00:00Z');
+  });
 });
 
 describe('reconcile handler', () => {

@@ -310,6 +310,21 @@ describe('reconcile handler on malformed events', () => {
     expect(w.log.lines.some((l) => l.level === 'error' && /cannot be identified/.test(l.message))).toBe(true);
   });
 
+  // SQS writes ApproximateReceiveCount in decimal digits; read leniently, `0x10` or ` 8` was a count at the
+  // limit, and a valid message on its "last" delivery set the stored kill switch
+  it.each(['0x10', '1e3', ' 8', '8.0'])(
+    'reads ApproximateReceiveCount %j as a first delivery: a malformed count never escalates',
+    async (count) => {
+      const w = world(notFound);
+      await w.order('BTCTRY', 'bb3-BTCTRY-b-count', 'UNKNOWN');
+      const record = { ...valid('m-1', 'bb3-BTCTRY-b-count'), attributes: { ApproximateReceiveCount: count } };
+      const response = await w.handler({ Records: [record] } as unknown as SQSEvent, context('req-count'));
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+      expect(w.delays).toEqual([30]);
+      expect((await loadOpState(w.stores.documents, 'default')).killSwitchOn).toBe(false);
+    },
+  );
+
   it('fails only the malformed records that have an id, and processes the rest', async () => {
     const w = world(notFound);
     const event = {

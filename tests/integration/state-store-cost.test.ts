@@ -69,13 +69,15 @@ describe.skipIf(endpoint === null)('state-store cost per operation (moto_server)
       stores.journal.create(aNewOrder(), fence, T0),
     );
     await measure('journal create with a stale epoch', { TransactWriteItems: 1 }, async () =>
-      stores.journal.create(aNewOrder({ clientOrderId: 'c-2' }), { ...fence, epoch: 1 }, T0).catch(() => undefined),
+      stores.journal
+        .create(aNewOrder({ clientOrderId: 'bb3-BTCTRY-b-c2' }), { ...fence, epoch: 1 }, T0)
+        .catch(() => undefined),
     );
     const open = await measure('journal transition', { UpdateItem: 1 }, () =>
       stores.journal.transition(order, 'SUBMIT_ACKED', { exchangeOrderId: '123' }, T0 + 1),
     );
     await measure('journal update (version-guarded patch)', { UpdateItem: 1 }, () =>
-      stores.journal.update(open, { filledQty: dec('0.5') }, T0 + 2),
+      stores.journal.update(open, { filledQty: dec('0.000000005') }, T0 + 2),
     );
     await measure('journal get', { GetItem: 1 }, () => stores.journal.get('default', order.clientOrderId));
     await measure('journal listByStatus (2 statuses)', { Query: 2 }, () =>
@@ -113,8 +115,8 @@ describe.skipIf(endpoint === null)('state-store cost per operation (moto_server)
     await measure('cycle audit latest', { Query: 1 }, () => stores.audits.latest('stage3', 'default', 10));
     const policy = { windowMinutes: 60, threshold: 3, cooldownMinutes: 240 };
     await measure('cooldown recordReject', { GetItem: 1, PutItem: 1 }, () =>
-      stores.cooldowns.recordReject('BTCTRY', 1000, policy),
+      stores.cooldowns.recordReject('BTCTRY', T0 / 1000, policy),
     );
-    await measure('cooldown active', { Query: 1 }, () => stores.cooldowns.active(1000));
+    await measure('cooldown active', { Query: 1 }, () => stores.cooldowns.active(T0 / 1000));
   });
 });

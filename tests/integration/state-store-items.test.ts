@@ -31,16 +31,16 @@ describe.skipIf(endpoint === null)('state-store items on DynamoDB (moto_server)'
     expect((await raw('ACTIONKEY#dk', 'DEDUPE'))?.expiresAt?.N).toBe(String(T0 / 1000 + 7 * 24 * 3600));
     await stores.audits.put(anAudit({ cycleId: 'c-ttl' }), 86_400);
     expect((await raw('CYCLE#c-ttl', 'AUDIT'))?.expiresAt?.N).toBe(String(Math.floor((T0 + 1500) / 1000) + 86_400));
-    await stores.cooldowns.recordReject('BTCTRY', 1000, { windowMinutes: 60, threshold: 3, cooldownMinutes: 240 });
-    expect((await raw('COOLDOWN#BTCTRY', 'COOLDOWN'))?.expiresAt?.N).toBe(String(1000 + 3600));
+    await stores.cooldowns.recordReject('BTCTRY', T0 / 1000, { windowMinutes: 60, threshold: 3, cooldownMinutes: 240 });
+    expect((await raw('COOLDOWN#BTCTRY', 'COOLDOWN'))?.expiresAt?.N).toBe(String(T0 / 1000 + 3600));
   });
 
   it('never expires leases or journal entries: a deleted lease would restart its epoch', async () => {
     const lease = await stores.leases.acquire('stage3#default', 'inv-a', 1000, T0);
     expect((await raw('LEASE#stage3#default', 'LEASE'))?.expiresAt).toBeUndefined();
     if (!lease) throw new Error('expected the lease');
-    await stores.journal.create(aNewOrder({ clientOrderId: 'c-1' }), lease, T0);
-    expect((await raw('ACCT#default', 'ORDER#c-1'))?.expiresAt).toBeUndefined();
+    await stores.journal.create(aNewOrder({ clientOrderId: 'bb3-BTCTRY-b-1' }), lease, T0);
+    expect((await raw('ACCT#default', 'ORDER#bb3-BTCTRY-b-1'))?.expiresAt).toBeUndefined();
   });
 
   it('stores decimals and trade ids as exact strings, with the status index keys', async () => {
@@ -48,28 +48,22 @@ describe.skipIf(endpoint === null)('state-store items on DynamoDB (moto_server)'
     const fill = await raw('ACCT#default', 'FILL#BTCTRY#18446744073709551617');
     expect(fill).toMatchObject({ qty: { S: '0.00000001' }, fee: { S: '0.000000000000000000000000000001' } });
     expect(fill?.gsi1pk).toEqual({ S: 'FILLS#default#BTCTRY' });
-    const order = await raw('ACCT#default', 'ORDER#c-1');
+    const order = await raw('ACCT#default', 'ORDER#bb3-BTCTRY-b-1');
     expect(order).toMatchObject({ gsi1pk: { S: 'ACCT#default#STATUS#PENDING_SUBMIT' }, qty: { S: '0.00000001' } });
   });
 
   it('reads a malformed item as a ValidationError naming the key and the field', async () => {
-    const item = await raw('ACCT#default', 'ORDER#c-1');
+    const item = await raw('ACCT#default', 'ORDER#bb3-BTCTRY-b-1');
     await aws.dynamodb.send(
       new PutItemCommand({
         TableName: table,
-        Item: {
-          ...item,
-          pk: { S: 'ACCT#default' },
-          sk: { S: 'ORDER#broken' },
-          qty: { N: '1e-8' },
-          version: { S: '2' },
-        },
+        Item: { ...item, qty: { N: '1e-8' }, version: { S: '2' } },
       }),
     );
-    const read = stores.journal.get('default', 'broken');
+    const read = stores.journal.get('default', 'bb3-BTCTRY-b-1');
     await expect(read).rejects.toBeInstanceOf(ValidationError);
-    await expect(stores.journal.get('default', 'broken')).rejects.toThrow(
-      /ACCT#default \/ ORDER#broken: qty\.S: expected string, was missing; version\.N: expected string, was missing/,
+    await expect(stores.journal.get('default', 'bb3-BTCTRY-b-1')).rejects.toThrow(
+      /ACCT#default \/ ORDER#bb3-BTCTRY-b-1: qty\.S: expected string, was missing; version\.N: expected string, was missing/,
     );
   });
 });

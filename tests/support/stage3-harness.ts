@@ -11,7 +11,8 @@ import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
 import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
-import { placeOrder } from '../../shared/application/place-order';
+import type { ReadEndpoint } from '../../shared/application/exchange-read-monitor';
+import { type PlaceOutcome, placeOrder } from '../../shared/application/place-order';
 import { cycleWriteGate } from '../../shared/application/stage3/cycle-write-gate';
 import {
   runStage3Cycle,
@@ -144,6 +145,20 @@ export async function stage3Harness(
 
 /** A BUY resting far below the market, placed by the protocol under its own lease, as an earlier cycle would */
 export async function restingBuy(harness: Stage3Harness, symbol = 'BTCTRY'): Promise<JournalOrder> {
+  const outcome = await earlierBuy(harness, symbol);
+  if (outcome.kind !== 'accepted') throw new Error(`expected the resting BUY accepted, was ${outcome.kind}`);
+  return outcome.order;
+}
+
+/** An UNKNOWN BUY (created on the venue, its answer lost), as an earlier cycle would leave it */
+export async function unknownBuy(harness: Stage3Harness, symbol = 'BTCTRY'): Promise<JournalOrder> {
+  harness.sim.control.injectNext({ kind: 'timeout-after-create', method: 'POST', path: '/api/v1/order' });
+  const outcome = await earlierBuy(harness, symbol);
+  if (outcome.kind !== 'unknown') throw new Error(`expected the BUY UNKNOWN, was ${outcome.kind}`);
+  return outcome.order;
+}
+
+async function earlierBuy(harness: Stage3Harness, symbol: string): Promise<PlaceOutcome> {
   const lease = await harness.stores.leases.acquire('stage3#default', 'earlier', 1_000, harness.clock.nowMs());
   if (!lease) throw new Error('lease not free');
   const fence = { name: lease.name, epoch: lease.epoch };
@@ -164,6 +179,47 @@ export async function restingBuy(harness: Stage3Harness, symbol = 'BTCTRY'): Pro
     fence,
   );
   await harness.stores.leases.release(lease);
-  if (outcome.kind !== 'accepted') throw new Error(`expected the resting BUY accepted, was ${outcome.kind}`);
-  return outcome.order;
+  return outcome;
+}
+
+/** A position bought an hour ago at `price`, as if its fills were in the ledger: the strategy may take profit */
+export async function seedPosition(harness: Stage3Harness, symbol: string, qty: string, price: string): Promise<void> {
+  await harness.stores.ledger.append([
+    {
+      account: 'default',
+      eventId: `seed#${symbol}`,
+      type: 'FILL',
+      symbol,
+      side: 'BUY',
+      qty: dec(qty),
+      price: dec(price),
+      fee: dec('0'),
+      feeAsset: 'TRY',
+      timestampMs: harness.clock.nowMs() - 3_600_000,
+    },
+  ]);
+}
+
+/** The exchange with chosen reads failing: `failure` returns the error a read of (endpoint, symbol) throws, if any */
+export function failingReads(
+  inner: Exchange,
+  failure: (read: ReadEndpoint, symbol?: string) => Error | undefined,
+): Exchange {
+  const guard = <T>(read: ReadEndpoint, symbol: string | undefined, call: () => Promise<T>): Promise<T> => {
+    const error = failure(read, symbol);
+    return error ? Promise.reject(error) : call();
+  };
+  return {
+    serverTime: () => guard('serverTime', undefined, () => inner.serverTime()),
+    exchangeInfo: () => guard('exchangeInfo', undefined, () => inner.exchangeInfo()),
+    orderBookTop: (symbol) => guard('orderBookTop', symbol, () => inner.orderBookTop(symbol)),
+    balances: () => guard('balances', undefined, () => inner.balances()),
+    openOrders: (symbol) => guard('openOrders', symbol, () => inner.openOrders(symbol)),
+    allOrders: (symbol, since) => guard('allOrders', symbol, () => inner.allOrders(symbol, since)),
+    userTrades: (symbol, since) => guard('userTrades', symbol, () => inner.userTrades(symbol, since)),
+    findOrderByClientId: (symbol, id, at) =>
+      guard('findOrderByClientId', symbol, () => inner.findOrderByClientId(symbol, id, at)),
+    placeLimitOrder: (order) => inner.placeLimitOrder(order),
+    cancelOrder: (symbol, id) => inner.cancelOrder(symbol, id),
+  };
 }

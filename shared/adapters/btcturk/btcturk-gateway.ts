@@ -7,6 +7,7 @@
 // venue time with the measured clock offset (raw, not the +-15 s stamp clamp) and moves the start earlier
 // by the measurement's uncertainty plus LOOKUP_WINDOW_MARGIN_MS. Without a measured offset the lookups
 // throw ExchangeUnavailableError: an order's absence is never concluded from a window on a guessed clock.
+// The same offset places the orderbook's own timestamp on our clock, so the freshness gate sees its age.
 import { ValidationError } from '../../domain/errors';
 import type { PairMetadata } from '../../domain/exchange-rules';
 import { canonicalSymbol } from '../../domain/symbols';
@@ -20,6 +21,7 @@ import type {
   VenueFill,
   VenueOrder,
 } from '../../ports/exchange';
+import { BookTopCache } from './book-top-cache';
 import { balanceOf, orderBookTopOf, venueFillOf, venueOrderOf } from './btcturk-mappers';
 import {
   AllOrdersDataSchema,
@@ -30,12 +32,15 @@ import {
   SubmitAckDataSchema,
   UserTradesDataSchema,
 } from './btcturk-schemas';
-import { ExchangeInfoDataSchema, pairMetadataOf } from './exchange-info';
+import { ExchangeInfoDataSchema, pairsOf } from './exchange-info';
 import { findOrderByClientId } from './find-by-client-id';
 import { placeOrderRequest, submitAckOf } from './place-order-request';
 import { type GatewayHealth, VenueClient, type VenueClientOptions } from './venue-client';
 
-export type BtcturkGatewayOptions = VenueClientOptions;
+export interface BtcturkGatewayOptions extends VenueClientOptions {
+  /** ORDERBOOK_TTL_MS: how long a symbol's book top is reused (default 0: every read asks the venue) */
+  readonly orderBookTtlMs?: number;
+}
 
 /** Extra width at the start of a lookup window, beyond the offset's measured uncertainty */
 export const LOOKUP_WINDOW_MARGIN_MS = 1_000;
@@ -43,16 +48,22 @@ export const LOOKUP_WINDOW_MARGIN_MS = 1_000;
 export class BtcturkExchangeGateway implements Exchange {
   readonly #venue: VenueClient;
   readonly #clock: VenueClientOptions['clock'];
+  readonly #books: BookTopCache;
 
   constructor(options: BtcturkGatewayOptions) {
     this.#venue = new VenueClient(options);
     this.#clock = options.clock;
+    this.#books = new BookTopCache(options.clock, options.orderBookTtlMs ?? 0);
   }
 
   serverTime(): Promise<number> {
     return this.#venue.serverTimeMs();
   }
 
+  /**
+   * Every well-formed pair; a malformed one is left out (it has no rules, so only it is blocked).
+   * @throws ValidationError when pairs were listed but none was well-formed (the format is not understood)
+   */
   async exchangeInfo(): Promise<PairMetadata[]> {
     const data = await this.#venue.call({
       method: 'GET',
@@ -61,27 +72,40 @@ export class BtcturkExchangeGateway implements Exchange {
       signed: false,
       data: ExchangeInfoDataSchema,
     });
-    return data.symbols.map(pairMetadataOf);
+    const { pairs, invalid } = pairsOf(data);
+    const [first] = invalid;
+    if (pairs.length === 0 && first !== undefined) {
+      const was = `${invalid.length} malformed, the first: ${first.message}`;
+      throw new ValidationError('btcturk exchangeinfo', [
+        { path: 'symbols', message: `expected a valid pair, was ${was}` },
+      ]);
+    }
+    return pairs;
   }
 
   async orderBookTop(symbol: string): Promise<OrderBookTop> {
     const pairSymbol = canonicalSymbol(symbol);
+    return this.#books.get(pairSymbol, () => this.#readBookTop(pairSymbol));
+  }
+
+  /**
+   * The venue's book timestamp is placed on our clock with the measured offset, measured first when it
+   * never was: without it the book's age cannot be proven, so the read fails (ExchangeUnavailableError)
+   * rather than pass off the receive time as the book's age.
+   */
+  async #readBookTop(pairSymbol: string): Promise<OrderBookTop> {
+    const operation = `orderBookTop ${pairSymbol}`;
+    const { offsetMs, uncertaintyMs } = await this.#venue.venueClock(operation);
     const book = await this.#venue.call({
       method: 'GET',
       path: '/api/v2/orderbook',
       query: { pairSymbol, limit: '1' },
-      operation: `orderBookTop ${pairSymbol}`,
+      operation,
       signed: false,
       data: OrderBookDataSchema,
     });
-    const top = orderBookTopOf(pairSymbol, book, this.#clock.nowMs());
-    if (top === undefined || top.bid.lte(0) || top.ask.lte(0)) {
-      const was = top === undefined ? 'an empty side' : `bid ${top.bid.toFixed()} ask ${top.ask.toFixed()}`;
-      throw new ValidationError(`btcturk orderbook ${pairSymbol}`, [
-        { path: 'data', message: `expected a positive best bid and ask, was ${was}` },
-      ]);
-    }
-    return top;
+    const receivedAtMs = this.#clock.nowMs();
+    return orderBookTopOf(pairSymbol, book, { receivedAtMs, stampedAtMs: book.timestamp - offsetMs - uncertaintyMs });
   }
 
   async balances(): Promise<Balance[]> {

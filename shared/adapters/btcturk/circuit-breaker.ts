@@ -1,7 +1,8 @@
 // A per-group circuit breaker (FUNCTIONAL_SPEC 9.1.3). CLOSED -> OPEN on N consecutive failures or a
 // failure rate >= threshold over the last `windowSize` calls (only once the window is full); OPEN for a
 // cool-off (at least the venue's Retry-After); then HALF_OPEN lets `halfOpenProbes` calls through:
-// a success closes it, a failure re-opens it. Time comes from the injected clock.
+// a success closes it, a failure re-opens it. Time comes from the injected clock. A refusal says whether
+// a 429 opened the breaker: the caller then reports the group as rate limited, not merely unavailable.
 import type { Clock } from '../../ports/clock';
 
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
@@ -31,7 +32,9 @@ export interface BreakerSnapshot {
   readonly openUntilMs: number | undefined;
 }
 
-export type Admission = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
+export type Admission =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly retryAfterMs: number; readonly rateLimited: boolean };
 
 export class CircuitBreaker {
   readonly #clock: Clock;
@@ -41,6 +44,7 @@ export class CircuitBreaker {
   #window: boolean[] = [];
   #openUntilMs = 0;
   #probesInFlight = 0;
+  #openedByRateLimit = false;
 
   constructor(clock: Clock, options: BreakerOptions = DEFAULT_BREAKER) {
     this.#clock = clock;
@@ -52,12 +56,13 @@ export class CircuitBreaker {
     return this.#state;
   }
 
-  /** Asks to make one call; every allowed call must end in onSuccess or onFailure */
+  /** Asks to make one call; every allowed call must end in onSuccess, onFailure or release */
   admit(): Admission {
     const state = this.state;
-    if (state === 'OPEN') return { allowed: false, retryAfterMs: this.#openUntilMs - this.#clock.nowMs() };
+    const rateLimited = this.#openedByRateLimit;
+    if (state === 'OPEN') return { allowed: false, retryAfterMs: this.#openUntilMs - this.#clock.nowMs(), rateLimited };
     if (state === 'HALF_OPEN') {
-      if (this.#probesInFlight >= this.#options.halfOpenProbes) return { allowed: false, retryAfterMs: 0 };
+      if (this.#probesInFlight >= this.#options.halfOpenProbes) return { allowed: false, retryAfterMs: 0, rateLimited };
       this.#probesInFlight += 1;
     }
     return { allowed: true };
@@ -73,11 +78,14 @@ export class CircuitBreaker {
     this.#record(false);
   }
 
-  /** A 5xx, transport failure or 429; `retryAfterMs` lengthens the cool-off when the breaker opens */
-  onFailure(retryAfterMs = 0): void {
+  /**
+   * A 5xx, transport failure or 429 (`rateLimited`); `retryAfterMs` lengthens the cool-off when the
+   * breaker opens
+   */
+  onFailure(retryAfterMs = 0, rateLimited = false): void {
     this.#consecutive += 1;
     if (this.#state === 'HALF_OPEN') {
-      this.#open(retryAfterMs);
+      this.#open(retryAfterMs, rateLimited);
       return;
     }
     this.#record(true);
@@ -85,7 +93,16 @@ export class CircuitBreaker {
     const rateTripped =
       this.#window.length >= this.#options.windowSize &&
       failures / this.#window.length >= this.#options.failureRateThreshold;
-    if (this.#consecutive >= this.#options.consecutiveFailures || rateTripped) this.#open(retryAfterMs);
+    if (this.#consecutive >= this.#options.consecutiveFailures || rateTripped) this.#open(retryAfterMs, rateLimited);
+  }
+
+  /**
+   * An admitted call that never reached the venue (refused before sending): it says nothing about the
+   * venue, so nothing is recorded, but a half-open probe slot it held is freed (else the breaker would
+   * wait for that probe forever)
+   */
+  release(): void {
+    if (this.#state === 'HALF_OPEN' && this.#probesInFlight > 0) this.#probesInFlight -= 1;
   }
 
   snapshot(): BreakerSnapshot {
@@ -104,8 +121,9 @@ export class CircuitBreaker {
     if (this.#window.length > this.#options.windowSize) this.#window.shift();
   }
 
-  #open(retryAfterMs: number): void {
+  #open(retryAfterMs: number, rateLimited: boolean): void {
     this.#state = 'OPEN';
+    this.#openedByRateLimit = rateLimited;
     this.#openUntilMs = this.#clock.nowMs() + Math.max(this.#options.cooldownMs, retryAfterMs);
     this.#probesInFlight = 0;
   }

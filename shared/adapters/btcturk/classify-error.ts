@@ -2,8 +2,10 @@
 // A write (POST/DELETE) is sent once and never judged on less than proof: it is rejected only by a venue
 // rejection envelope on a 4xx, and unavailable only when a transport failure proves it was never sent;
 // anything else (a 429 included) may have reached the venue and is OutcomeUnknownError. Reads keep the
-// older, simpler rules. Messages name the operation and status, never headers.
+// older, simpler rules; a read answered 429 is ExchangeRateLimitedError. Messages name the operation and
+// status, never headers.
 import {
+  ExchangeRateLimitedError,
   ExchangeRejectedError,
   ExchangeUnavailableError,
   OutcomeUnknownError,
@@ -29,8 +31,11 @@ export interface Failure {
   readonly retryAfterMs?: number | undefined;
   /** A 429 on any method: the group's bucket is penalized and the 429 recorded for health */
   readonly rateLimited?: boolean;
-  /** `failure` counts against the group's breaker; `answered` means the venue is up (a 4xx, bad data) */
-  readonly health: 'failure' | 'answered';
+  /**
+   * `failure` counts against the group's breaker; `answered` means the venue is up (a 4xx, bad data);
+   * `not_contacted`: refused before sending, it says nothing about the venue
+   */
+  readonly health: 'failure' | 'answered' | 'not_contacted';
 }
 
 /** Failed before the request was written: the venue certainly did not process it */
@@ -42,9 +47,18 @@ const NOT_SENT = new Set([
   'EHOSTUNREACH',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+/**
+ * Refused by our transport (http-transport.ts) or by undici's argument checks: both happen before any
+ * connection is used, so the request was not sent, and sending it again would be refused again
+ */
+const REFUSED_BEFORE_SENDING = new Set(['ERR_REQUEST_NOT_SENT', 'UND_ERR_INVALID_ARG']);
 /** TLS certificate and protocol failures: retrying cannot help (FUNCTIONAL_SPEC 9.1.9) */
 const PERMANENT = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|ERR_TLS_|ERR_SSL_|HPE_)/;
-const TLS = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|ERR_TLS_|ERR_SSL_)/;
+/**
+ * TLS failures of the handshake (certificate checks, handshake timeout): no request byte was written. An
+ * ERR_SSL_* record error is left out on purpose: on a kept-alive connection it can come after the request.
+ */
+const HANDSHAKE = /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|ERR_TLS_)/;
 
 const isWrite = (ctx: RequestContext): boolean => ctx.method !== 'GET';
 const where = (ctx: RequestContext): string => `${ctx.operation} (${ctx.method} ${ctx.path})`;
@@ -57,9 +71,18 @@ function errorCode(err: unknown): string {
 
 export function failureOfTransport(ctx: RequestContext, err: unknown): Failure {
   const code = errorCode(err);
+  if (REFUSED_BEFORE_SENDING.has(code)) {
+    const why = err instanceof Error ? `: ${err.message}` : '';
+    const detail = `${where(ctx)}: expected a request that can be sent, was refused before sending (${code}${why})`;
+    return {
+      error: new ExchangeUnavailableError(detail, undefined, { cause: err }),
+      retry: 'never',
+      health: 'not_contacted',
+    };
+  }
   const detail = `${where(ctx)}: expected an HTTP response, was transport error ${code}`;
   const retry = PERMANENT.test(code) ? 'never' : 'transient';
-  if (NOT_SENT.has(code) || TLS.test(code) || !isWrite(ctx)) {
+  if (NOT_SENT.has(code) || HANDSHAKE.test(code) || !isWrite(ctx)) {
     return { error: new ExchangeUnavailableError(detail, undefined, { cause: err }), retry, health: 'failure' };
   }
   return { error: new OutcomeUnknownError(ctx.operation, detail, { cause: err }), retry: 'never', health: 'failure' };
@@ -111,7 +134,7 @@ export function failureOfStatus(
       const error = new OutcomeUnknownError(ctx.operation, detail);
       return { error, retry: 'never', retryAfterMs: wait, rateLimited: true, health: 'failure' };
     }
-    const error = new ExchangeUnavailableError(detail, wait);
+    const error = new ExchangeRateLimitedError(detail, wait);
     return { error, retry: 'rate_limited', retryAfterMs: wait, rateLimited: true, health: 'failure' };
   }
   if (isWrite(ctx)) {

@@ -1,5 +1,5 @@
 // Builds the BTCTurk gateway from configuration values (the loaded Config satisfies GatewaySettings):
-// one keep-alive agent, the rate budgets, breaker and retry settings of spec 1.11.
+// one keep-alive agent, the rate budgets, breaker and retry settings and the orderbook cache TTL of spec 1.11.
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../../ports/clock';
 import type { CredentialsProvider } from '../../ports/credentials';
@@ -28,6 +28,7 @@ export interface GatewaySettings {
   readonly RATE_LIMIT_ORDERS_BURST: number;
   readonly BREAKER_429_CONSECUTIVE_THRESHOLD: number;
   readonly BREAKER_COOLDOWN_SECONDS: number;
+  readonly ORDERBOOK_TTL_MS: number;
 }
 
 export function createBtcturkGateway(
@@ -65,5 +66,6 @@ export function createBtcturkGateway(
       jitterSeed: 17,
     },
     clockSyncIntervalMs: s.BTCTURK_CLOCK_SYNC_INTERVAL_SECONDS * 1000,
+    orderBookTtlMs: s.ORDERBOOK_TTL_MS,
   });
 }

@@ -50,6 +50,11 @@ export class TokenBucketLimiter {
     return Math.ceil(((1 - bucket.tokens) / this.#budgets[group].ratePerSecond) * 1000);
   }
 
+  /** Milliseconds left of the cool-down a 429 started (0 when none is running) */
+  backoffMs(group: EndpointGroup): number {
+    return Math.max(0, this.#refill(group).cooldownUntilMs - this.#clock.nowMs());
+  }
+
   /** Takes one token, sleeping until one is free; resolves with the total wait in ms */
   async acquire(group: EndpointGroup): Promise<number> {
     let waited = 0;

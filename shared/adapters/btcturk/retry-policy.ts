@@ -47,6 +47,11 @@ export class RetryPolicy {
     this.#random = seededRandom(options.jitterSeed);
   }
 
+  /** The longest single wait a read accepts: a Retry-After beyond it is not waited out */
+  get maxWaitMs(): number {
+    return this.#options.maxDelayMs;
+  }
+
   /** Backoff before attempt `attempt + 1`: min(max, base * 2^(attempt-1)) * (0.5 + r), whole ms */
   backoffMs(attempt: number): number {
     const { baseDelayMs, maxDelayMs } = this.#options;
@@ -55,11 +60,11 @@ export class RetryPolicy {
 
   /** Delay before trying again, or undefined to give up; `sleptMs` is what this call already slept */
   delayMs(failure: Failure, method: string, attempt: number, sleptMs: number): number | undefined {
-    const { maxAttempts, maxDelayMs, maxTotalSleepMs } = this.#options;
+    const { maxAttempts, maxTotalSleepMs } = this.#options;
     if (method !== 'GET' || attempt >= maxAttempts || failure.retry === 'never') return undefined;
     let delay: number;
     if (failure.retry === 'rate_limited' && failure.retryAfterMs !== undefined) {
-      if (failure.retryAfterMs > maxDelayMs) return undefined;
+      if (failure.retryAfterMs > this.maxWaitMs) return undefined;
       delay = failure.retryAfterMs;
     } else {
       delay = this.backoffMs(attempt);

@@ -2,9 +2,17 @@
 // server-synced stamp, one HTTP exchange, classification, and the retry policy. Bodies are parsed with
 // parseVenueJson and checked by the caller's zod schema; an open breaker never touches the network.
 // A write (POST/DELETE) goes through the pipeline once: no retry and no re-signing ever sends it again.
+// A read is refused with ExchangeRateLimitedError, without waiting, while its group is in a 429 back-off
+// longer than a read may wait (the retry policy's per-delay cap) or its breaker was opened by a 429.
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { ConfigError, ExchangeRejectedError, ExchangeUnavailableError, ValidationError } from '../../domain/errors';
+import {
+  ConfigError,
+  ExchangeRateLimitedError,
+  ExchangeRejectedError,
+  ExchangeUnavailableError,
+  ValidationError,
+} from '../../domain/errors';
 import type { Clock } from '../../ports/clock';
 import { EnvelopeSchema, ServerTimeSchema } from './btcturk-schemas';
 import { type BreakerOptions, type BreakerSnapshot, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker';
@@ -109,14 +117,21 @@ export class VenueClient {
     const group = endpointGroupOf(call.path);
     const breaker = this.#breakers[group];
     const ctx: RequestContext = { method: call.method, path: call.path, operation: call.operation };
+    const where = `${ctx.operation} (${ctx.method} ${ctx.path})`;
     const credentials = call.signed ? await this.#credentials(ctx) : undefined;
     let slept = 0;
     let resynced = false;
     for (let attempt = 1; ; attempt++) {
+      const backoffMs = this.#limiter.backoffMs(group);
+      if (call.method === 'GET' && backoffMs > this.#retry.maxWaitMs) {
+        const detail = `${where}: expected the ${group} group out of its 429 back-off, was ${backoffMs} ms from its end`;
+        throw new ExchangeRateLimitedError(detail, backoffMs);
+      }
       const admission = breaker.admit();
       if (!admission.allowed) {
-        const detail = `${ctx.operation} (${ctx.method} ${ctx.path}): expected the ${group} breaker closed, was ${breaker.state}`;
-        throw new ExchangeUnavailableError(detail, admission.retryAfterMs);
+        const detail = `${where}: expected the ${group} breaker closed, was ${breaker.state}`;
+        const Refusal = admission.rateLimited ? ExchangeRateLimitedError : ExchangeUnavailableError;
+        throw new Refusal(admission.rateLimited ? `${detail} after a 429` : detail, admission.retryAfterMs);
       }
       await this.#limiter.acquire(group);
       const outcome = await this.#attempt(call, ctx, credentials);
@@ -125,8 +140,9 @@ export class VenueClient {
         return outcome.value;
       }
       const { failure } = outcome;
-      if (failure.health === 'failure') breaker.onFailure(failure.retryAfterMs);
-      else breaker.onSuccess();
+      if (failure.health === 'failure') breaker.onFailure(failure.retryAfterMs, failure.rateLimited);
+      else if (failure.health === 'answered') breaker.onSuccess();
+      else breaker.release();
       if (failure.rateLimited) {
         this.#limiter.penalize(group, failure.retryAfterMs ?? this.#limiter.defaultCooldownMs(group));
         this.#last429.set(group, { atMs: this.#o.clock.nowMs(), retryAfterMs: failure.retryAfterMs });

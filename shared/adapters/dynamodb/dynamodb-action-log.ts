@@ -11,7 +11,7 @@ import {
 import { z } from 'zod';
 import { actionDedupeKey } from '../../domain/store-rules';
 import type { ActionLog } from '../../ports/state-store';
-import { N, parseItem, S, str } from './attributes';
+import { N, nonEmpty, parseItem, S } from './attributes';
 import { keyItem, keys } from './keys';
 import { cancellations, type DynamoTable, getItem, refusedItem } from './table';
 
@@ -21,7 +21,7 @@ export const DEFAULT_ACTION_WINDOW_SECONDS = 300;
 export const ACTION_RETENTION_SECONDS = 7 * 24 * 3600;
 const CONFLICT_RETRIES = 8;
 
-const actionSchema = z.object({ dedupeKey: str.optional() });
+const actionSchema = z.object({ dedupeKey: nonEmpty.optional() });
 
 export class DynamoActionLog implements ActionLog {
   readonly #table: DynamoTable;
@@ -79,7 +79,7 @@ export class DynamoActionLog implements ActionLog {
     }
   }
 
-  /** @throws ValidationError the stored action row is malformed */
+  /** @throws CorruptStateError the stored action row is malformed */
   async clearDedupeKey(actionId: string): Promise<void> {
     const item = await getItem(this.#table, keys.action(actionId));
     const dedupeKey = item === undefined ? undefined : parseItem(actionSchema, item).dedupeKey;

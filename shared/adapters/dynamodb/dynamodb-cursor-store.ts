@@ -1,13 +1,14 @@
-// Monotonic cursors (CURSOR#<key>): one UpdateItem conditional on `value <= :new`; a refused advance
-// returns the stored (larger) value from the same request.
+// Monotonic cursors (CURSOR#<key>): one UpdateItem conditional on `value <= :new`; a refused write returns
+// the stored (larger) value from the same request and becomes a CursorRegressionError naming it.
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
+import { CursorRegressionError, ValidationError } from '../../domain/errors';
 import type { CursorStore } from '../../ports/state-store';
 import { int, N, parseItem, S } from './attributes';
 import { keyItem, keys } from './keys';
 import { type DynamoTable, getItem, refusedItem } from './table';
 
-const cursorSchema = z.object({ value: int });
+const cursorSchema = z.object({ value: int.refine((v) => v >= 0, 'expected a non-negative integer') });
 
 export class DynamoCursorStore implements CursorStore {
   readonly #table: DynamoTable;
@@ -22,8 +23,16 @@ export class DynamoCursorStore implements CursorStore {
     return item === undefined ? undefined : parseItem(cursorSchema, item).value;
   }
 
-  /** @throws ValidationError the stored cursor is malformed */
+  /**
+   * @throws CursorRegressionError `value` is below the stored value; nothing was written
+   * @throws ValidationError       `value` is not a non-negative safe integer, or the stored cursor is malformed
+   */
   async advance(key: string, value: number): Promise<number> {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new ValidationError(`cursor ${key}`, [
+        { path: 'value', message: `expected a non-negative safe integer, was ${value}` },
+      ]);
+    }
     try {
       const out = await this.#table.client.send(
         new UpdateItemCommand({
@@ -41,7 +50,7 @@ export class DynamoCursorStore implements CursorStore {
     } catch (error) {
       const { refused, item } = refusedItem(error);
       if (!refused || item === undefined) throw error;
-      return parseItem(cursorSchema, item).value;
+      throw new CursorRegressionError(key, parseItem(cursorSchema, item).value, value);
     }
   }
 }

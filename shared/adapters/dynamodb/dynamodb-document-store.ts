@@ -3,11 +3,11 @@ import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { ConcurrentUpdateError } from '../../domain/errors';
 import type { DocumentStore, Versioned } from '../../ports/state-store';
-import { int, N, parseItem, S, str } from './attributes';
+import { N, parseItem, S, str, version } from './attributes';
 import { keyItem, keys } from './keys';
 import { type DynamoTable, getItem, refusedItem } from './table';
 
-const documentSchema = z.object({ value: str, version: int });
+const documentSchema = z.object({ value: str, version });
 
 export class DynamoDocumentStore implements DocumentStore {
   readonly #table: DynamoTable;
@@ -16,7 +16,10 @@ export class DynamoDocumentStore implements DocumentStore {
     this.#table = { client, tableName };
   }
 
-  /** @throws ValidationError the stored document is malformed */
+  /**
+   * The stored text as it is: its meaning is its reader's to validate (op-state, cooldowns).
+   * @throws CorruptStateError the stored item is malformed (no value, a version below 1)
+   */
   async get(key: string): Promise<Versioned<string> | undefined> {
     const item = await getItem(this.#table, keys.document(key));
     return item === undefined ? undefined : parseItem(documentSchema, item);

@@ -15,7 +15,10 @@ export class DynamoFillStore implements FillStore {
     this.#table = { client, tableName };
   }
 
-  /** @throws SymbolFormatError the fill's symbol cannot be normalized */
+  /**
+   * @throws SymbolFormatError the fill's symbol cannot be normalized
+   * @throws CorruptStateError the fill is not one the store may hold; nothing was written
+   */
   async add(fill: Fill): Promise<boolean> {
     try {
       await this.#table.client.send(
@@ -34,7 +37,7 @@ export class DynamoFillStore implements FillStore {
 
   /**
    * Fills at or after `sinceMs`, in (timestamp, trade id) order.
-   * @throws ValidationError a stored fill is malformed
+   * @throws CorruptStateError a stored fill is malformed
    */
   async list(account: string, symbol: string, sinceMs: number): Promise<Fill[]> {
     const items = await queryAll(this.#table, {

@@ -5,14 +5,14 @@ import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { IdempotencyConflictError } from '../../domain/errors';
 import type { IdempotencyKeys } from '../../ports/state-store';
-import { N, parseItem, S, str } from './attributes';
+import { N, nonEmpty, parseItem, S } from './attributes';
 import { keyItem, keys } from './keys';
 import { type DynamoTable, refusedItem } from './table';
 
 /** Spec 6.4: place keys live 7 days */
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
 
-const storedSchema = z.object({ payloadHash: str });
+const storedSchema = z.object({ payloadHash: nonEmpty });
 
 export class DynamoIdempotencyKeys implements IdempotencyKeys {
   readonly #table: DynamoTable;
@@ -23,7 +23,7 @@ export class DynamoIdempotencyKeys implements IdempotencyKeys {
 
   /**
    * @throws IdempotencyConflictError the key exists with another payload hash
-   * @throws ValidationError the stored key item is malformed
+   * @throws CorruptStateError the stored key item is malformed
    */
   async register(
     scope: string,

@@ -3,12 +3,25 @@
 // expiry. No TTL on purpose: deleting the item would restart epochs at 1 and let a stale fence match again.
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
+import { isPlausibleEpochMs } from '../../domain/epoch';
 import type { Lease, LeaseStore } from '../../ports/state-store';
-import { type Item, int, N, parseItem, S, str } from './attributes';
+import { type Item, int, keyIssue, N, nonEmpty, parseItem, rule, S, str } from './attributes';
 import { keyItem, keys } from './keys';
 import { type DynamoTable, getItem, refusedItem } from './table';
 
-const leaseSchema = z.object({ name: str, holder: str, epoch: int, expiresAtMs: int });
+const leaseSchema = z
+  .object({
+    pk: str,
+    name: nonEmpty,
+    holder: nonEmpty,
+    // the first takeover stores 1; a fence of 0 or below could never have been handed out
+    epoch: rule(int, (n) => n >= 1, 'an epoch >= 1'),
+    // a release stores 0 ("expired"); anything else is when the holder's time runs out
+    expiresAtMs: rule(int, (n) => n === 0 || isPlausibleEpochMs(n), '0 (released) or epoch milliseconds in 2010..2100'),
+  })
+  .superRefine(({ pk, name }, ctx) => keyIssue(ctx, 'pk', pk, keys.lease(name).pk))
+  .transform(({ pk: _pk, ...lease }): Lease => lease);
+/** @throws CorruptStateError the item is not a lease */
 const parseLease = (item: Item): Lease => parseItem(leaseSchema, item);
 
 type Attempt = { readonly lease: Lease } | { readonly lease?: undefined; readonly current: Lease | undefined };
@@ -22,7 +35,7 @@ export class DynamoLeaseStore implements LeaseStore {
     this.#table = { client, tableName };
   }
 
-  /** @throws ValidationError the stored lease item is malformed */
+  /** @throws CorruptStateError the stored lease item is malformed */
   async acquire(name: string, holder: string, ttlMs: number, nowMs: number): Promise<Lease | undefined> {
     if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`expected ttlMs > 0, was ${ttlMs}`);
     const expiresAtMs = nowMs + ttlMs;
@@ -35,7 +48,7 @@ export class DynamoLeaseStore implements LeaseStore {
     return attempt.lease;
   }
 
-  /** @throws ValidationError the stored lease item is malformed */
+  /** @throws CorruptStateError the stored lease item is malformed */
   async release(lease: Lease): Promise<void> {
     this.#held.delete(lease.name);
     await this.#update(lease.name, 'SET #exp = :zero', '#holder = :holder AND #epoch = :epoch', {
@@ -45,7 +58,7 @@ export class DynamoLeaseStore implements LeaseStore {
     });
   }
 
-  /** @throws ValidationError the stored lease item is malformed */
+  /** @throws CorruptStateError the stored lease item is malformed */
   async read(name: string): Promise<Lease | undefined> {
     const item = await getItem(this.#table, keys.lease(name));
     return item === undefined ? undefined : parseLease(item);

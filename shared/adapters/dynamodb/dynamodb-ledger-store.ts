@@ -19,9 +19,14 @@ export class DynamoLedgerStore implements LedgerStore {
     this.#table = { client, tableName };
   }
 
-  /** @returns how many events were new */
+  /**
+   * @returns how many events were new
+   * @throws CorruptStateError an event is not one the ledger may hold; nothing was written
+   */
   async append(events: readonly LedgerEvent[]): Promise<number> {
     const unique = [...new Map(events.map((e) => [`${e.account}\u0000${e.eventId}`, e])).values()];
+    // every event is checked before the first chunk is written: a bad one later must not leave half a batch
+    for (const event of unique) ledgerItem(event);
     let added = 0;
     for (let i = 0; i < unique.length; i += EVENTS_PER_TRANSACTION) {
       added += await this.#appendChunk(unique.slice(i, i + EVENTS_PER_TRANSACTION));
@@ -31,7 +36,7 @@ export class DynamoLedgerStore implements LedgerStore {
 
   /**
    * Events at or after `sinceMs`, in (timestamp, event id) order.
-   * @throws ValidationError a stored event is malformed
+   * @throws CorruptStateError a stored event is malformed
    */
   async list(account: string, sinceMs = 0): Promise<LedgerEvent[]> {
     const items = await queryAll(this.#table, {

@@ -7,12 +7,12 @@ import { ConcurrentUpdateError, StaleLeaseError } from '../../domain/errors';
 import { JOURNAL_STATUSES, type JournalEvent, type JournalStatus, journalMachine } from '../../domain/order-state';
 import type { JournalOrder, JournalPatch, LeaseFence, NewJournalOrder, OrderJournal } from '../../ports/state-store';
 import { newJournalEntry } from '../new-journal-entry';
-import { type Item, int, N, parseItem, S, str } from './attributes';
-import { orderItem, parseOrder, patchAttributes, statusIndexKeys } from './journal-codec';
+import { count, type Item, N, parseItem, S, str } from './attributes';
+import { nextEntry, orderItem, parseOrder, patchAttributes, statusIndexKeys } from './journal-codec';
 import { keyItem, keys } from './keys';
 import { cancellations, countAll, type DynamoTable, getItem, queryAll, refusedItem } from './table';
 
-const pointerSchema = z.object({ clientOrderId: str, attempt: int });
+const pointerSchema = z.object({ clientOrderId: str, attempt: count });
 /** Parallel creates of one entry can cancel each other (TransactionConflict): retried, then read back */
 const CONFLICT_RETRIES = 8;
 
@@ -25,7 +25,8 @@ export class DynamoOrderJournal implements OrderJournal {
 
   /**
    * @throws StaleLeaseError `fence` is no longer the lease's epoch; nothing was written
-   * @throws ValidationError the stored entry is malformed
+   * @throws CorruptStateError the new entry is not one the journal may store (nothing was written), or the
+   *   stored entry is malformed
    */
   async create(order: NewJournalOrder, fence: LeaseFence, nowMs: number) {
     const entry = newJournalEntry(order, nowMs);
@@ -72,7 +73,7 @@ export class DynamoOrderJournal implements OrderJournal {
     }
   }
 
-  /** @throws ValidationError the stored entry is malformed */
+  /** @throws CorruptStateError the stored entry is malformed */
   async get(account: string, clientOrderId: string): Promise<JournalOrder | undefined> {
     const item = await getItem(this.#table, keys.order(account, clientOrderId));
     return item === undefined ? undefined : parseOrder(item);
@@ -81,6 +82,7 @@ export class DynamoOrderJournal implements OrderJournal {
   /**
    * @throws InvalidTransitionError the state machine forbids it; nothing was written
    * @throws ConcurrentUpdateError the stored version or status moved on
+   * @throws CorruptStateError the patched entry would be malformed (filledQty above qty...); nothing was written
    */
   async transition(
     order: JournalOrder,
@@ -90,18 +92,27 @@ export class DynamoOrderJournal implements OrderJournal {
     fence?: LeaseFence,
   ): Promise<JournalOrder> {
     const to = journalMachine.next(order.status, event, order.clientOrderId);
+    const next = nextEntry(order, { ...patch, status: to }, nowMs);
     const changes = { ...patchAttributes(patch), status: S(to), ...statusIndexKeys(order, to) };
-    if (fence !== undefined) return this.#fencedWrite(order, changes, { ...patch, status: to }, nowMs, fence);
+    if (fence !== undefined) return this.#fencedWrite(order, changes, next, nowMs, fence);
     return this.#write(order, changes, nowMs);
   }
 
-  /** @throws ConcurrentUpdateError the stored version moved on; StaleLeaseError the fence is stale */
+  /**
+   * @throws ConcurrentUpdateError the stored version moved on; StaleLeaseError the fence is stale
+   * @throws CorruptStateError the patched entry would be malformed; nothing was written
+   */
   async update(order: JournalOrder, patch: JournalPatch, nowMs: number, fence?: LeaseFence): Promise<JournalOrder> {
-    if (fence !== undefined) return this.#fencedWrite(order, patchAttributes(patch), patch, nowMs, fence);
+    const next = nextEntry(order, patch, nowMs);
+    if (fence !== undefined) return this.#fencedWrite(order, patchAttributes(patch), next, nowMs, fence);
     return this.#write(order, patchAttributes(patch), nowMs);
   }
 
-  /** @throws ValidationError a stored entry is malformed */
+  /**
+   * Stops at the first malformed entry rather than skipping it: an entry left out would be missing from
+   * the open-order limits and the in-flight freeze that the caller computes from this list.
+   * @throws CorruptStateError a stored entry is malformed (the error names its key and field)
+   */
   async listByStatus(account: string, statuses: readonly JournalStatus[]): Promise<JournalOrder[]> {
     const pages = await Promise.all(
       [...new Set(statuses)].map((status) =>
@@ -118,7 +129,7 @@ export class DynamoOrderJournal implements OrderJournal {
       .sort((a, b) => a.createdAtMs - b.createdAtMs || compare(a.clientOrderId, b.clientOrderId));
   }
 
-  /** @throws ValidationError the pointer or the entry is malformed */
+  /** @throws CorruptStateError the pointer or the entry is malformed */
   async latestForIntent(account: string, intentKey: string): Promise<JournalOrder | undefined> {
     const [pointer] = await queryAll(this.#table, {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -196,7 +207,7 @@ export class DynamoOrderJournal implements OrderJournal {
   async #fencedWrite(
     order: JournalOrder,
     changes: Item,
-    applied: JournalPatch & { status?: JournalStatus },
+    next: JournalOrder,
     nowMs: number,
     fence: LeaseFence,
   ): Promise<JournalOrder> {
@@ -218,8 +229,7 @@ export class DynamoOrderJournal implements OrderJournal {
       if (update?.code === 'ConditionalCheckFailed') throw concurrentUpdate(order, update.item, error);
       throw error;
     }
-    const given = Object.fromEntries(Object.entries(applied).filter(([, value]) => value !== undefined));
-    return { ...order, ...given, version: order.version + 1, updatedAtMs: nowMs };
+    return next;
   }
 }
 

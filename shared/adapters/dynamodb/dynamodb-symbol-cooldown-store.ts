@@ -7,17 +7,42 @@ import { ConcurrentUpdateError } from '../../domain/errors';
 import { nextSymbolCooldown } from '../../domain/store-rules';
 import { canonicalSymbol } from '../../domain/symbols';
 import type { SymbolCooldown, SymbolCooldownStore, SymbolRejectPolicy } from '../../ports/state-store';
-import { defined, type Item, int, N, parseItem, S, str } from './attributes';
+import {
+  checkedItem,
+  defined,
+  epochSec,
+  type Item,
+  int,
+  keyIssue,
+  N,
+  pair,
+  parseItem,
+  rule,
+  S,
+  str,
+  version,
+} from './attributes';
 import { keyItem, keys, pad } from './keys';
 import { type DynamoTable, getItem, queryAll, refusedItem } from './table';
 
-const cooldownSchema = z.object({
-  symbol: str,
-  windowStartSec: int,
-  rollingCount: int,
-  cooldownUntilSec: int.optional(),
-  version: int,
-});
+const cooldownSchema = z
+  .object({
+    pk: str,
+    gsi1sk: str.optional(),
+    symbol: pair,
+    windowStartSec: epochSec,
+    // a row exists only once a reject was counted (nextSymbolCooldown starts a window at 1)
+    rollingCount: rule(int, (n) => n >= 1, 'a count >= 1'),
+    cooldownUntilSec: epochSec.optional(),
+    version,
+  })
+  .superRefine(({ pk, gsi1sk, ...row }, ctx) => {
+    keyIssue(ctx, 'pk', pk, keys.cooldown(row.symbol).pk);
+    // `active` finds rows by this sort key: one that disagrees with cooldownUntilSec would be listed wrongly
+    if (row.cooldownUntilSec !== undefined)
+      keyIssue(ctx, 'gsi1sk', gsi1sk, keys.cooldownSort(row.cooldownUntilSec, row.symbol));
+  })
+  .transform(({ pk: _pk, gsi1sk: _gsi1sk, ...row }) => row);
 /** Concurrent rejects for one symbol are rare; each lost race re-reads and applies the rule again */
 const MAX_ATTEMPTS = 10;
 
@@ -34,6 +59,7 @@ export class DynamoSymbolCooldownStore implements SymbolCooldownStore {
   /**
    * @throws ConcurrentUpdateError the row kept changing under this writer for every attempt
    * @throws SymbolFormatError the symbol cannot be normalized
+   * @throws CorruptStateError the stored row is malformed
    */
   async recordReject(symbol: string, nowSec: number, policy: SymbolRejectPolicy): Promise<SymbolCooldown> {
     const canonical = canonicalSymbol(symbol);
@@ -49,17 +75,20 @@ export class DynamoSymbolCooldownStore implements SymbolCooldownStore {
         await this.#table.client.send(
           new PutItemCommand({
             TableName: this.#table.tableName,
-            Item: defined({
-              ...keyItem(key),
-              gsi1pk: until === undefined ? undefined : S(keys.cooldownIndex),
-              gsi1sk: until === undefined ? undefined : S(keys.cooldownSort(until, canonical)),
-              symbol: S(canonical),
-              windowStartSec: N(next.windowStartSec),
-              rollingCount: N(next.rollingCount),
-              cooldownUntilSec: until === undefined ? undefined : N(until),
-              version: N(version),
-              expiresAt: N(expiresAt),
-            }),
+            Item: checkedItem(
+              cooldownSchema,
+              defined({
+                ...keyItem(key),
+                gsi1pk: until === undefined ? undefined : S(keys.cooldownIndex),
+                gsi1sk: until === undefined ? undefined : S(keys.cooldownSort(until, canonical)),
+                symbol: S(canonical),
+                windowStartSec: N(next.windowStartSec),
+                rollingCount: N(next.rollingCount),
+                cooldownUntilSec: until === undefined ? undefined : N(until),
+                version: N(version),
+                expiresAt: N(expiresAt),
+              }),
+            ),
             ConditionExpression: previous === undefined ? 'attribute_not_exists(pk)' : 'version = :expected',
             ExpressionAttributeValues: previous === undefined ? undefined : { ':expected': N(previous.version) },
           }),
@@ -75,7 +104,7 @@ export class DynamoSymbolCooldownStore implements SymbolCooldownStore {
     );
   }
 
-  /** @throws ValidationError a stored cooldown row is malformed */
+  /** @throws CorruptStateError a stored cooldown row is malformed */
   async active(nowSec: number): Promise<SymbolCooldown[]> {
     const items = await queryAll(this.#table, {
       IndexName: 'gsi1',

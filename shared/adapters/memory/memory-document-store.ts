@@ -1,5 +1,5 @@
 // In-memory versioned documents and monotonic cursors, with the DynamoDB stores' conditions.
-import { ConcurrentUpdateError } from '../../domain/errors';
+import { ConcurrentUpdateError, CursorRegressionError, ValidationError } from '../../domain/errors';
 import type { CursorStore, DocumentStore, Versioned } from '../../ports/state-store';
 
 export class MemoryDocumentStore implements DocumentStore {
@@ -29,10 +29,19 @@ export class MemoryCursorStore implements CursorStore {
     return this.#cursors.get(key);
   }
 
+  /**
+   * @throws CursorRegressionError `value` is below the stored value; nothing was written
+   * @throws ValidationError       `value` is not a non-negative safe integer; nothing was written
+   */
   async advance(key: string, value: number): Promise<number> {
-    if (!Number.isSafeInteger(value)) throw new RangeError(`expected a safe integer, was ${value}`);
-    const stored = Math.max(this.#cursors.get(key) ?? value, value);
-    this.#cursors.set(key, stored);
-    return stored;
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new ValidationError(`cursor ${key}`, [
+        { path: 'value', message: `expected a non-negative safe integer, was ${value}` },
+      ]);
+    }
+    const stored = this.#cursors.get(key);
+    if (stored !== undefined && value < stored) throw new CursorRegressionError(key, stored, value);
+    this.#cursors.set(key, value);
+    return value;
   }
 }

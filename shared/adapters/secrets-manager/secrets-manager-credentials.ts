@@ -1,20 +1,11 @@
 // API credentials from a Secrets Manager secret `{"apiKey": ..., "apiSecret": ...}`, read once per
-// container and kept for `ttlMs`. A missing or malformed secret is a ConfigError naming the fields that
-// are wrong, never their values.
+// container and kept for `ttlMs`. A missing or malformed secret (checked by the one credentials schema) is
+// a ConfigError naming the fields that are wrong, never their values.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import { parseApiCredentials } from '../../config/api-credentials';
 import { ConfigError } from '../../domain/errors';
 import type { Clock } from '../../ports/clock';
 import type { ApiCredentials, CredentialsProvider } from '../../ports/credentials';
-
-const SecretSchema = z.object({
-  apiKey: z.string().trim().min(1, 'expected a non-empty API key'),
-  apiSecret: z
-    .string()
-    .trim()
-    .min(1, 'expected a non-empty API secret')
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64 text'),
-});
 
 export class SecretsManagerCredentials implements CredentialsProvider {
   #cached: { value: ApiCredentials; atMs: number } | undefined;
@@ -55,14 +46,14 @@ export function parseSecret(text: string, secretId: string): ApiCredentials {
   } catch {
     throw new ConfigError([{ variable: 'BTCTURK_SECRET_ID', message: `secret ${secretId} is not JSON` }]);
   }
-  const parsed = SecretSchema.safeParse(json);
-  if (!parsed.success) {
+  const parsed = parseApiCredentials(json);
+  if (Array.isArray(parsed)) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => ({
+      parsed.map((p) => ({
         variable: 'BTCTURK_SECRET_ID',
-        message: `secret ${secretId} field ${i.path.join('.') || '(root)'}: ${i.code === 'invalid_type' ? 'missing or not a string' : i.message}`,
+        message: `secret ${secretId} field ${p.field}: ${p.message}`,
       })),
     );
   }
-  return parsed.data;
+  return parsed;
 }

@@ -6,6 +6,8 @@ export interface CycleCounters {
   submitted: number;
   simulated: number;
   rejected: number;
+  /** Approved intents the live balance precheck stopped (spec 2.8 step 3: nothing journaled or sent) */
+  rejectedPrecheck: number;
   notPlaced: number;
   unknown: number;
   replayed: number;
@@ -29,6 +31,7 @@ export const newCounters = (): CycleCounters => ({
   submitted: 0,
   simulated: 0,
   rejected: 0,
+  rejectedPrecheck: 0,
   notPlaced: 0,
   unknown: 0,
   replayed: 0,

@@ -1,6 +1,7 @@
-// Exchange rules per symbol for one cycle (spec 2.9): derived from exchangeinfo; when it cannot be read,
-// dry-run falls back to default rules and live blocks the symbol (rules undefined).
-import { deriveRules, type ExchangeRules, fallbackRules } from '../../domain/exchange-rules';
+// Exchange rules per symbol for one cycle (spec 2.9): derived from exchangeinfo and looked up by any spelling
+// of the pair (3.19 aliases); when it cannot be read, dry-run falls back to default rules and live blocks
+// the symbol (rules undefined).
+import { deriveRules, type ExchangeRules, fallbackRules, rulesKey, rulesLookup } from '../../domain/exchange-rules';
 import { dec } from '../../domain/money';
 import { splitSymbol } from '../../domain/symbols';
 import type { Exchange } from '../../ports/exchange';
@@ -13,12 +14,11 @@ export async function loadRules(exchange: Exchange, settings: Stage3Settings, li
     safeMinNotional: settings.STAGE7_RULES_SAFE_MIN_NOTIONAL_TRY,
     internalMinNotional: settings.MIN_ORDER_NOTIONAL_TRY,
   };
-  const bySymbol = new Map<string, ExchangeRules>();
+  const derived: ExchangeRules[] = [];
   try {
     for (const meta of await exchange.exchangeInfo()) {
       try {
-        const rules = deriveRules(meta, defaults);
-        bySymbol.set(rules.symbol, rules);
+        derived.push(deriveRules(meta, defaults));
       } catch {
         // invalid metadata for one pair blocks that pair only (it has no rules)
       }
@@ -26,9 +26,9 @@ export async function loadRules(exchange: Exchange, settings: Stage3Settings, li
   } catch {
     if (live) return () => undefined;
     return (symbol) => {
-      const { base, quote } = splitSymbol(symbol);
+      const { base, quote } = splitSymbol(rulesKey(symbol));
       return fallbackRules({
-        symbol,
+        symbol: rulesKey(symbol),
         base,
         quote,
         tickSize: dec('0.01'),
@@ -37,5 +37,5 @@ export async function loadRules(exchange: Exchange, settings: Stage3Settings, li
       });
     };
   }
-  return (symbol) => bySymbol.get(symbol);
+  return rulesLookup(derived);
 }

@@ -3,25 +3,26 @@
 import { type LedgerFill, projectPositions } from '../../domain/average-cost';
 import { ConcurrentUpdateError, ExchangeUnavailableError } from '../../domain/errors';
 import { escalationThresholdsOf } from '../../domain/escalation';
-import { hashCanonical } from '../../domain/hashing';
 import { isExternalIntent } from '../../domain/ids';
-import { type Dec, maxDec, ZERO } from '../../domain/money';
+import { maxDec, ZERO } from '../../domain/money';
 import { IN_FLIGHT } from '../../domain/order-state';
 import { profitAwareIntents } from '../../domain/profit-aware-strategy';
-import { evaluateStage3Risk } from '../../domain/stage3-risk';
+import { balancePrecheck, evaluateStage3Risk } from '../../domain/stage3-risk';
+import type { Balance } from '../../ports/exchange';
 import type { JournalOrder, LeaseFence } from '../../ports/state-store';
 import { cancelOrder } from '../cancel-order';
+import { monitorReads, readDegrade } from '../exchange-read-monitor';
 import { fencedJournal } from '../fenced-journal';
 import { ingestFills } from '../ingest-fills';
 import { marketSnapshot } from '../market-snapshot';
 import { loadOpState, type OpStateSnapshot, OpStateUnreadableError, recordReconcileOutcome } from '../op-state';
-import { placeOrder } from '../place-order';
 import { escalationVerdict, reconcileOrder } from '../reconcile-order';
 import { refreshOrders } from '../refresh-orders';
 import type { WriteGate } from '../write-gate';
 import { loadCooldowns, saveCooldowns } from './cooldowns';
 import type { CycleCounters } from './cycle-counters';
 import { loadRules } from './exchange-rules-cache';
+import { executeIntents } from './execute-intents';
 import type { CycleInput, CycleStatus, Stage3Deps } from './run-stage3-cycle';
 
 export interface CycleGate {
@@ -34,11 +35,14 @@ export interface CycleGate {
 }
 
 export async function executeCycle(
-  deps: Stage3Deps,
+  base: Stage3Deps,
   input: CycleInput,
   gate: CycleGate,
   counters: CycleCounters,
 ): Promise<{ status: CycleStatus; decisions: string[] }> {
+  // every read of the cycle is watched: its degrade mode follows from the failed reads, wherever caught
+  const reads = monitorReads(base.exchange);
+  const deps: Stage3Deps = { ...base, exchange: reads.exchange };
   const { settings: s, clock, exchange } = deps;
   const account = s.BOT_ACCOUNT;
   const decisions: string[] = [];
@@ -48,11 +52,19 @@ export async function executeCycle(
     return { status: 'stale_market_data', decisions: ['market_data:stale'] };
   }
   const rules = await loadRules(exchange, s, gate.live);
+  // spec 2.5 step 2: without a mark for every configured symbol the cycle acts on nothing, and the fills
+  // wait for a cycle that can value them
+  const missingMarks = market.missingSymbols.length > 0;
+  if (missingMarks) {
+    deps.log.warn('Mark prices missing; observe-only this cycle', { missing_symbols: market.missingSymbols });
+    decisions.push('observe_only:missing_mark_prices');
+  }
 
   let freeTry = s.DRY_RUN_TRY_BALANCE;
-  let sellOnly = false;
-  let observeOnly = false;
+  let balances: readonly Balance[] | undefined;
+  let observeOnly = missingMarks;
   let fills: LedgerFill[] = [];
+  let refreshed: readonly JournalOrder[] = [];
   const w = { ...deps, journal: fencedJournal(deps.journal, gate.fence), gate: gate.writes };
   let observeOnlySymbols = new Set<string>();
   if (gate.live) {
@@ -72,6 +84,7 @@ export async function executeCycle(
     counters.refreshed = refresh.updated;
     counters.imported = refresh.imported.length;
     counters.closedMissing = refresh.closedMissing.length;
+    refreshed = refresh.resting;
     decisions.push(...refresh.failedSymbols.map((symbol) => `refresh:exchange_unavailable:${symbol}`));
     decisions.push(...refresh.closedMissing.map(() => 'refresh:missing_on_exchange_after_grace'));
     if (refresh.conflicts.length > 0) {
@@ -79,29 +92,41 @@ export async function executeCycle(
         client_order_ids: refresh.conflicts,
       });
     }
-    const ingest = await ingestFills(deps, account, s.SYMBOLS, {
-      nowMs: clock.nowMs(),
-      lookbackMs: s.FILLS_POLL_LOOKBACK_MINUTES * 60_000,
-    });
-    counters.fillsInserted = ingest.inserted;
+    if (!missingMarks) {
+      const ingest = await ingestFills(deps, account, s.SYMBOLS, {
+        nowMs: clock.nowMs(),
+        lookbackMs: s.FILLS_POLL_LOOKBACK_MINUTES * 60_000,
+        // spec 2.3 step 8: stage 3 marks are the positive best bids
+        marks: new Map([...market.tops].map(([symbol, top]) => [symbol, top.bid])),
+      });
+      counters.fillsInserted = ingest.inserted;
+      decisions.push(...ingest.feeConversionMissing.map((asset) => `accounting:fee_conversion_missing:${asset}`));
+    }
     fills = (await deps.ledger.list(account)).flatMap((e) =>
       e.type === 'FILL' && e.side ? [{ ...e, side: e.side }] : [],
     );
     try {
-      const balances = await exchange.balances();
+      balances = await exchange.balances();
       freeTry = balances.find((b) => b.asset === 'TRY')?.free ?? ZERO;
       // spec 2.5: a negative balance means our picture of the account is wrong; act on nothing this cycle
       const negative = balances.filter((b) => b.free.lt(0)).map((b) => `invariant:negative_balance:${b.asset}`);
-      observeOnly = negative.length > 0;
+      observeOnly ||= negative.length > 0;
       decisions.push(...negative);
     } catch {
-      // 9.1.8: never a synthetic cash figure in live; without private data only SELLs and cancels proceed
+      // 9.1.8: never a synthetic cash figure in live (the failed read makes the cycle sell-only below)
       freeTry = ZERO;
-      sellOnly = true;
-      decisions.push('degrade:private_data_unavailable');
     }
-    if (!observeOnly) await cancelStaleOrders(w, refresh.resting, input, counters, observeOnlySymbols);
   }
+  // spec 2.3 step 15 and 9.1.8: a rate-limited read stops every write, a failed private read every BUY
+  const degrade = readDegrade(reads.failures());
+  decisions.push(...degrade.decisions);
+  if (degrade.observeOnly) {
+    deps.log.warn('Exchange reads rate limited (429); observe-only this cycle', {
+      endpoints: degrade.rateLimitedEndpoints,
+    });
+  }
+  observeOnly ||= degrade.observeOnly;
+  if (gate.live && !observeOnly) await cancelStaleOrders(w, refreshed, input, counters, observeOnlySymbols);
 
   const positions = projectPositions(fills).positions;
   const quotes = new Map([...market.tops].map(([symbol, top]) => [symbol, { bid: top.bid, ask: top.ask }]));
@@ -113,7 +138,7 @@ export async function executeCycle(
     minProfitBps: s.MIN_PROFIT_BPS,
     ttlSeconds: s.TTL_SECONDS,
   });
-  if (sellOnly) intents = intents.filter((i) => i.side === 'SELL');
+  if (degrade.sellOnly) intents = intents.filter((i) => i.side === 'SELL');
   counters.intents = intents.length;
 
   const resting = gate.live ? await deps.journal.listByStatus(account, ['OPEN', 'PARTIAL']) : [];
@@ -139,48 +164,28 @@ export async function executeCycle(
     gate.live ? (await deps.journal.listByStatus(account, [...IN_FLIGHT])).map((o) => o.symbol) : [],
   );
   const approvedAt = new Map(cooldowns.lastApprovedAtMs);
-  let gateClosed = false;
-  for (const intent of risk.approved) {
-    approvedAt.set(`${intent.symbol}:${intent.side}`, clock.nowMs());
-    if (!gate.live) {
-      counters.simulated += 1;
-      continue;
-    }
-    if (observeOnly) {
-      decisions.push('execution_suppress:observe_only');
-      continue;
-    }
-    if (gateClosed) {
-      decisions.push('execution_block:gate_closed');
-      continue;
-    }
-    if (observeOnlySymbols.has(intent.symbol)) {
-      decisions.push('execution_block:symbol_observe_only');
-      continue;
-    }
-    if (frozen.has(intent.symbol)) {
-      counters.frozenSkips += 1;
-      decisions.push('execution_block:symbol_frozen');
-      continue;
-    }
-    const outcome = await placeOrder(
-      w,
-      {
-        account,
-        stage: 'stage3',
-        cycleId: input.cycleId,
-        intentKey: stage3IntentKey(input.cycleId, intent.symbol, intent.side, intent.qty, intent.limitPrice),
-        symbol: intent.symbol,
-        side: intent.side,
-        price: intent.limitPrice,
-        qty: intent.qty,
-      },
-      gate.fence,
-    );
-    countPlacement(counters, decisions, outcome);
-    if (outcome.kind === 'unknown') frozen.add(intent.symbol);
-    if (outcome.kind === 'blocked') gateClosed = true;
-  }
+  for (const intent of risk.approved) approvedAt.set(`${intent.symbol}:${intent.side}`, clock.nowMs());
+  await executeIntents(
+    w,
+    risk.approved,
+    {
+      live: gate.live,
+      account,
+      cycleId: input.cycleId,
+      fence: gate.fence,
+      observeOnly,
+      observeOnlySymbols,
+      frozen,
+      precheck: balancePrecheck(balances && new Map(balances.map((b) => [b.asset.toUpperCase(), b.free])), {
+        estimatedFeeBps: s.EXECUTION_ESTIMATED_FEE_BPS,
+        safetyBufferRatio: s.EXECUTION_BALANCE_SAFETY_BUFFER_RATIO,
+        sellFeeInBaseBps: s.EXECUTION_SELL_FEE_IN_BASE_BPS,
+        sellRequiresInventory: s.SPOT_SELL_REQUIRES_INVENTORY,
+      }),
+    },
+    counters,
+    decisions,
+  );
   await saveCooldowns(deps.documents, account, { lastApprovedAtMs: approvedAt, version: cooldowns.version });
   return { status: 'completed', decisions };
 }
@@ -256,38 +261,3 @@ async function cancelStaleOrders(
     if (outcome.kind === 'uncertain') counters.cancelUncertain += 1;
   }
 }
-
-function countPlacement(
-  counters: CycleCounters,
-  decisions: string[],
-  outcome: Awaited<ReturnType<typeof placeOrder>>,
-): void {
-  switch (outcome.kind) {
-    case 'accepted':
-      counters.submitted += 1;
-      return;
-    case 'rejected':
-      counters.rejected += 1;
-      decisions.push(`execution_reject:${outcome.reason}`);
-      return;
-    case 'not_placed':
-      counters.notPlaced += 1;
-      decisions.push('execution_reject:exchange_unavailable');
-      return;
-    case 'unknown':
-      counters.unknown += 1;
-      decisions.push('submit_uncertain_outcome');
-      return;
-    case 'replayed':
-      counters.replayed += 1;
-      return;
-    case 'blocked':
-      counters.gateBlocked += 1;
-      decisions.push('execution_block:gate_closed');
-      return;
-  }
-}
-
-/** The intent key of spec 2.6: stable for a cycle id, so a retried invocation finds its own journal entries */
-export const stage3IntentKey = (cycleId: string, symbol: string, side: string, qty: Dec, price: Dec): string =>
-  hashCanonical({ cycleId, symbol, side, qty, price });

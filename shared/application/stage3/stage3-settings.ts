@@ -22,4 +22,9 @@ export interface Stage3Settings extends ArmingSettings, EscalationSettings {
   readonly STAGE7_RULES_SAFE_MIN_NOTIONAL_TRY: Dec;
   readonly EXECUTION_FALLBACK_MIN_NOTIONAL_TRY: Dec;
   readonly FILLS_POLL_LOOKBACK_MINUTES: number;
+  /** The live balance precheck (spec 2.8 step 3) */
+  readonly EXECUTION_ESTIMATED_FEE_BPS: Dec;
+  readonly EXECUTION_BALANCE_SAFETY_BUFFER_RATIO: Dec;
+  readonly EXECUTION_SELL_FEE_IN_BASE_BPS: Dec;
+  readonly SPOT_SELL_REQUIRES_INVENTORY: boolean;
 }

@@ -3,7 +3,7 @@
 // writes of one cycle; foreign, vanished and unknown-status orders on the venue. Each is checked against the
 // simulator's own books, not only against the journal.
 import { afterEach, describe, expect, it } from 'vitest';
-import { StaleLeaseError } from '../../../shared/domain/errors';
+import { CorruptStateError, StaleLeaseError } from '../../../shared/domain/errors';
 import { dec } from '../../../shared/domain/money';
 import type { Exchange } from '../../../shared/ports/exchange';
 import type { JournalOrder, OrderJournal } from '../../../shared/ports/state-store';
@@ -165,6 +165,36 @@ describe('refresh sees every configured symbol', () => {
     const next = await h.cycle('cycle-2');
     expect(next.counters.imported).toBe(0);
     expect(h.exchange.writes.cancels).toBe(0);
+  });
+
+  it('stops on a corrupt journal item met while importing, instead of skipping the symbol as unavailable', async () => {
+    h = await stage3Harness({ env: { SYMBOLS: 'ETHTRY', MAX_OPEN_ORDERS_PER_SYMBOL: '1' } });
+    const bid = dec(h.sim.control.state().pairs.find((p) => p.symbol === 'ETHTRY')?.bid ?? '0');
+    h.sim.control.placeOrder({
+      symbol: 'ETHTRY',
+      side: 'buy',
+      price: bid.mul('0.7').toDecimalPlaces(0).toFixed(),
+      quantity: '0.01',
+      clientId: 'advanced',
+    });
+    const stored = h.stores.journal;
+    const corruptGet = async (account: string, clientOrderId: string) => {
+      if (!clientOrderId.startsWith('ext-')) return stored.get(account, clientOrderId);
+      throw new CorruptStateError(`DynamoDB item ACCT#${account} / ORDER#${clientOrderId}`, [
+        { path: 'symbol', message: 'expected a canonical pair symbol such as BTCTRY, was "ethtry"' },
+      ]);
+    };
+    const corrupt = new Proxy(stored, {
+      get: (target, name) => {
+        if (name === 'get') return corruptGet;
+        const value = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await expect(h.cycle('cycle-1', { journal: corrupt })).rejects.toBeInstanceOf(CorruptStateError);
+    // the foreign order is the only one on the venue: no second order was placed beside it
+    expect(h.exchange.writes.submits).toBe(0);
+    expect(h.sim.control.state().orders.total).toBe(1);
   });
 
   it('closes an acknowledged order the venue no longer lists anywhere after the grace and N refreshes', async () => {

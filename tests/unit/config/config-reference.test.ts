@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configReferenceMarkdown, STAGE3_KNOBS } from '../../../shared/config/config-reference';
+import { configReferenceMarkdown, crossChecksMarkdown, STAGE3_KNOBS } from '../../../shared/config/config-reference';
+import { CROSS_FIELD_RULES } from '../../../shared/config/cross-field';
 import { KNOBS } from '../../../shared/config/knobs';
+
+const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+const block = (marker: string) =>
+  new RegExp(`<!-- ${marker}:begin -->\\n([\\s\\S]*?)\\n<!-- ${marker}:end -->`).exec(readme)?.[1];
 
 describe('README configuration table', () => {
   it('matches the knob table (regenerate with: npm run btcbot -- config --reference)', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
-    const block = /<!-- config-reference:begin -->\n([\s\S]*?)\n<!-- config-reference:end -->/.exec(readme)?.[1];
-    expect(block).toBe(configReferenceMarkdown());
+    expect(block('config-reference')).toBe(configReferenceMarkdown());
   });
 
   it('has one row per knob and never shows a secret default', () => {
@@ -16,12 +19,32 @@ describe('README configuration table', () => {
     expect(rows).toHaveLength(Object.keys(KNOBS).length);
     expect(rows.filter((r) => r.includes('BTCTURK_API_SECRET'))[0]).toContain('(secret)');
   });
+
+  it('shows the accepted range of each number', () => {
+    const row = (name: string) => configReferenceMarkdown([name as keyof typeof KNOBS]).split('\n')[2];
+    expect(row('MAX_MARKET_DATA_AGE_MS')).toBe(
+      '| `MAX_MARKET_DATA_AGE_MS` \\| `BTCTURK_MARKETDATA_MAX_AGE_MS` | `15000` | ms | 1..60000 | 1.11 | Freshness gate: older market data fails closed |',
+    );
+    expect(row('TTL_SECONDS')).toContain('| s | > 0 |');
+    expect(row('RECONCILE_NOT_PLACED_CHECKS')).toContain('|  | >= 2 |');
+  });
 });
 
 describe('README stage 3 table', () => {
   it('matches the stage 3 knob list (regenerate with: npm run btcbot -- config --reference --stage3)', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
-    const block = /<!-- stage3-config:begin -->\n([\s\S]*?)\n<!-- stage3-config:end -->/.exec(readme)?.[1];
-    expect(block).toBe(configReferenceMarkdown(STAGE3_KNOBS));
+    expect(block('stage3-config')).toBe(configReferenceMarkdown(STAGE3_KNOBS));
+  });
+});
+
+describe('README cross-checks', () => {
+  it('lists every cross-field rule the loader applies (the block between the cross-checks markers)', () => {
+    expect(block('cross-checks')).toBe(crossChecksMarkdown());
+    expect(crossChecksMarkdown().split('\n')).toHaveLength(CROSS_FIELD_RULES.length);
+  });
+
+  it('names in each line every variable its rule reads', () => {
+    for (const rule of CROSS_FIELD_RULES) {
+      for (const name of rule.reads) expect(rule.doc, name).toContain(name);
+    }
   });
 });

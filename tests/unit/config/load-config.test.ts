@@ -188,7 +188,9 @@ describe('cross-field validation (spec 1.4)', () => {
     expect(variables(e).sort()).toEqual(['BTCTURK_SECRET_ID', 'KILL_SWITCH', 'LIVE_TRADING_ACK', 'SAFE_MODE']);
     const { BTCTURK_SECRET_ID: _, ...withoutSecretId } = liveEnv;
     expect(variables(configError(withoutSecretId))).toEqual(['BTCTURK_SECRET_ID']);
-    expect(loadConfig({ ...withoutSecretId, BTCTURK_API_KEY: 'k', BTCTURK_API_SECRET: 's' }).LIVE_TRADING).toBe(true);
+    expect(loadConfig({ ...withoutSecretId, BTCTURK_API_KEY: 'k', BTCTURK_API_SECRET: 'c2VjcmV0' }).LIVE_TRADING).toBe(
+      true,
+    );
   });
 
   it('3: stage 7 requires dry-run and no live trading', () => {

@@ -10,6 +10,7 @@ import {
   quantizeLimitOrder,
   quantizePrice,
   quantizeQty,
+  rulesLookup,
   ruleViolations,
 } from '../../../shared/domain/exchange-rules';
 import { dec, isMultipleOf, toPlain } from '../../../shared/domain/money';
@@ -213,5 +214,19 @@ describe('quantizeLimitOrder', () => {
     const banded = deriveRules({ ...aavetry, minLimitPrice: '180.198', maxLimitPrice: '18019.8' }, defaults);
     expect(() => quantizeLimitOrder(banded, 'BUY', dec('150'), dec('1'))).toThrow(/violates_rules: min_price/);
     expect(() => quantizeLimitOrder(banded, 'SELL', dec('20000'), dec('1'))).toThrow(/max_price/);
+  });
+});
+
+describe('rulesLookup (spec 3.19 aliases)', () => {
+  const btc = rulesWith('1', '0.00000001');
+  const lookup = rulesLookup([{ ...btc, symbol: 'BTCTRY' }]);
+
+  it.each(['BTCTRY', 'BTC_TRY', 'btc_try', 'btc-try', ' BtcTry '])('finds the pair spelled %j', (spelling) => {
+    expect(lookup(spelling)?.symbol).toBe('BTCTRY');
+  });
+
+  it('has no rules for another pair, nor for a spelling without letters or digits', () => {
+    expect(lookup('ETHTRY')).toBeUndefined();
+    expect(lookup('--')).toBeUndefined();
   });
 });

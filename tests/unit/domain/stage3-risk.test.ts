@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fallbackRules } from '../../../shared/domain/exchange-rules';
-import type { Intent } from '../../../shared/domain/intents';
-import { dec, toPlain } from '../../../shared/domain/money';
-import { evaluateStage3Risk, type Stage3RiskContext } from '../../../shared/domain/stage3-risk';
+import { type ExchangeRules, fallbackRules } from '../../../shared/domain/exchange-rules';
+import type { ApprovedIntent, Intent } from '../../../shared/domain/intents';
+import { type Dec, dec, toPlain } from '../../../shared/domain/money';
+import {
+  type BalancePrecheckSettings,
+  balancePrecheck,
+  evaluateStage3Risk,
+  type Stage3RiskContext,
+} from '../../../shared/domain/stage3-risk';
 
 const rules = fallbackRules({
   symbol: 'BTCTRY',
@@ -115,5 +120,96 @@ describe('stage 3 risk policy (spec 2.7)', () => {
     );
     expect(r.approved.map((i) => i.symbol)).toEqual(['BTCTRY']);
     expect(codes(r)).toEqual(['risk_block:notional_cap']);
+  });
+});
+
+describe('sizing from the notional at the quantized price (spec 2.8 step 2)', () => {
+  it('spec example: price 100.07 on tick 0.1 is 100.0, and a notional of 150 buys 1.5', () => {
+    const r = evaluateStage3Risk([intent({ qty: dec('150').div(dec('100.07')), limitPrice: dec('100.07') })], ctx());
+    expect(r.approved.map((i) => [toPlain(i.limitPrice), toPlain(i.qty)])).toEqual([['100', '1.5']]);
+  });
+
+  it('approved intents carry the assets the order moves', () => {
+    const [approved] = evaluateStage3Risk([intent()], ctx()).approved;
+    expect([approved?.base, approved?.quote]).toEqual(['BTC', 'TRY']);
+  });
+});
+
+describe('every venue rule is checked before an intent is approved (spec 5.4, 3.19)', () => {
+  const limited = (over: Partial<ExchangeRules>): Stage3RiskContext => ctx({ rules: () => ({ ...rules, ...over }) });
+
+  it.each([
+    ['a pair that is not trading', { tradable: false }, 'risk_block:violates_rules:not_tradable'],
+    ['a pair without LIMIT orders', { limitOrdersAllowed: false }, 'risk_block:violates_rules:limit_not_allowed'],
+    ['a price above the band', { maxPrice: dec('100') }, 'risk_block:violates_rules:max_price'],
+    ['a price below the band', { minPrice: dec('101') }, 'risk_block:violates_rules:min_price'],
+    ['a quantity below the minimum', { minQty: dec('1') }, 'risk_block:violates_rules:min_qty'],
+    ['a quantity above the maximum', { maxQty: dec('0.1') }, 'risk_block:violates_rules:max_qty'],
+  ] as const)('blocks %s', (_name, over, code) => {
+    const r = evaluateStage3Risk([intent()], limited(over));
+    expect(r.approved).toEqual([]);
+    expect(codes(r)).toEqual([code]);
+  });
+
+  it('checks the capped quantity again: a cap below the minimum quantity blocks', () => {
+    const r = evaluateStage3Risk([intent({ qty: dec('3') })], {
+      ...limited({ minQty: dec('2') }),
+      maxNotionalPerOrder: dec('150'),
+    });
+    expect(codes(r)).toEqual(['risk_block:violates_rules:min_qty']);
+  });
+});
+
+describe('live balance precheck (spec 2.8 step 3)', () => {
+  const settings: BalancePrecheckSettings = {
+    estimatedFeeBps: dec('10'),
+    safetyBufferRatio: dec('0.01'),
+    sellFeeInBaseBps: dec('100'),
+    sellRequiresInventory: true,
+  };
+  const order = (side: 'BUY' | 'SELL', qty: string, price: string): ApprovedIntent => ({
+    ...intent({ side, qty: dec(qty), limitPrice: dec(price) }),
+    base: 'BTC',
+    quote: 'TRY',
+  });
+  const free = (entries: Record<string, string>): Map<string, Dec> =>
+    new Map(Object.entries(entries).map(([asset, amount]) => [asset, dec(amount)]));
+
+  it('a BUY needs notional x (1 + fee) + notional x buffer of free quote: 100 TRY needs 101.1', () => {
+    expect(balancePrecheck(free({ TRY: '101.1' }), settings)(order('BUY', '1', '100'))).toBe('ok');
+    expect(balancePrecheck(free({ TRY: '101.09' }), settings)(order('BUY', '1', '100'))).toBe(
+      'insufficient_balance_precheck',
+    );
+  });
+
+  it('a SELL needs qty x (1 + fee in base) + qty x buffer of free base: 1 BTC needs 1.02', () => {
+    expect(balancePrecheck(free({ BTC: '1.02' }), settings)(order('SELL', '1', '100'))).toBe('ok');
+    expect(balancePrecheck(free({ BTC: '1.019', TRY: '1000000' }), settings)(order('SELL', '1', '100'))).toBe(
+      'insufficient_balance_precheck',
+    );
+  });
+
+  it('keeps running totals: what an earlier intent reserved is gone for the next; a refused one reserves nothing', () => {
+    const check = balancePrecheck(free({ TRY: '250' }), settings);
+    expect([
+      check(order('BUY', '1', '100')), // 101.1 reserved
+      check(order('BUY', '1', '100')), // 202.2
+      check(order('BUY', '0.5', '100')), // would be 252.75
+      check(order('BUY', '0.4', '100')), // 242.64
+    ]).toEqual(['ok', 'ok', 'insufficient_balance_precheck', 'ok']);
+  });
+
+  it('an asset the balances do not list has nothing free', () => {
+    expect(balancePrecheck(free({ TRY: '1000' }), settings)(order('SELL', '0.001', '100'))).toBe(
+      'insufficient_balance_precheck',
+    );
+  });
+
+  it('without balances every order fails closed, except a SELL when inventory is not required', () => {
+    expect(balancePrecheck(undefined, settings)(order('SELL', '1', '100'))).toBe('balances_missing_fail_closed');
+    expect(balancePrecheck(undefined, settings)(order('BUY', '1', '100'))).toBe('balances_missing_fail_closed');
+    expect(balancePrecheck(undefined, { ...settings, sellRequiresInventory: false })(order('SELL', '1', '100'))).toBe(
+      'ok',
+    );
   });
 });

@@ -16,7 +16,7 @@ describe('CircuitBreaker', () => {
     expect(b.state).toBe('CLOSED');
     failTimes(b, 1);
     expect(b.state).toBe('OPEN');
-    expect(b.admit()).toEqual({ allowed: false, retryAfterMs: 3000 });
+    expect(b.admit()).toEqual({ allowed: false, retryAfterMs: 3000, rateLimited: false });
   });
 
   it('opens when half of the last 20 calls failed, even without a consecutive run', () => {
@@ -41,7 +41,7 @@ describe('CircuitBreaker', () => {
     clock.advance(1);
     expect(b.state).toBe('HALF_OPEN');
     expect(b.admit().allowed).toBe(true);
-    expect(b.admit()).toEqual({ allowed: false, retryAfterMs: 0 });
+    expect(b.admit()).toEqual({ allowed: false, retryAfterMs: 0, rateLimited: false });
     b.onSuccess();
     expect(b.snapshot()).toMatchObject({ state: 'CLOSED', consecutiveFailures: 0, recentCalls: 0 });
   });
@@ -64,5 +64,35 @@ describe('CircuitBreaker', () => {
     expect(b.state).toBe('OPEN');
     clock.advance(1);
     expect(b.state).toBe('HALF_OPEN');
+  });
+
+  it('says a refusal is rate limited when a 429 opened it, until a success closes it', () => {
+    const clock = new ManualClock(0);
+    const b = new CircuitBreaker(clock, DEFAULT_BREAKER);
+    failTimes(b, 2);
+    expect(b.admit().allowed).toBe(true);
+    b.onFailure(5_000, true);
+    expect(b.admit()).toEqual({ allowed: false, retryAfterMs: 5_000, rateLimited: true });
+    clock.advance(5_000);
+    expect(b.admit().allowed).toBe(true);
+    expect(b.admit()).toEqual({ allowed: false, retryAfterMs: 0, rateLimited: true });
+    b.onSuccess();
+    failTimes(b, 3);
+    expect(b.admit()).toMatchObject({ allowed: false, rateLimited: false });
+  });
+
+  // A call refused before it was sent ended in neither onSuccess nor onFailure: its half-open probe slot
+  // stayed taken and the breaker refused every later call for good
+  it('frees a half-open probe released without a verdict, recording nothing', () => {
+    const clock = new ManualClock(0);
+    const b = new CircuitBreaker(clock, DEFAULT_BREAKER);
+    failTimes(b, 3);
+    clock.advance(3000);
+    expect(b.admit().allowed).toBe(true);
+    b.release();
+    expect(b.snapshot()).toMatchObject({ state: 'HALF_OPEN', consecutiveFailures: 3 });
+    expect(b.admit().allowed).toBe(true);
+    b.onSuccess();
+    expect(b.state).toBe('CLOSED');
   });
 });

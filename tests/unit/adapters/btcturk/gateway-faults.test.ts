@@ -33,11 +33,24 @@ describe('placeLimitOrder faults', () => {
     ['a socket reset', { error: new errors.SocketError('other side closed') }],
     ['a 503', STATUS_503],
     ['an unparsable 200 body', { status: 200, text: '<html>upstream error</html>' }],
+    // a TLS record error on a kept-alive connection can come after the request was written
+    [
+      'a TLS record error',
+      { error: Object.assign(new Error('bad record mac'), { code: 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC' }) },
+    ],
   ])('reports %s as OutcomeUnknownError and sends the POST once', async (_, fault) => {
     const venue = new MockVenue();
     venue.inject('POST', ORDER_PATH, fault);
     const error = await caught(venue.exchange.placeLimitOrder(ORDER));
     expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(venue.count('POST', ORDER_PATH)).toBe(1);
+  });
+
+  it('reports a certificate failure as ExchangeUnavailableError (the handshake never completed)', async () => {
+    const venue = new MockVenue();
+    const tls = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
+    venue.inject('POST', ORDER_PATH, { error: tls });
+    expect(await caught(venue.exchange.placeLimitOrder(ORDER))).toBeInstanceOf(ExchangeUnavailableError);
     expect(venue.count('POST', ORDER_PATH)).toBe(1);
   });
 
