@@ -4,19 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { API_KEY_MAX_CHARS, parseApiCredentials } from '../../../shared/config/api-credentials';
 import { loadConfig } from '../../../shared/config/load-config';
-import { ConfigError } from '../../../shared/domain/errors';
+import { configError } from '../../support/config-env';
 
 const GOOD_SECRET = 'dGVzdC1zZWNyZXQta2V5LWZvci11bml0LXRlc3Rz';
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const BAD_KEYS = [
   ['a line break inside', 'pk-abc\ndef'],

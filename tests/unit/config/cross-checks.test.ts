@@ -2,28 +2,10 @@
 // live trading or credentials, a degenerate not-placed proof, implausible ages, half a credential pair.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config/load-config';
-import { ConfigError } from '../../../shared/domain/errors';
+import type { ConfigError } from '../../../shared/domain/errors';
+import { configError, liveEnv } from '../../support/config-env';
 
-const liveEnv = {
-  APP_ROLE: 'LIVE',
-  DRY_RUN: 'false',
-  LIVE_TRADING: 'true',
-  LIVE_TRADING_ACK: 'I_UNDERSTAND',
-  KILL_SWITCH: 'false',
-  SAFE_MODE: 'false',
-  BTCTURK_SECRET_ID: 'btcbot/dev/btcturk',
-};
 const envKeys = { BTCTURK_API_KEY: 'sim-public-key', BTCTURK_API_SECRET: 'c2VjcmV0' };
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const variables = (e: ConfigError) => e.issues.map((i) => i.variable).sort();
 

@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { KNOBS } from '../../../shared/config/knobs';
 import { type Config, describeConfig, loadConfig } from '../../../shared/config/load-config';
-import { ConfigError } from '../../../shared/domain/errors';
+import type { ConfigError } from '../../../shared/domain/errors';
 import { toPlain } from '../../../shared/domain/money';
-
-const liveEnv = {
-  APP_ROLE: 'LIVE',
-  DRY_RUN: 'false',
-  LIVE_TRADING: 'true',
-  LIVE_TRADING_ACK: 'I_UNDERSTAND',
-  KILL_SWITCH: 'false',
-  SAFE_MODE: 'false',
-  BTCTURK_SECRET_ID: 'btcbot/dev/btcturk',
-};
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configError, liveEnv } from '../../support/config-env';
 
 const variables = (e: ConfigError) => e.issues.map((i) => i.variable);
 
