@@ -6,12 +6,13 @@ import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The Lambda runtime and the esbuild target change together, here only (STYLE.md section 13) */
@@ -19,6 +20,38 @@ const RUNTIME = Runtime.NODEJS_22_X;
 const ESBUILD_TARGET = 'node22';
 // Some bundled CommonJS dependencies call require() for Node built-ins, which an ES module lacks
 const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/** How every function is bundled; bench/bundle.ts and tests/infra build with esbuildOptions() to measure what ships */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: ESBUILD_TARGET,
+  mainFields: ['module', 'main'],
+  banner: REQUIRE_SHIM,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // The AWS SDK is bundled too: the deployed code runs the SDK version the tests ran, and initializes
+  // faster than the runtime's copy. undici ships its HTTP parser twice (72 KB each); the SIMD build is
+  // left out: undici loads it inside a try and falls back to the bundled plain build.
+  externalModules: ['*/llhttp_simd-wasm.js'],
+} satisfies BundlingOptions;
+
+/** The bundle ships a source map: stack traces point at the TypeScript sources */
+export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
+
+/** BUNDLING as esbuild's own build options: the arguments CDK's NodejsFunction passes to the esbuild CLI */
+export const esbuildOptions = (): BuildOptions => ({
+  bundle: true,
+  platform: 'node',
+  format: BUNDLING.format,
+  target: BUNDLING.target,
+  mainFields: BUNDLING.mainFields,
+  banner: { js: BUNDLING.banner },
+  minify: BUNDLING.minify,
+  sourcemap: BUNDLING.sourceMap,
+  sourcesContent: BUNDLING.sourcesContent,
+  external: BUNDLING.externalModules,
+});
 
 export interface TradingFunctionProps {
   /** Handler file relative to the project root, e.g. functions/reconcile/handler.ts (exports `handler`) */
@@ -71,20 +104,8 @@ export class TradingFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       retryAttempts: props.asyncInvoke?.retryAttempts,
       maxEventAge: props.asyncInvoke?.maxEventAge,
-      // the bundle ships a source map: stack traces point at the TypeScript sources
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: ESBUILD_TARGET,
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_SHIM,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // bundle the AWS SDK too: the deployed code runs the SDK version the tests ran
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      environment: { ...props.environment, NODE_OPTIONS: FUNCTION_NODE_OPTIONS },
+      bundling: { ...BUNDLING, forceDockerBundling: false },
     });
     (this.fn.node.defaultChild as CfnFunction).overrideLogicalId(id);
     Validations.of(this.fn).acknowledge({

@@ -7,7 +7,7 @@ import { lambdaContext } from './lambda-context';
 import type { LocalRunOptions } from './options';
 import type { RouteResult } from './reconcile-router';
 import { SQS_VISIBILITY_TIMEOUT_MS } from './sqs-router';
-import { valuate } from './valuation';
+import { positionsOf, valuate } from './valuation';
 import type { LocalWorld } from './world';
 
 export interface CycleRecord {
@@ -79,7 +79,7 @@ export async function runSchedule(
     const invoked = await invokeStage3(world, cycleId, timeIso);
     const reconcile = await router.route();
     const counts = await world.stores.journal.countByStatus(account);
-    const value = valuate(world.sim.control.state(), await world.stores.ledger.list(account));
+    const value = valuate(world.sim.control.state(), await positionsOf(world, account));
     const record: CycleRecord = {
       index: index + 1,
       cycleId,

@@ -7,7 +7,7 @@ import { JOURNAL_STATUSES } from '../../shared/domain/order-state';
 import type { StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
 import type { CycleRecord, ScheduleResult } from './scheduler';
-import { valuate } from './valuation';
+import { positionsOf, valuate } from './valuation';
 import { LOCAL_START_MS, type LocalWorld } from './world';
 
 export interface LocalRunSummary {
@@ -96,7 +96,7 @@ export async function buildSummary(
   const journal = await world.stores.journal.listByStatus(account, JOURNAL_STATUSES);
   const ledger = await world.stores.ledger.list(account);
   const byStatus = await world.stores.journal.countByStatus(account);
-  const value = valuate(world.sim.control.state(), ledger);
+  const value = valuate(world.sim.control.state(), await positionsOf(world, account));
   const venueOrders = await exchangeOrders(world);
   const perClientId = new Map<string, number>();
   for (const o of venueOrders) perClientId.set(o.clientOrderId, (perClientId.get(o.clientOrderId) ?? 0) + 1);

@@ -3,7 +3,7 @@
 // re-applies its rule when another writer got in first (the cycle and reconcile both write it).
 //
 // Reading fails CLOSED: a document that cannot be read or parsed makes the stored kill switch read on.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConcurrentUpdateError, TradingError, ValidationError } from '../domain/errors';
 import {
   clearKillSwitch,

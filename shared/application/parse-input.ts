@@ -1,6 +1,6 @@
 // Parses an input (an event, a queue message, a stored document) with its zod schema; every problem
 // becomes one issue of a ValidationError naming where it came from
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../domain/errors';
 import { isCanonicalPair } from '../domain/symbols';
 

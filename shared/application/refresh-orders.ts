@@ -1,5 +1,7 @@
-// Order lifecycle refresh (spec 2.11, fixed per 9.1.6): every configured symbol (and every symbol the journal
-// has orders for) is listed on the exchange each cycle, one openOrders request per symbol. What changed is
+// Order lifecycle refresh (spec 2.11, fixed per 9.1.6): every symbol the journal has orders for is listed on
+// the exchange, one openOrders request per symbol, then the symbols the caller adds: the configured ones it
+// always wants, and those `more` names after seeing the first listings (issue 12: the pairs of an asset
+// whose locked amount those orders do not explain). What changed is
 // applied to our orders; orders of ours no longer listed are looked up once in allOrders; foreign open orders
 // are imported so limits count them (step 5); an order listed nowhere for N refreshes after the grace window
 // is closed with `missing_on_exchange_after_grace` (step 6). A refused write means someone else (reconcile)
@@ -31,8 +33,14 @@ export interface RefreshDeps {
 }
 
 export interface RefreshOptions {
-  /** The configured symbols: each is listed even when the journal has nothing resting there */
+  /** Symbols listed even when the journal has nothing resting there (e.g. every configured one) */
   readonly symbols: readonly string[];
+  /**
+   * After the tracked symbols (and `symbols`) were listed: more symbols to list, given the open orders those
+   * listings showed and our orders whose lock they could not show (in flight and unlisted, or on a symbol
+   * whose listing failed)
+   */
+  readonly more?: (listed: readonly VenueOrder[], unsure: readonly JournalOrder[]) => readonly string[];
   readonly cancelGraceMs: number;
   /** An order must be this old and missed this many refreshes in a row before it is closed as missing */
   readonly missingGraceMs: number;
@@ -57,6 +65,12 @@ export interface RefreshSummary {
   readonly conflicts: readonly string[];
   /** Symbols whose lookups failed; their orders were not refreshed */
   readonly failedSymbols: readonly string[];
+  /** Symbols listed this refresh (failed ones included) */
+  readonly listedSymbols: readonly string[];
+  /** Symbols of the journal's resting and in-flight orders when the refresh began */
+  readonly trackedSymbols: readonly string[];
+  /** Symbols where an order of the journal changed or was imported: where new fills can be */
+  readonly changedSymbols: readonly string[];
   /** The journal's resting orders after the refresh */
   readonly resting: readonly JournalOrder[];
 }
@@ -84,6 +98,9 @@ interface Tally {
   unknownStatus: string[];
   conflicts: string[];
   failedSymbols: string[];
+  changed: Set<string>;
+  listed: VenueOrder[];
+  unsure: JournalOrder[];
   after: JournalOrder[];
 }
 
@@ -93,7 +110,6 @@ export async function refreshOrders(
   options: RefreshOptions,
 ): Promise<RefreshSummary> {
   const tracked = await deps.journal.listByStatus(account, [...RESTING, ...IN_FLIGHT]);
-  const symbols = [...new Set([...options.symbols, ...tracked.map((o) => o.symbol)])].sort();
   const t: Tally = {
     updated: 0,
     imported: [],
@@ -102,20 +118,36 @@ export async function refreshOrders(
     unknownStatus: [],
     conflicts: [],
     failedSymbols: [],
+    changed: new Set(),
+    listed: [],
+    unsure: [],
     after: [],
   };
-  for (const symbol of symbols) {
-    const mine = tracked.filter((o) => o.symbol === symbol);
-    try {
-      await refreshSymbol(deps, account, symbol, mine, options, t);
-    } catch (e) {
-      if (!isVenueFailure(e)) throw e;
-      t.failedSymbols.push(symbol);
-      t.after.push(...mine);
+  const done = new Set<string>();
+  const list = async (symbols: readonly string[]) => {
+    for (const symbol of [...new Set(symbols)].filter((s) => !done.has(s)).sort()) {
+      done.add(symbol);
+      const mine = tracked.filter((o) => o.symbol === symbol);
+      try {
+        await refreshSymbol(deps, account, symbol, mine, options, t);
+      } catch (e) {
+        if (!isVenueFailure(e)) throw e;
+        t.failedSymbols.push(symbol);
+        t.unsure.push(...mine);
+        t.after.push(...mine);
+      }
     }
-  }
-  const { after, ...summary } = t;
-  return { ...summary, resting: after.filter((o) => RESTING.has(o.status)) };
+  };
+  await list([...options.symbols, ...tracked.map((o) => o.symbol)]);
+  if (options.more !== undefined) await list(options.more(t.listed, t.unsure));
+  const { after, changed, listed, unsure, ...summary } = t;
+  return {
+    ...summary,
+    listedSymbols: [...done].sort(),
+    trackedSymbols: [...new Set(tracked.map((o) => o.symbol))].sort(),
+    changedSymbols: [...changed].sort(),
+    resting: after.filter((o) => RESTING.has(o.status)),
+  };
 }
 
 /** Only the exchange's failures skip a symbol (unreachable, refused, or an answer that fails its schema) */
@@ -134,6 +166,8 @@ async function refreshSymbol(
   t: Tally,
 ): Promise<void> {
   const open = await deps.exchange.openOrders(symbol);
+  t.listed.push(...open);
+  t.unsure.push(...mine.filter((o) => IN_FLIGHT.has(o.status) && !open.some((v) => matches(o, v))));
   const unlisted = mine.filter((o) => RESTING.has(o.status) && !open.some((v) => matches(o, v)));
   const history =
     unlisted.length > 0 ? await deps.exchange.allOrders(symbol, Math.min(...unlisted.map(historyStart))) : [];
@@ -173,9 +207,10 @@ async function applyObserved(
     return order;
   }
   if (isNoop(order, obs, journalMachine.next(order.status, obs.event))) return order;
-  return orReread(deps, order, async () => {
+  return orReread(deps, order, t, async () => {
     const next = await deps.journal.transition(order, obs.event, obs.patch, now);
     t.updated += 1;
+    t.changed.add(order.symbol);
     return next;
   });
 }
@@ -189,7 +224,7 @@ async function missingOnVenue(
 ): Promise<JournalOrder> {
   const now = deps.clock.nowMs();
   const checks = order.notFoundChecks + 1;
-  return orReread(deps, order, async () => {
+  return orReread(deps, order, t, async () => {
     if (now - order.createdAtMs >= options.missingGraceMs && checks >= options.missingChecks) {
       const closed = await deps.journal.transition(
         order,
@@ -198,6 +233,7 @@ async function missingOnVenue(
         now,
       );
       t.closedMissing.push(order.clientOrderId);
+      t.changed.add(order.symbol);
       return closed;
     }
     t.missing.push(order.clientOrderId);
@@ -205,16 +241,21 @@ async function missingOnVenue(
   });
 }
 
-/** Runs a journal write; when someone else wrote the order first, @returns the order as stored now */
+/**
+ * Runs a journal write; when someone else wrote the order first (it changed, so its symbol may have new
+ * fills), @returns the order as stored now
+ */
 async function orReread(
   deps: RefreshDeps,
   order: JournalOrder,
+  t: Tally,
   write: () => Promise<JournalOrder>,
 ): Promise<JournalOrder> {
   try {
     return await write();
   } catch (e) {
     if (!(e instanceof ConcurrentUpdateError)) throw e;
+    t.changed.add(order.symbol);
     return (await deps.journal.get(order.account, order.clientOrderId)) ?? order;
   }
 }
@@ -261,6 +302,9 @@ async function adoptUnmatched(
     now,
   );
   const imported = created ? await deps.journal.transition(order, obs.event, obs.patch, now) : order;
-  if (created) t.imported.push(imported.clientOrderId);
+  if (created) {
+    t.imported.push(imported.clientOrderId);
+    t.changed.add(imported.symbol);
+  }
   t.after.push(imported);
 }

@@ -3,7 +3,7 @@
 // header: a character outside printable ASCII makes undici refuse the request after the order was
 // journaled, so it is refused here, before anything is sent. The secret is the HMAC key, base64 as
 // BTCTurk issues it. Every message names what was expected, never the value.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiCredentials } from '../ports/credentials';
 
 /** Far above any key BTCTurk issues; a longer value is a paste error, not a key */

@@ -1,6 +1,6 @@
 // Builders for configuration knobs: each knob is a zod schema over the raw env string plus the metadata
 // the loader and the README table need (default, aliases, unit, spec section, secrecy).
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Dec, dec, isDecimalString } from '../domain/money';
 import { parseSymbolList, splitListText } from '../domain/symbols';
 

@@ -426,6 +426,18 @@ export const KNOBS = {
   // bounded by MAX_MARKET_DATA_AGE_MS through the cross-checks
   ORDERBOOK_TTL_MS: knob.int(2000, { min: 0 }, s111('REST orderbook cache TTL', MS)),
   ORDERBOOK_MAX_STALENESS_MS: knob.int(5000, { min: 0 }, s111('Serve-stale limit', MS)),
+  // issue 12: open orders and fills are otherwise asked only where our orders or an unexplained locked
+  // amount point; this bounds how long a fill nothing pointed at (a foreign order placed and filled between
+  // two cycles) waits, and backs the locked-amount check. Each full listing costs 2 requests per symbol.
+  FULL_LISTING_PERIOD_SECONDS: knob.int(
+    3600,
+    { min: 60, max: 86_400 },
+    {
+      section: '2.11',
+      doc: 'Every configured symbol has its open orders and fills listed at least this often (per container)',
+      unit: SEC,
+    },
+  ),
   ORDERBOOK_INFLIGHT_WAIT_TIMEOUT_S: knob.num(2, { gt: 0 }, s111('Coalesced request wait', SEC)),
 
   // 1.12 stage 7

@@ -1,6 +1,8 @@
 // Average-cost positions as a projection of the append-only ledger (spec 2.12; 9.3.20: the ledger is the
 // only accounting truth). Applying the same events in the same order always gives the same positions;
-// a fee in another currency than the quote is reported, never silently dropped.
+// a fee in another currency than the quote is reported, never silently dropped. The ledger reducer
+// (ledger/ledger-state.ts) keeps this view per symbol beside its FIFO lots with applyFill and quoteFee;
+// projectPositions replays a list for callers that read the whole ledger.
 import { type Dec, ZERO } from './money';
 import { splitSymbol } from './symbols';
 
@@ -29,7 +31,19 @@ export interface Projection {
   readonly unconvertedFees: readonly LedgerFill[];
 }
 
-const flat = (symbol: string): Position => ({ symbol, qty: ZERO, avgCost: ZERO, realizedPnl: ZERO, feesPaid: ZERO });
+export const flatPosition = (symbol: string): Position => ({
+  symbol,
+  qty: ZERO,
+  avgCost: ZERO,
+  realizedPnl: ZERO,
+  feesPaid: ZERO,
+});
+
+/** The fill's fee in its pair's quote (the average cost's currency); undefined when paid in another asset */
+export function quoteFee(fill: Pick<LedgerFill, 'symbol' | 'fee' | 'feeAsset'>): Dec | undefined {
+  if (fill.fee.isZero()) return ZERO;
+  return fill.feeAsset.toUpperCase() === splitSymbol(fill.symbol).quote ? fill.fee : undefined;
+}
 
 export function applyFill(position: Position, fill: LedgerFill, feeInQuote: Dec): Position {
   if (fill.side === 'BUY') {
@@ -61,10 +75,12 @@ export function projectPositions(fills: readonly LedgerFill[]): Projection {
   const positions = new Map<string, Position>();
   const unconvertedFees: LedgerFill[] = [];
   for (const fill of ordered) {
-    const quote = splitSymbol(fill.symbol).quote;
-    const feeInQuote = fill.feeAsset.toUpperCase() === quote ? fill.fee : ZERO;
-    if (!fill.fee.isZero() && feeInQuote.isZero()) unconvertedFees.push(fill);
-    positions.set(fill.symbol, applyFill(positions.get(fill.symbol) ?? flat(fill.symbol), fill, feeInQuote));
+    const feeInQuote = quoteFee(fill);
+    if (feeInQuote === undefined) unconvertedFees.push(fill);
+    positions.set(
+      fill.symbol,
+      applyFill(positions.get(fill.symbol) ?? flatPosition(fill.symbol), fill, feeInQuote ?? ZERO),
+    );
   }
   return { positions, unconvertedFees };
 }

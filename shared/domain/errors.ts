@@ -200,3 +200,26 @@ export class CursorRegressionError extends TradingError {
  * exchange write and names it (its key and field); the operator repairs it.
  */
 export class CorruptStateError extends ValidationError {}
+
+/**
+ * A ledger event sorts before the last event a projection applied: it cannot be applied incrementally.
+ * The caller rebuilds the projection from the ledger (replay orders every event), nothing else.
+ */
+export class LedgerOutOfOrderError extends TradingError {
+  constructor(
+    readonly eventKey: string,
+    readonly lastEventKey: string,
+  ) {
+    super(`ledger event ${eventKey}: expected a key after ${lastEventKey}; rebuild the projection from the ledger`);
+  }
+}
+
+/** The capital policy (spec 3.11) refused a checkpoint; `reason` is the spec's decision code */
+export class CapitalPolicyError extends TradingError {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+  }
+}

@@ -1,5 +1,5 @@
 // The reconcile queue's message body: our own format, so strict (a typo or an extra field is an error)
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseInput } from '../application/parse-input';
 import { ValidationError } from '../domain/errors';
 import type { ReconcileMessage } from '../ports/reconcile-queue';

@@ -4,7 +4,7 @@
 // An EventBridge rule keeps its event `id` across retries, but EventBridge Scheduler's
 // `<aws.scheduler.execution-id>` is new for every attempted invocation (AWS Scheduler user guide, "context
 // attributes"), so a Scheduler firing is named by its schedule and its scheduled time instead.
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseInput } from '../application/parse-input';
 
 // The cycle id keys the cycle's audit in the state table (partition key <= 2048 bytes, sort key <= 1024): a

@@ -3,10 +3,21 @@
 import type { PairMetadata, Side } from '../domain/exchange-rules';
 import type { Dec } from '../domain/money';
 
-export interface OrderBookTop {
+/** Best bid and ask of one pair (positive, bid <= ask) and when they were observed */
+export interface Quote {
   readonly symbol: string;
   readonly bid: Dec;
   readonly ask: Dec;
+  /** When this process received the quote (local clock, ms) */
+  readonly receivedAtMs: number;
+  /**
+   * When the venue stamped the quote, placed on the LOCAL clock with the measured venue clock offset at the
+   * earliest end of its uncertainty: the freshness gate judges min(receivedAtMs, stampedAtMs).
+   */
+  readonly stampedAtMs: number;
+}
+
+export interface OrderBookTop extends Quote {
   readonly bidQty: Dec;
   readonly askQty: Dec;
   /** When this process received the book (local clock, ms) */
@@ -102,6 +113,13 @@ export interface Exchange {
    * @throws ExchangeUnavailableError not read, or the venue clock offset is unknown (the book's age cannot be judged)
    */
   orderBookTop(symbol: string): Promise<OrderBookTop>;
+  /**
+   * Best bid and ask of every listed pair from ONE ticker request (no depth). A pair whose quote is not sane
+   * (a bid or ask <= 0, bid > ask, a malformed item) is left out: it has no mark.
+   * @throws ValidationError          pairs were listed but none was sane (the format is not understood)
+   * @throws ExchangeUnavailableError not read, or the venue clock offset is unknown
+   */
+  tickers(): Promise<Quote[]>;
   balances(): Promise<Balance[]>;
   openOrders(symbol: string): Promise<VenueOrder[]>;
   /**
@@ -135,4 +153,10 @@ export interface Exchange {
    *   offset is unknown (absence cannot be proven then)
    */
   findOrderByClientId(symbol: string, clientOrderId: string, submittedAtMs: number): Promise<ClientIdLookup>;
+  /**
+   * HTTP requests sent so far by this exchange connection, by endpoint (`GET /api/v2/ticker`), reads and
+   * writes, retries and clock syncs included; a read answered from a cache sends none. Cumulative: a cycle
+   * reports the difference over its run.
+   */
+  requestsSent(): Readonly<Record<string, number>>;
 }

@@ -3,6 +3,7 @@
 // are guarded by a version, and journal creation also proves the caller still holds its lease epoch.
 import type { Side } from '../domain/exchange-rules';
 import type { StageName } from '../domain/ids';
+import type { LedgerEvent } from '../domain/ledger/ledger-event';
 import type { Dec } from '../domain/money';
 import type { JournalEvent, JournalStatus } from '../domain/order-state';
 import type { SymbolCooldown, SymbolRejectPolicy } from '../domain/store-rules';
@@ -115,8 +116,18 @@ export interface OrderJournal {
   listByStatus(account: string, statuses: readonly JournalStatus[]): Promise<JournalOrder[]>;
   /** The newest attempt recorded for an intent, if any */
   latestForIntent(account: string, intentKey: string): Promise<JournalOrder | undefined>;
-  /** Entries per status for the cycle summary (spec 9.3.22); statuses without entries are 0 */
+  /**
+   * Entries per status for the cycle summary (spec 9.3.22); statuses without entries are 0. Read from
+   * counts kept in the same atomic write as every create and status change: its cost does not grow with
+   * the journal.
+   */
   countByStatus(account: string): Promise<Record<JournalStatus, number>>;
+}
+
+/** The maintained status counts recomputed from the entries themselves (operators, tests) */
+export interface JournalCountsRebuild {
+  /** Counts every entry of the account, stores the result as the maintained counts and returns it */
+  rebuildCounts(account: string): Promise<Record<JournalStatus, number>>;
 }
 
 // ---------------------------------------------------------------- idempotency keys and action dedupe
@@ -177,29 +188,21 @@ export interface FillStore {
   list(account: string, symbol: string, sinceMs: number): Promise<Fill[]>;
 }
 
-export type LedgerEventType = 'FILL' | 'FEE' | 'ADJUSTMENT';
-
-export interface LedgerEvent {
-  readonly account: string;
-  /** Deterministic (e.g. derived from the trade id) so appending twice is a no-op */
-  readonly eventId: string;
-  readonly type: LedgerEventType;
-  readonly symbol: string;
-  readonly side?: Side | undefined;
-  readonly qty: Dec;
-  readonly price: Dec;
-  readonly fee: Dec;
-  readonly feeAsset: string;
-  readonly timestampMs: number;
-  readonly tradeId?: string | undefined;
-  readonly clientOrderId?: string | undefined;
-}
+export type { LedgerEvent, LedgerEventType } from '../domain/ledger/ledger-event';
 
 export interface LedgerStore {
   /** Appends each event once (put-if-absent by eventId); @returns how many were new */
   append(events: readonly LedgerEvent[]): Promise<number>;
-  /** Events in (timestampMs, eventId) order */
-  list(account: string, sinceMs?: number): Promise<LedgerEvent[]>;
+  /**
+   * Events in (timestampMs, eventId) order, at or after `sinceMs` and, given `afterKey` (a ledgerEventKey),
+   * strictly after that key: a projection reads only what it has not applied yet
+   */
+  list(account: string, sinceMs?: number, afterKey?: string): Promise<LedgerEvent[]>;
+  /**
+   * How many events the account's ledger holds, kept in each append's atomic write (one read): fewer events
+   * after a projection's last key than this count says are new means one was appended before that key
+   */
+  size(account: string): Promise<number>;
 }
 
 export interface Versioned<T> {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CursorRegressionError, ValidationError } from '../../shared/domain/errors';
 import { dec } from '../../shared/domain/money';
 import type { StateStores } from '../../shared/ports/state-store';
-import { aFill, aLedgerEvent, settle, T0 } from './state-store-builders';
+import { aFeeEvent, aFill, aLedgerEvent, settle, T0 } from './state-store-builders';
 
 export function fillStoreContract(label: string, makeStores: () => Promise<StateStores>) {
   describe(`FillStore (${label})`, () => {
@@ -93,7 +93,7 @@ export function ledgerStoreContract(label: string, makeStores: () => Promise<Sta
   describe(`LedgerStore (${label})`, () => {
     it('appends each event once by event id, even when it repeats with another timestamp', async () => {
       const { ledger } = await makeStores();
-      const fee = aLedgerEvent({ eventId: 'fee:1', type: 'FEE', side: undefined, tradeId: undefined, fee: dec('0.5') });
+      const fee = aFeeEvent({ eventId: 'fee:1', tradeId: undefined });
       expect(await ledger.append([aLedgerEvent(), fee])).toBe(2);
       expect(await ledger.append([aLedgerEvent({ timestampMs: T0 + 99 }), fee])).toBe(0);
       expect(await ledger.append([aLedgerEvent({ eventId: 'e-3' }), aLedgerEvent({ eventId: 'e-3' })])).toBe(1);

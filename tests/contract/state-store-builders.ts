@@ -49,6 +49,18 @@ export const aLedgerEvent = (overrides: Partial<LedgerEvent> = {}): LedgerEvent 
   ...overrides,
 });
 
+/** A FEE event as ingestion writes it (spec 3.10): no side, quantity 0, price 0, the fee in its own asset */
+export const aFeeEvent = (overrides: Partial<LedgerEvent> = {}): LedgerEvent =>
+  aLedgerEvent({
+    eventId: 'fee#BTCTRY#1',
+    type: 'FEE',
+    side: undefined,
+    qty: dec('0'),
+    price: dec('0'),
+    fee: dec('0.5'),
+    ...overrides,
+  });
+
 export const anAudit = (overrides: Partial<CycleAudit> = {}): CycleAudit => ({
   stage: 'stage3',
   account: 'default',

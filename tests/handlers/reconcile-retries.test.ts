@@ -38,6 +38,8 @@ function fakeExchange(look: Look): Exchange & { lookups: Map<string, number>; to
     serverTime: unused,
     exchangeInfo: unused,
     orderBookTop: unused,
+    tickers: unused,
+    requestsSent: () => ({}),
     balances: unused,
     openOrders: unused,
     allOrders: unused,

@@ -18,7 +18,8 @@ describe('btcbot local', () => {
     dir = await mkdtemp(join(tmpdir(), 'btcbot-local-'));
     const out: string[] = [];
     const code = await localCommand(
-      { cycles: '6', liveSim: true, faults: 'lost-responses', seed: '5', out: dir },
+      // the lost-responses stream is drawn per request: with this seed one submit lands and one is UNKNOWN
+      { cycles: '6', liveSim: true, faults: 'lost-responses', seed: '2', out: dir },
       { out: (l) => out.push(l), err: (l) => out.push(l) },
     );
     expect(code).toBe(0);
@@ -37,6 +38,10 @@ describe('btcbot local', () => {
     expect(summary.outcome.unknown).toBe(0);
     expect(summary.outcome.reconcileLeft).toBe(0);
     expect(summary.equitySeries).toHaveLength(6);
+    // exchange requests per endpoint per cycle (issue 12): ticker reads (a lost answer is read again), no books
+    expect(summary.cycles.every((c) => (c.counters?.requestsTicker ?? 0) >= 1)).toBe(true);
+    expect(summary.cycles.every((c) => c.counters?.requestsOrderBook === 0)).toBe(true);
+    expect(summary.totals.requestsTotal).toBe(summary.cycles.reduce((n, c) => n + (c.counters?.requestsTotal ?? 0), 0));
 
     const md = await readFile(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('## Orders');

@@ -9,7 +9,7 @@ import { loadCooldowns } from '../../shared/application/stage3/cooldowns';
 import { CorruptStateError, ValidationError } from '../../shared/domain/errors';
 import { dec } from '../../shared/domain/money';
 import type { JournalOrder, LeaseFence, StateStores } from '../../shared/ports/state-store';
-import { aFill, aLedgerEvent, aNewOrder, anAudit, T0 } from '../contract/state-store-builders';
+import { aFeeEvent, aFill, aLedgerEvent, aNewOrder, anAudit, T0 } from '../contract/state-store-builders';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
 
 const endpoint = motoEndpoint();
@@ -189,7 +189,7 @@ describe.skipIf(endpoint === null)('corrupt stored items (moto_server)', () => {
 
     it('a FEE event turned into a FILL without a side: list names it (positions are projected from FILLs)', async () => {
       const account = `ledger-${sequence++}`;
-      await stores.ledger.append([aLedgerEvent({ account, eventId: 'fee-1', type: 'FEE', side: undefined })]);
+      await stores.ledger.append([aFeeEvent({ account, eventId: 'fee-1' })]);
       const [pk, sk] = [`LEDGER#${account}`, `${String(T0).padStart(16, '0')}#fee-1`];
       await corrupt(pk, sk, { type: { S: 'FILL' } });
       await expectCorrupt(stores.ledger.list(account), pk, sk, 'side');

@@ -4,6 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRequestCounter, type OperationStats } from '../../shared/adapters/dynamodb/request-counter';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
+import { currentLedgerState } from '../../shared/application/ledger/ledger-projection';
+import { ledgerEventKey } from '../../shared/domain/ledger/ledger-event';
 import { dec } from '../../shared/domain/money';
 import type { StateStores } from '../../shared/ports/state-store';
 import { aFill, aLedgerEvent, aNewOrder, anAudit, T0 } from '../contract/state-store-builders';
@@ -58,10 +60,15 @@ describe.skipIf(endpoint === null)('state-store cost per operation (moto_server)
     await measure('lease release', { UpdateItem: 1 }, () => stores.leases.release(lease));
   });
 
-  it('costs one TransactWriteItems per journal create and one UpdateItem per transition', async () => {
+  it('costs one TransactWriteItems per journal create and status change, one GetItem per status count', async () => {
     const lease = await stores.leases.acquire('stage3#default', 'inv-c', 60_000, T0 + 10);
     if (!lease) throw new Error('expected the lease');
     const fence = { name: lease.name, epoch: lease.epoch };
+    await measure(
+      'journal countByStatus, first read of an account (counts item made from the entries)',
+      { GetItem: 2, Query: 1, PutItem: 1 },
+      () => stores.journal.countByStatus('default'),
+    );
     const { order } = await measure('journal create', { TransactWriteItems: 1 }, () =>
       stores.journal.create(aNewOrder(), fence, T0),
     );
@@ -73,8 +80,11 @@ describe.skipIf(endpoint === null)('state-store cost per operation (moto_server)
         .create(aNewOrder({ clientOrderId: 'bb3-BTCTRY-b-c2' }), { ...fence, epoch: 1 }, T0)
         .catch(() => undefined),
     );
-    const open = await measure('journal transition', { UpdateItem: 1 }, () =>
+    const acked = await measure('journal transition (status change + counts)', { TransactWriteItems: 1 }, () =>
       stores.journal.transition(order, 'SUBMIT_ACKED', { exchangeOrderId: '123' }, T0 + 1),
+    );
+    const open = await measure('journal transition keeping the status', { UpdateItem: 1 }, () =>
+      stores.journal.transition(acked, 'OBSERVED_OPEN', {}, T0 + 1),
     );
     await measure('journal update (version-guarded patch)', { UpdateItem: 1 }, () =>
       stores.journal.update(open, { filledQty: dec('0.000000005') }, T0 + 2),
@@ -86,19 +96,36 @@ describe.skipIf(endpoint === null)('state-store cost per operation (moto_server)
     await measure('journal latestForIntent', { Query: 1, GetItem: 1 }, () =>
       stores.journal.latestForIntent('default', 'intent-1'),
     );
-    await measure('journal countByStatus (9 statuses)', { Query: 9 }, () => stores.journal.countByStatus('default'));
+    const counts = await measure('journal countByStatus (9 statuses)', { GetItem: 1 }, () =>
+      stores.journal.countByStatus('default'),
+    );
+    expect(counts).toMatchObject({ PENDING_SUBMIT: 0, OPEN: 1 });
   });
 
   it('costs one request per fill, ledger batch, idempotency key, document, cursor and audit write', async () => {
     await measure('fill add (new or repeat)', { PutItem: 1 }, () => stores.fills.add(aFill()));
     await measure('fill list', { Query: 1 }, () => stores.fills.list('default', 'BTCTRY', 0));
-    await measure('ledger append (1 event = 2 items)', { TransactWriteItems: 1 }, () =>
+    await measure('ledger size, first read (counter made from a count)', { GetItem: 1, Query: 1, PutItem: 1 }, () =>
+      stores.ledger.size('default'),
+    );
+    await measure('ledger append (1 event = 2 items + counter)', { TransactWriteItems: 1 }, () =>
       stores.ledger.append([aLedgerEvent()]),
     );
-    const batch = Array.from({ length: 50 }, (_, i) => aLedgerEvent({ eventId: `e-${i}`, timestampMs: T0 + i }));
-    await measure('ledger append (50 events)', { TransactWriteItems: 1 }, () => stores.ledger.append(batch));
+    const batch = Array.from({ length: 49 }, (_, i) => aLedgerEvent({ eventId: `e-${i}`, timestampMs: T0 + i }));
+    await measure('ledger append (49 events)', { TransactWriteItems: 1 }, () => stores.ledger.append(batch));
     await measure('ledger append (all repeats)', { TransactWriteItems: 1 }, () => stores.ledger.append(batch));
     await measure('ledger list', { Query: 1 }, () => stores.ledger.list('default'));
+    await measure('ledger list after a key', { Query: 1 }, () =>
+      stores.ledger.list('default', 0, ledgerEventKey(batch[47] as (typeof batch)[number])),
+    );
+    await measure('ledger size', { GetItem: 1 }, () => stores.ledger.size('default'));
+    const deps = { ...stores, log: { debug() {}, info() {}, warn() {}, error() {} } };
+    await measure('ledger projection, first refresh (50 events applied)', { GetItem: 3, Query: 1, PutItem: 1 }, () =>
+      currentLedgerState(deps, 'default'),
+    );
+    await measure('ledger projection, nothing new (quiet cycle)', { GetItem: 2 }, () =>
+      currentLedgerState(deps, 'default'),
+    );
     await measure('idempotency register (new, duplicate or conflict)', { PutItem: 1 }, () =>
       stores.idempotency.register('stage7', 'k-1', 'h-1', T0),
     );

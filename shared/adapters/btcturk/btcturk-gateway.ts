@@ -7,7 +7,10 @@
 // venue time with the measured clock offset (raw, not the +-15 s stamp clamp) and moves the start earlier
 // by the measurement's uncertainty plus LOOKUP_WINDOW_MARGIN_MS. Without a measured offset the lookups
 // throw ExchangeUnavailableError: an order's absence is never concluded from a window on a guessed clock.
-// The same offset places the orderbook's own timestamp on our clock, so the freshness gate sees its age.
+// The same offset places the orderbook's and the ticker's own timestamps on our clock, so the freshness
+// gate sees their age. exchangeinfo is kept for RULES_CACHE_TTL_SEC (failures are not kept): the same
+// list is handed out while fresh, so rules derived from it can be kept with it. Every HTTP request is
+// counted by endpoint (requestsSent).
 import { ValidationError } from '../../domain/errors';
 import type { PairMetadata } from '../../domain/exchange-rules';
 import { canonicalSymbol } from '../../domain/symbols';
@@ -18,6 +21,7 @@ import type {
   NewLimitOrder,
   OrderAck,
   OrderBookTop,
+  Quote,
   VenueFill,
   VenueOrder,
 } from '../../ports/exchange';
@@ -35,11 +39,15 @@ import {
 import { ExchangeInfoDataSchema, pairsOf } from './exchange-info';
 import { findOrderByClientId } from './find-by-client-id';
 import { placeOrderRequest, submitAckOf } from './place-order-request';
+import { quotesOf, TickerDataSchema } from './ticker';
+import { TtlCache } from './ttl-cache';
 import { type GatewayHealth, VenueClient, type VenueClientOptions } from './venue-client';
 
 export interface BtcturkGatewayOptions extends VenueClientOptions {
   /** ORDERBOOK_TTL_MS: how long a symbol's book top is reused (default 0: every read asks the venue) */
   readonly orderBookTtlMs?: number;
+  /** RULES_CACHE_TTL_SEC x 1000: how long exchangeinfo is reused (default 0: every read asks the venue) */
+  readonly rulesCacheTtlMs?: number;
 }
 
 /** Extra width at the start of a lookup window, beyond the offset's measured uncertainty */
@@ -49,11 +57,13 @@ export class BtcturkExchangeGateway implements Exchange {
   readonly #venue: VenueClient;
   readonly #clock: VenueClientOptions['clock'];
   readonly #books: BookTopCache;
+  readonly #pairs: TtlCache<PairMetadata[]>;
 
   constructor(options: BtcturkGatewayOptions) {
     this.#venue = new VenueClient(options);
     this.#clock = options.clock;
     this.#books = new BookTopCache(options.clock, options.orderBookTtlMs ?? 0);
+    this.#pairs = new TtlCache(options.clock, options.rulesCacheTtlMs ?? 0);
   }
 
   serverTime(): Promise<number> {
@@ -61,10 +71,15 @@ export class BtcturkExchangeGateway implements Exchange {
   }
 
   /**
-   * Every well-formed pair; a malformed one is left out (it has no rules, so only it is blocked).
+   * Every well-formed pair; a malformed one is left out (it has no rules, so only it is blocked). The same
+   * list (do not change it) is returned while younger than the rules cache TTL.
    * @throws ValidationError when pairs were listed but none was well-formed (the format is not understood)
    */
-  async exchangeInfo(): Promise<PairMetadata[]> {
+  exchangeInfo(): Promise<PairMetadata[]> {
+    return this.#pairs.get(() => this.#readExchangeInfo());
+  }
+
+  async #readExchangeInfo(): Promise<PairMetadata[]> {
     const data = await this.#venue.call({
       method: 'GET',
       path: '/api/v2/server/exchangeinfo',
@@ -106,6 +121,27 @@ export class BtcturkExchangeGateway implements Exchange {
     });
     const receivedAtMs = this.#clock.nowMs();
     return orderBookTopOf(pairSymbol, book, { receivedAtMs, stampedAtMs: book.timestamp - offsetMs - uncertaintyMs });
+  }
+
+  /** One request for every pair; the ticker's timestamp is placed on our clock as the orderbook's is */
+  async tickers(): Promise<Quote[]> {
+    const operation = 'tickers';
+    const { offsetMs, uncertaintyMs } = await this.#venue.venueClock(operation);
+    const items = await this.#venue.call({
+      method: 'GET',
+      path: '/api/v2/ticker',
+      operation,
+      signed: false,
+      data: TickerDataSchema,
+    });
+    const receivedAtMs = this.#clock.nowMs();
+    const { quotes, invalid } = quotesOf(items, { receivedAtMs, venueAheadMs: offsetMs + uncertaintyMs });
+    const [first] = invalid;
+    if (quotes.length === 0 && first !== undefined) {
+      const was = `${invalid.length} refused, the first: ${first.message}`;
+      throw new ValidationError('btcturk ticker', [{ path: 'data', message: `expected a sane quote, was ${was}` }]);
+    }
+    return quotes;
   }
 
   async balances(): Promise<Balance[]> {
@@ -211,6 +247,10 @@ export class BtcturkExchangeGateway implements Exchange {
   async #venueWindowStart(localMs: number, operation: string): Promise<number> {
     const { offsetMs, uncertaintyMs } = await this.#venue.venueClock(operation);
     return Math.max(0, Math.floor(localMs + offsetMs - uncertaintyMs - LOOKUP_WINDOW_MARGIN_MS));
+  }
+
+  requestsSent(): Readonly<Record<string, number>> {
+    return this.#venue.requestsSent();
   }
 
   /** Breaker state per group, consecutive failures, last 429, clock offset: for logs, metrics and degrade */

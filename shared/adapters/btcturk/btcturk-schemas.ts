@@ -3,7 +3,7 @@
 // Well-formed but insane values are refused here, so the port's domain types cannot hold them: prices and
 // quantities have the sign the API documents, an order never has more left than it had, and every venue
 // time is epoch milliseconds inside one plausible range (a value in seconds, or 1e20, is refused).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Side } from '../../domain/exchange-rules';
 import { dec, isDecimalString } from '../../domain/money';
 import type { VenueOrderStatus } from '../../ports/exchange';

@@ -1,5 +1,6 @@
 // Builds the BTCTurk gateway from configuration values (the loaded Config satisfies GatewaySettings):
-// one keep-alive agent, the rate budgets, breaker and retry settings and the orderbook cache TTL of spec 1.11.
+// one keep-alive agent, the rate budgets, breaker and retry settings, the orderbook cache TTL of spec 1.11 and
+// the exchangeinfo cache TTL (RULES_CACHE_TTL_SEC, spec 2.9).
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../../ports/clock';
 import type { CredentialsProvider } from '../../ports/credentials';
@@ -29,6 +30,7 @@ export interface GatewaySettings {
   readonly BREAKER_429_CONSECUTIVE_THRESHOLD: number;
   readonly BREAKER_COOLDOWN_SECONDS: number;
   readonly ORDERBOOK_TTL_MS: number;
+  readonly RULES_CACHE_TTL_SEC: number;
 }
 
 export function createBtcturkGateway(
@@ -67,5 +69,6 @@ export function createBtcturkGateway(
     },
     clockSyncIntervalMs: s.BTCTURK_CLOCK_SYNC_INTERVAL_SECONDS * 1000,
     orderBookTtlMs: s.ORDERBOOK_TTL_MS,
+    rulesCacheTtlMs: s.RULES_CACHE_TTL_SEC * 1000,
   });
 }

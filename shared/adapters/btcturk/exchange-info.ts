@@ -4,7 +4,7 @@
 // pair that fails is left out of the list, so the caller has no rules for it and blocks that pair only
 // (as when deriveRules refuses a pair's values); the others stay usable. Only a body whose `symbols` is
 // not a list fails as a whole.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../domain/errors';
 import type { PairMetadata } from '../../domain/exchange-rules';
 import { Dec, toPlain } from '../../domain/money';

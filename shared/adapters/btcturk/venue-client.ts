@@ -85,6 +85,7 @@ export class VenueClient {
   readonly #last429 = new Map<EndpointGroup, { atMs: number; retryAfterMs: number | undefined }>();
   readonly #stamps = new StampSequence();
   readonly #clockSync: ClockSync;
+  readonly #sent = new Map<string, number>();
 
   constructor(options: VenueClientOptions) {
     this.#o = options;
@@ -178,6 +179,11 @@ export class VenueClient {
     return measured;
   }
 
+  /** HTTP requests handed to the dispatcher so far, by `METHOD /path` (retries and clock syncs included) */
+  requestsSent(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.#sent);
+  }
+
   health(): GatewayHealth {
     const groups = Object.fromEntries(
       ENDPOINT_GROUPS.map((g) => {
@@ -218,6 +224,8 @@ export class VenueClient {
       Object.assign(headers, authHeaders(credentials, stamp));
     }
     const query = call.query ? `?${new URLSearchParams(call.query).toString()}` : '';
+    const endpoint = `${call.method} ${call.path}`;
+    this.#sent.set(endpoint, (this.#sent.get(endpoint) ?? 0) + 1);
     let reply: HttpReply;
     try {
       reply = await sendHttp(this.#o.dispatcher, this.#o.baseUrl, this.#o.timeouts, {

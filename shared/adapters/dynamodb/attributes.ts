@@ -2,7 +2,7 @@
 // An item is an input: a missing, malformed or meaningless field (a negative quantity, a timestamp in
 // seconds, a symbol that is not canonical) is a CorruptStateError naming the item's key and the field.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EPOCH_MS_MAX, EPOCH_MS_MIN, isPlausibleEpochMs } from '../../domain/epoch';
 import { CorruptStateError } from '../../domain/errors';
 import { type Dec, dec, isDecimalString, toPlain } from '../../domain/money';

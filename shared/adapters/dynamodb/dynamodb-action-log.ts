@@ -8,7 +8,7 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { actionDedupeKey } from '../../domain/store-rules';
 import type { ActionLog } from '../../ports/state-store';
 import { N, nonEmpty, parseItem, S } from './attributes';

@@ -1,7 +1,7 @@
 // Monotonic cursors (CURSOR#<key>): one UpdateItem conditional on `value <= :new`; a refused write returns
 // the stored (larger) value from the same request and becomes a CursorRegressionError naming it.
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CursorRegressionError, ValidationError } from '../../domain/errors';
 import type { CursorStore } from '../../ports/state-store';
 import { int, N, parseItem, S } from './attributes';

@@ -1,7 +1,7 @@
 // Cycle audits: CYCLE#<cycleId> / AUDIT, put-if-absent by cycle id, with TTL `expiresAt` (finish + ttl) and
 // gsi1 keys AUDIT#<stage>#<account> / <startedAt>#<cycleId> so `latest` is one descending query.
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StageName } from '../../domain/ids';
 import type { CycleAudit, CycleAuditStore } from '../../ports/state-store';
 import {

@@ -1,6 +1,6 @@
 // Small versioned documents (DOC#<key>): one PutItem conditional on the version read (0 = must not exist).
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConcurrentUpdateError } from '../../domain/errors';
 import type { DocumentStore, Versioned } from '../../ports/state-store';
 import { N, parseItem, S, str, version } from './attributes';

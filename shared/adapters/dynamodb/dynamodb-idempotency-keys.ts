@@ -2,7 +2,7 @@
 // hash, so a duplicate and a conflict are told apart without a second request. An expired key (TTL attribute
 // `expiresAt`, which DynamoDB deletes lazily) counts as absent.
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdempotencyConflictError } from '../../domain/errors';
 import type { IdempotencyKeys } from '../../ports/state-store';
 import { N, nonEmpty, parseItem, S } from './attributes';

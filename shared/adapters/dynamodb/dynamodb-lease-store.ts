@@ -2,7 +2,7 @@
 // a takeover (absent, expired, other holder) bumps `epoch`; a renewal by the same holder only moves the
 // expiry. No TTL on purpose: deleting the item would restart epochs at 1 and let a stale fence match again.
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isPlausibleEpochMs } from '../../domain/epoch';
 import type { Lease, LeaseStore } from '../../ports/state-store';
 import { type Item, int, keyIssue, N, nonEmpty, parseItem, rule, S, str } from './attributes';

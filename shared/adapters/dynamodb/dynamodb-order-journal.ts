@@ -1,22 +1,56 @@
 // Order journal over the state table (ARCHITECTURE section 5). create is ONE TransactWriteItems: the lease
-// epoch ConditionCheck, the entry put-if-absent and an intent pointer; every later change is ONE UpdateItem
-// guarded by the version (and status) read, with the next status computed by journalMachine before writing.
-import { type DynamoDBClient, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+// epoch ConditionCheck, the entry put-if-absent, an intent pointer and +1 on the account's counts item; every
+// later change is guarded by the version (and status) read, with the next status computed by journalMachine
+// before writing. A change of status is ONE TransactWriteItems with the counts update (-1 from, +1 to), so
+// countByStatus is one GetItem however many orders the account has had; a change that keeps the status is
+// ONE UpdateItem (with the lease ConditionCheck in a transaction when fenced).
+//
+// The counts item is only ever created by rebuildCounts, from the entries themselves: every counts update is
+// conditional on the item existing, so no change is counted on top of a count that misses older entries (a
+// table written before counts existed). A write refused for that reason rebuilds the item and is retried.
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { ConcurrentUpdateError, StaleLeaseError } from '../../domain/errors';
-import { JOURNAL_STATUSES, type JournalEvent, type JournalStatus, journalMachine } from '../../domain/order-state';
-import type { JournalOrder, JournalPatch, LeaseFence, NewJournalOrder, OrderJournal } from '../../ports/state-store';
+import { type JournalEvent, type JournalStatus, journalMachine } from '../../domain/order-state';
+import type {
+  JournalCountsRebuild,
+  JournalOrder,
+  JournalPatch,
+  LeaseFence,
+  NewJournalOrder,
+  OrderJournal,
+} from '../../ports/state-store';
 import { newJournalEntry } from '../new-journal-entry';
 import { count, type Item, N, parseItem, S, str } from './attributes';
-import { nextEntry, orderItem, parseOrder, patchAttributes, statusIndexKeys } from './journal-codec';
+import {
+  countStatuses,
+  nextEntry,
+  orderItem,
+  parseOrder,
+  parseStatusCounts,
+  patchAttributes,
+  type StatusCounts,
+  statusCountsItem,
+  statusIndexKeys,
+} from './journal-codec';
 import { keyItem, keys } from './keys';
-import { cancellations, countAll, type DynamoTable, getItem, queryAll, refusedItem } from './table';
+import { type Cancellation, cancellations, type DynamoTable, getItem, queryAll, refusedItem } from './table';
 
 const pointerSchema = z.object({ clientOrderId: str, attempt: count });
-/** Parallel creates of one entry can cancel each other (TransactionConflict): retried, then read back */
+/**
+ * Parallel creates of one entry, and parallel status changes of one account (they share the counts item),
+ * can cancel each other (TransactionConflict): retried, and a refused condition then decides
+ */
 const CONFLICT_RETRIES = 8;
 
-export class DynamoOrderJournal implements OrderJournal {
+export class DynamoOrderJournal implements OrderJournal, JournalCountsRebuild {
   readonly #table: DynamoTable;
 
   constructor(client: DynamoDBClient, tableName: string) {
@@ -31,46 +65,31 @@ export class DynamoOrderJournal implements OrderJournal {
   async create(order: NewJournalOrder, fence: LeaseFence, nowMs: number) {
     const entry = newJournalEntry(order, nowMs);
     const pointer = keys.intentPointer(order.account, order.intentKey, order.attempt, order.clientOrderId);
-    const command = new TransactWriteItemsCommand({
-      TransactItems: [
-        { ConditionCheck: leaseCheck(this.#table.tableName, fence) },
-        {
-          Put: {
-            TableName: this.#table.tableName,
-            Item: orderItem(entry),
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
+    const items: TransactWriteItem[] = [
+      { ConditionCheck: leaseCheck(this.#table.tableName, fence) },
+      {
+        Put: {
+          TableName: this.#table.tableName,
+          Item: orderItem(entry),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
-        {
-          Put: {
-            TableName: this.#table.tableName,
-            Item: {
-              ...keyItem(pointer),
-              clientOrderId: S(order.clientOrderId),
-              attempt: N(order.attempt),
-            },
-          },
+      },
+      {
+        Put: {
+          TableName: this.#table.tableName,
+          Item: { ...keyItem(pointer), clientOrderId: S(order.clientOrderId), attempt: N(order.attempt) },
         },
-      ],
+      },
+      { Update: this.#countsUpdate(order.account, { PENDING_SUBMIT: 1 }) },
+    ];
+    const replay = await this.#countedWrite(order.account, items, async ([lease, put], error) => {
+      if (lease?.code === 'ConditionalCheckFailed')
+        throw new StaleLeaseError(fence.name, fence.epoch, { cause: error });
+      if (put?.code !== 'ConditionalCheckFailed') return undefined;
+      return { created: false, order: put.item ? parseOrder(put.item) : await this.#existing(order) };
     });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.#table.client.send(command);
-        return { created: true, order: entry };
-      } catch (error) {
-        const reasons = cancellations(error);
-        if (reasons === undefined) throw error;
-        const [lease, put] = reasons;
-        if (lease?.code === 'ConditionalCheckFailed')
-          throw new StaleLeaseError(fence.name, fence.epoch, { cause: error });
-        if (put?.code === 'ConditionalCheckFailed') {
-          return { created: false, order: put.item ? parseOrder(put.item) : await this.#existing(order) };
-        }
-        if (!reasons.some((r) => r.code === 'TransactionConflict') || attempt >= CONFLICT_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
-      }
-    }
+    return replay ?? { created: true, order: entry };
   }
 
   /** @throws CorruptStateError the stored entry is malformed */
@@ -94,8 +113,19 @@ export class DynamoOrderJournal implements OrderJournal {
     const to = journalMachine.next(order.status, event, order.clientOrderId);
     const next = nextEntry(order, { ...patch, status: to }, nowMs);
     const changes = { ...patchAttributes(patch), status: S(to), ...statusIndexKeys(order, to) };
-    if (fence !== undefined) return this.#fencedWrite(order, changes, next, nowMs, fence);
-    return this.#write(order, changes, nowMs);
+    if (to === order.status) {
+      if (fence !== undefined) return this.#fencedWrite(order, changes, next, nowMs, fence);
+      return this.#write(order, changes, nowMs);
+    }
+    const items: TransactWriteItem[] = [
+      ...(fence === undefined ? [] : [{ ConditionCheck: leaseCheck(this.#table.tableName, fence) }]),
+      { Update: this.#guardedUpdate(order, changes, nowMs) },
+      { Update: this.#countsUpdate(order.account, { [order.status]: -1, [to]: 1 }) },
+    ];
+    await this.#countedWrite(order.account, items, (reasons, error) =>
+      refusedChange(order, fence, fence === undefined ? [undefined, ...reasons] : reasons, error),
+    );
+    return next;
   }
 
   /**
@@ -142,21 +172,62 @@ export class DynamoOrderJournal implements OrderJournal {
     return this.get(account, parseItem(pointerSchema, pointer).clientOrderId);
   }
 
-  /** One COUNT query per status on gsi1 (no counter item: transitions stay a single UpdateItem) */
-  async countByStatus(account: string): Promise<Record<JournalStatus, number>> {
-    const counts = await Promise.all(
-      JOURNAL_STATUSES.map((status) =>
-        countAll(this.#table, {
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': S(keys.orderStatusIndex(account, status)) },
+  /**
+   * One GetItem of the account's counts item (created from a full count the first time).
+   * @throws CorruptStateError the counts item is malformed
+   */
+  async countByStatus(account: string): Promise<StatusCounts> {
+    const item = await getItem(this.#table, keys.journalCounts(account));
+    if (item !== undefined) return parseStatusCounts(item).counts;
+    await this.#storeCounts(account, 0);
+    return this.countByStatus(account);
+  }
+
+  /**
+   * Counts the account's entries again and stores the result, conditional on the counts item not having
+   * moved since it was read (a status change in between makes it count again). Its cost grows with the
+   * journal: for operators and tests.
+   * @throws CorruptStateError an entry's status or the counts item is malformed
+   */
+  async rebuildCounts(account: string): Promise<StatusCounts> {
+    for (let attempt = 0; ; attempt++) {
+      const stored = await getItem(this.#table, keys.journalCounts(account));
+      const counts = await this.#storeCounts(account, stored === undefined ? 0 : parseStatusCounts(stored).version);
+      if (counts !== undefined) return counts;
+      if (attempt >= CONFLICT_RETRIES) {
+        throw new ConcurrentUpdateError(`journal counts of ${account}`, 'status changes kept moving during the count');
+      }
+    }
+  }
+
+  /**
+   * Counts the entries with a consistent query of the base table (gsi1 is eventually consistent) and writes
+   * the counts item at `version` + 1 if it is still at `version` (0: absent; while it is absent every status
+   * change is refused, so the count is exact). @returns the counts, or undefined when the item had moved
+   */
+  async #storeCounts(account: string, version: number): Promise<StatusCounts | undefined> {
+    const entries = await queryAll(this.#table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ProjectionExpression: 'pk, sk, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': S(keys.accountPk(account)), ':prefix': S(keys.orderPrefix) },
+      ConsistentRead: true,
+    });
+    const counts = countStatuses(entries);
+    try {
+      await this.#table.client.send(
+        new PutItemCommand({
+          TableName: this.#table.tableName,
+          Item: statusCountsItem(account, counts, version + 1),
+          ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ExpressionAttributeValues: version === 0 ? undefined : { ':expected': N(version) },
         }),
-      ),
-    );
-    return Object.fromEntries(JOURNAL_STATUSES.map((status, i) => [status, counts[i] ?? 0])) as Record<
-      JournalStatus,
-      number
-    >;
+      );
+      return counts;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return undefined;
+    }
   }
 
   async #existing(order: NewJournalOrder): Promise<JournalOrder> {
@@ -223,14 +294,75 @@ export class DynamoOrderJournal implements OrderJournal {
     } catch (error) {
       const reasons = cancellations(error);
       if (reasons === undefined) throw error;
-      const [lease, update] = reasons;
-      if (lease?.code === 'ConditionalCheckFailed')
-        throw new StaleLeaseError(fence.name, fence.epoch, { cause: error });
-      if (update?.code === 'ConditionalCheckFailed') throw concurrentUpdate(order, update.item, error);
+      refusedChange(order, fence, reasons, error);
       throw error;
     }
     return next;
   }
+
+  /** Adds `deltas` to the account's counts item, refused when it does not exist (see the file comment) */
+  #countsUpdate(account: string, deltas: Partial<Record<JournalStatus, number>>) {
+    const entries = Object.entries(deltas);
+    return {
+      TableName: this.#table.tableName,
+      Key: keyItem(keys.journalCounts(account)),
+      UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}, #version :one`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: {
+        ...Object.fromEntries(entries.map(([status], i) => [`#c${i}`, status])),
+        '#version': 'version',
+      },
+      ExpressionAttributeValues: {
+        ...Object.fromEntries(entries.map(([, delta], i) => [`:c${i}`, N(delta as number)])),
+        ':one': N(1),
+      },
+    };
+  }
+
+  /**
+   * Sends a transaction whose last item is a counts update. `refused` reads the cancellation of the other
+   * items first: it throws the caller's error, or returns a result that ends the write (a replay). A missing
+   * counts item is rebuilt and the transaction sent again; a conflict is retried with backoff.
+   */
+  async #countedWrite<T>(
+    account: string,
+    items: TransactWriteItem[],
+    refused: (reasons: Cancellation[], error: unknown) => T | undefined | Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#table.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        return undefined;
+      } catch (error) {
+        const reasons = cancellations(error);
+        if (reasons === undefined) throw error;
+        const result = await refused(reasons, error);
+        if (result !== undefined) return result;
+        if (attempt >= CONFLICT_RETRIES) throw error;
+        if (reasons.at(-1)?.code === 'ConditionalCheckFailed') await this.#storeCounts(account, 0);
+        else if (reasons.some((r) => r.code === 'TransactionConflict'))
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
+        else throw error;
+      }
+    }
+  }
+}
+
+/**
+ * Throws the error a refused change of `order` means: the lease ConditionCheck (`reasons[0]`, undefined when
+ * unfenced) or the guarded update (`reasons[1]`); returns nothing when neither was refused.
+ */
+function refusedChange(
+  order: JournalOrder,
+  fence: LeaseFence | undefined,
+  reasons: readonly (Cancellation | undefined)[],
+  error: unknown,
+): undefined {
+  const [lease, update] = reasons;
+  if (fence !== undefined && lease?.code === 'ConditionalCheckFailed')
+    throw new StaleLeaseError(fence.name, fence.epoch, { cause: error });
+  if (update?.code === 'ConditionalCheckFailed') throw concurrentUpdate(order, update.item, error);
+  return undefined;
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -2,7 +2,7 @@
 // rolling-window rule needs the previous row). Rows in cooldown carry gsi1 keys COOLDOWNS / <until>#<symbol>
 // so `active` is one range query; `expiresAt` drops a row once its window and cooldown are both over.
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConcurrentUpdateError } from '../../domain/errors';
 import { nextSymbolCooldown } from '../../domain/store-rules';
 import { canonicalSymbol } from '../../domain/symbols';

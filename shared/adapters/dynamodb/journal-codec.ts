@@ -5,7 +5,7 @@
 // 0 <= filledQty <= qty, a canonical pair, a client order id in the bot's or the imported format that agrees
 // with the entry's stage, symbol, side and intent, and key attributes that are the keys its fields make
 // (a status attribute that disagrees with its status index would be listed under the wrong status).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ValidationIssue } from '../../domain/errors';
 import { CLIENT_ORDER_ID_MAX_LENGTH, externalIntentKey, isExternalIntent } from '../../domain/ids';
 import { toPlain } from '../../domain/money';
@@ -184,4 +184,49 @@ export function patchAttributes(patch: JournalPatch): Item {
     notFoundChecks: patch.notFoundChecks === undefined ? undefined : N(patch.notFoundChecks),
     lastError: patch.lastError === undefined ? undefined : S(patch.lastError),
   });
+}
+
+/** Entries per status, as the account's counts item holds them (a status never counted is absent: 0) */
+export type StatusCounts = Record<JournalStatus, number>;
+
+const zeroCounts = (): StatusCounts => Object.fromEntries(JOURNAL_STATUSES.map((s) => [s, 0])) as StatusCounts;
+
+const countsSchema = z
+  .object({ pk: str, sk: str, version })
+  .extend(
+    Object.fromEntries(JOURNAL_STATUSES.map((s) => [s, count.optional()])) as Record<
+      JournalStatus,
+      z.ZodOptional<typeof count>
+    >,
+  )
+  .transform((item) => {
+    const counts = zeroCounts();
+    for (const status of JOURNAL_STATUSES) counts[status] = item[status] ?? 0;
+    return { version: item.version, counts };
+  });
+
+/**
+ * @throws CorruptStateError the counts item is malformed: a count below 0 means a status change was counted
+ *   that the entries do not hold (rebuildCounts repairs it)
+ */
+export const parseStatusCounts = (item: Item) => parseItem(countsSchema, item);
+
+/** The statuses of entries read with a `status` projection, counted */
+export function countStatuses(items: readonly Item[]): StatusCounts {
+  const counts = zeroCounts();
+  for (const item of items) counts[parseItem(statusSchema, item).status] += 1;
+  return counts;
+}
+
+const statusSchema = z.object({ status: literal(JOURNAL_STATUSES) });
+
+/** The counts as a whole item, written by a rebuild at the next version of the counts item */
+export function statusCountsItem(account: string, counts: StatusCounts, nextVersion: number): Item {
+  const key = keys.journalCounts(account);
+  return {
+    pk: S(key.pk),
+    sk: S(key.sk),
+    version: N(nextVersion),
+    ...Object.fromEntries(JOURNAL_STATUSES.map((s) => [s, N(counts[s])])),
+  };
 }

@@ -31,6 +31,9 @@ export const keys = {
     sk: `INTENT#${part(intentKey)}#${pad(attempt)}#${part(clientOrderId)}`,
   }),
   intentPrefix: (intentKey: string) => `INTENT#${part(intentKey)}#`,
+  orderPrefix: 'ORDER#',
+  /** Entries per status, changed in the same transaction as every status change of the account */
+  journalCounts: (account: string): Key => ({ pk: `ACCT#${part(account)}`, sk: 'COUNTS' }),
   accountPk: (account: string) => `ACCT#${part(account)}`,
   fill: (account: string, symbol: string, tradeId: string): Key => ({
     pk: `ACCT#${part(account)}`,
@@ -45,6 +48,8 @@ export const keys = {
     pk: `LEDGER#${part(account)}`,
     sk: `EVENT#${part(eventId)}`,
   }),
+  /** How many events the account's ledger holds, added to in each append's transaction */
+  ledgerCounter: (account: string): Key => ({ pk: `LEDGER#${part(account)}`, sk: 'COUNT' }),
   idempotency: (scope: string, key: string): Key => ({ pk: `IDEM#${part(scope)}#${part(key)}`, sk: 'IDEM' }),
   actionDedupe: (dedupeKey: string): Key => ({ pk: `ACTIONKEY#${part(dedupeKey)}`, sk: 'DEDUPE' }),
   action: (actionId: string): Key => ({ pk: `ACTION#${part(actionId)}`, sk: 'ACTION' }),

@@ -3,7 +3,7 @@
 // Positions are computed from these records, so a record is read only if it means something: a fill has a
 // positive price and quantity and a fee >= 0, amounts are never negative, timestamps are epoch milliseconds,
 // symbols canonical pairs, and the key attributes are the keys the record's fields make.
-import { z } from 'zod';
+import * as z from 'zod';
 import { toPlain } from '../../domain/money';
 import { canonicalSymbol } from '../../domain/symbols';
 import type { Fill, LedgerEvent } from '../../ports/state-store';
@@ -111,6 +111,16 @@ const ledgerSchema = z
   .superRefine(({ pk, sk, ...event }, ctx) => {
     keyIssue(ctx, 'pk', pk, keys.ledgerPk(event.account));
     keyIssue(ctx, 'sk', sk, keys.ledgerEventSort(event.timestampMs, event.eventId));
+    // spec 3.10: a FEE event has no side, quantity 0 and no price (stored as 0)
+    if (event.type === 'FEE') {
+      if (event.side !== undefined || !event.qty.isZero() || !event.price.isZero())
+        ctx.addIssue({
+          code: 'custom',
+          path: ['type'],
+          message: `expected a FEE event without side, quantity and price, was ${event.side ?? 'no side'} ${toPlain(event.qty)} @ ${toPlain(event.price)}`,
+        });
+      return;
+    }
     // positions are projected from FILL events: one must say which way, how much and at what price
     if (event.type !== 'FILL') return;
     if (event.side === undefined)

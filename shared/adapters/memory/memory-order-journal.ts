@@ -1,17 +1,28 @@
 // In-memory order journal with the DynamoDB semantics: create checks the lease fence and is create-if-absent,
 // transitions go through journalMachine and are guarded by version and status. Every check and its write
-// run in one synchronous turn, so concurrent callers interleave exactly like conditional writes.
+// run in one synchronous turn, so concurrent callers interleave exactly like conditional writes. Status counts
+// are kept per account in the same turn as every create and status change, as the DynamoDB counts item is.
 import { ConcurrentUpdateError, StaleLeaseError } from '../../domain/errors';
 import { JOURNAL_STATUSES, type JournalEvent, type JournalStatus, journalMachine } from '../../domain/order-state';
-import type { JournalOrder, JournalPatch, LeaseFence, NewJournalOrder, OrderJournal } from '../../ports/state-store';
+import type {
+  JournalCountsRebuild,
+  JournalOrder,
+  JournalPatch,
+  LeaseFence,
+  NewJournalOrder,
+  OrderJournal,
+} from '../../ports/state-store';
 import { newJournalEntry } from '../new-journal-entry';
 import type { MemoryLeaseStore } from './memory-lease-store';
 
 const keyOf = (account: string, clientOrderId: string) => `${account}\u0000${clientOrderId}`;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+type StatusCounts = Record<JournalStatus, number>;
+const zeroCounts = () => Object.fromEntries(JOURNAL_STATUSES.map((s) => [s, 0])) as StatusCounts;
 
-export class MemoryOrderJournal implements OrderJournal {
+export class MemoryOrderJournal implements OrderJournal, JournalCountsRebuild {
   readonly #orders = new Map<string, JournalOrder>();
+  readonly #counts = new Map<string, StatusCounts>();
   readonly #leases: MemoryLeaseStore;
 
   constructor(leases: MemoryLeaseStore) {
@@ -26,6 +37,7 @@ export class MemoryOrderJournal implements OrderJournal {
     if (existing !== undefined) return { created: false, order: existing };
     const entry: JournalOrder = Object.freeze(newJournalEntry(order, nowMs));
     this.#orders.set(key, entry);
+    this.#count(order.account, 'PENDING_SUBMIT', 1);
     return { created: true, order: entry };
   }
 
@@ -61,10 +73,15 @@ export class MemoryOrderJournal implements OrderJournal {
       .sort((a, b) => b.attempt - a.attempt || compare(b.clientOrderId, a.clientOrderId))[0];
   }
 
-  async countByStatus(account: string): Promise<Record<JournalStatus, number>> {
-    const counts = Object.fromEntries(JOURNAL_STATUSES.map((s) => [s, 0])) as Record<JournalStatus, number>;
+  async countByStatus(account: string): Promise<StatusCounts> {
+    return { ...(this.#counts.get(account) ?? zeroCounts()) };
+  }
+
+  async rebuildCounts(account: string): Promise<StatusCounts> {
+    const counts = zeroCounts();
     for (const o of this.#orders.values()) if (o.account === account) counts[o.status] += 1;
-    return counts;
+    this.#counts.set(account, counts);
+    return { ...counts };
   }
 
   #write(
@@ -88,6 +105,16 @@ export class MemoryOrderJournal implements OrderJournal {
     const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const next: JournalOrder = Object.freeze({ ...stored, ...given, version: stored.version + 1, updatedAtMs: nowMs });
     this.#orders.set(key, next);
+    if (next.status !== stored.status) {
+      this.#count(order.account, stored.status, -1);
+      this.#count(order.account, next.status, 1);
+    }
     return next;
+  }
+
+  #count(account: string, status: JournalStatus, delta: number): void {
+    const counts = this.#counts.get(account) ?? zeroCounts();
+    counts[status] += delta;
+    this.#counts.set(account, counts);
   }
 }

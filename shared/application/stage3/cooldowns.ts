@@ -3,7 +3,7 @@
 //
 // A corrupt document stops the cycle (CorruptStateError naming the key) instead of being skipped or reset:
 // read as empty it would lift every cooldown, and saved over it would destroy what the operator must repair.
-import { z } from 'zod';
+import * as z from 'zod';
 import { EPOCH_MS_MAX, EPOCH_MS_MIN } from '../../domain/epoch';
 import { CorruptStateError } from '../../domain/errors';
 import type { DocumentStore } from '../../ports/state-store';

@@ -1,6 +1,7 @@
 // What one cycle did, counted: the per-cycle line, the audit record and the summary log all read these
+import { NO_REQUESTS, type RequestCounters } from '../exchange-read-monitor';
 
-export interface CycleCounters {
+export interface CycleCounters extends RequestCounters {
   intents: number;
   approved: number;
   submitted: number;
@@ -44,4 +45,5 @@ export const newCounters = (): CycleCounters => ({
   cancelRequested: 0,
   cancelUncertain: 0,
   fillsInserted: 0,
+  ...NO_REQUESTS,
 });

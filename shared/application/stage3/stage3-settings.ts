@@ -22,6 +22,8 @@ export interface Stage3Settings extends ArmingSettings, EscalationSettings {
   readonly STAGE7_RULES_SAFE_MIN_NOTIONAL_TRY: Dec;
   readonly EXECUTION_FALLBACK_MIN_NOTIONAL_TRY: Dec;
   readonly FILLS_POLL_LOOKBACK_MINUTES: number;
+  /** Open orders and fills of every configured symbol are listed at least this often (issue 12) */
+  readonly FULL_LISTING_PERIOD_SECONDS: number;
   /** The live balance precheck (spec 2.8 step 3) */
   readonly EXECUTION_ESTIMATED_FEE_BPS: Dec;
   readonly EXECUTION_BALANCE_SAFETY_BUFFER_RATIO: Dec;

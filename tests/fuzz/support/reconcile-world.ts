@@ -32,6 +32,7 @@ const neverFound: Exchange = {
   serverTime: notUsed,
   exchangeInfo: notUsed,
   orderBookTop: notUsed,
+  tickers: notUsed,
   balances: notUsed,
   openOrders: notUsed,
   allOrders: notUsed,
@@ -39,6 +40,7 @@ const neverFound: Exchange = {
   placeLimitOrder: notUsed,
   cancelOrder: notUsed,
   findOrderByClientId: async () => ({ found: false }),
+  requestsSent: () => ({}),
 };
 
 function recordingJournal(inner: OrderJournal, writes: string[]): OrderJournal {

@@ -72,6 +72,7 @@ function countedStores(failOnce: { fillAdd?: boolean; ledgerAppend?: boolean } =
         return stores.ledger.append(events);
       },
       list: (account, sinceMs) => stores.ledger.list(account, sinceMs),
+      size: (account) => stores.ledger.size(account),
     },
     cursors: {
       get: (key) => stores.cursors.get(key),

@@ -92,6 +92,12 @@ describe('fills and ledger events', () => {
     const fee = aLedgerEvent({ type: 'FEE', side: undefined, qty: dec('0'), price: dec('0'), fee: dec('0.5') });
     expect(ledgerItem(fee).type).toEqual({ S: 'FEE' });
   });
+
+  it('refuses a FEE event that carries a side, a quantity or a price (spec 3.10)', () => {
+    const fee = { type: 'FEE' as const, side: undefined, qty: dec('0'), price: dec('0'), fee: dec('0.5') };
+    for (const bad of [{ side: 'BUY' as const }, { qty: dec('1') }, { price: dec('100') }])
+      expect(() => ledgerItem(aLedgerEvent({ ...fee, ...bad }))).toThrow(/expected a FEE event without side/);
+  });
 });
 
 describe('field rules', () => {

@@ -1,0 +1,79 @@
+// What the function bundles contain, built with the construct's own esbuild options (sizes and init times
+// are bench/bundle.ts's job, not a test's): the AWS SDK stays inside, zod brings one locale, and leaving
+// undici's SIMD parser out still parses HTTP responses.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../lib/constructs/trading-function';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const FUNCTIONS = readdirSync(join(ROOT, 'functions')).filter((n) =>
+  existsSync(join(ROOT, 'functions', n, 'handler.ts')),
+);
+const outdir = mkdtempSync(join(tmpdir(), 'btcbot-bundle-test-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const metafileOf = async (name: string): Promise<Metafile> =>
+  (
+    await build({
+      ...esbuildOptions(),
+      entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
+      outfile: join(outdir, name, 'index.mjs'),
+      metafile: true,
+      write: false,
+      logLevel: 'error',
+    })
+  ).metafile;
+
+describe.each(FUNCTIONS)('the %s bundle', (name) => {
+  let metafile: Metafile;
+  beforeAll(async () => {
+    metafile = await metafileOf(name);
+  });
+
+  it("leaves out only undici's SIMD parser: the AWS SDK and every other package are inside", () => {
+    const outside = Object.values(metafile.outputs)
+      .flatMap((o) => o.imports)
+      .filter((i) => i.external && !i.path.startsWith('node:'))
+      .map((i) => i.path);
+    expect(outside).toEqual(['../llhttp/llhttp_simd-wasm.js']);
+  });
+
+  it("carries zod's English messages only, not its other locales (an `import { z }` pulls in all of them)", () => {
+    const kept = Object.values(metafile.outputs).flatMap((o) =>
+      Object.entries(o.inputs).flatMap(([path, { bytesInOutput }]) => (bytesInOutput > 0 ? [path] : [])),
+    );
+    const locales = kept.filter((p) => p.includes('node_modules/zod/v4/locales/'));
+    expect(locales.map((p) => p.replace(/^.*\//, ''))).toEqual(['en.js']);
+  });
+});
+
+it('a bundle without the SIMD parser still speaks HTTP: undici falls back to its plain parser', async () => {
+  const entry = `
+    import { once } from 'node:events';
+    import { createServer } from 'node:http';
+    import { createBtcturkAgent } from './shared/adapters/btcturk/btcturk-agent';
+    import { sendHttp } from './shared/adapters/btcturk/http-transport';
+    const server = createServer((_req, res) => res.end('{"success":true}')).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const agent = createBtcturkAgent({ connections: 1, connectTimeoutMs: 2000, keepAliveTimeoutMs: 1000 });
+    const reply = await sendHttp(agent, 'http://127.0.0.1:' + server.address().port, { headersTimeoutMs: 2000, bodyTimeoutMs: 2000 }, { method: 'GET', path: '/api/v2/ticker', headers: {} });
+    console.log(JSON.stringify({ status: reply.status, text: reply.text }));
+    await agent.close();
+    server.close();`;
+  const file = join(outdir, 'http-probe', 'index.mjs');
+  await build({
+    ...esbuildOptions(),
+    stdin: { contents: entry, resolveDir: ROOT, loader: 'ts', sourcefile: 'http-probe.ts' },
+    outfile: file,
+    logLevel: 'error',
+  });
+
+  const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 10_000 });
+
+  expect(child.stderr).toBe('');
+  expect(JSON.parse(child.stdout)).toEqual({ status: 200, text: '{"success":true}' });
+});
