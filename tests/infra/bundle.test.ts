@@ -49,6 +49,15 @@ describe.each(FUNCTIONS)('the %s bundle', (name) => {
     const locales = kept.filter((p) => p.includes('node_modules/zod/v4/locales/'));
     expect(locales.map((p) => p.replace(/^.*\//, ''))).toEqual(['en.js']);
   });
+
+  it("carries undici's agent and request only, not fetch itself, WebSocket, caches or mocks (an `import from 'undici'` does)", () => {
+    const kept = Object.values(metafile.outputs).flatMap((o) =>
+      Object.entries(o.inputs).flatMap(([path, { bytesInOutput }]) => (bytesInOutput > 0 ? [path] : [])),
+    );
+    const undici = kept.filter((p) => p.includes('node_modules/undici/lib/'));
+    expect(undici.some((p) => p.endsWith('lib/dispatcher/agent.js'))).toBe(true);
+    expect(undici.filter((p) => /lib\/(web\/fetch\/index|web\/websocket\/|web\/cache\/|mock\/)/.test(p))).toEqual([]);
+  });
 });
 
 it('a bundle without the SIMD parser still speaks HTTP: undici falls back to its plain parser', async () => {

@@ -1,6 +1,7 @@
 // The production dispatcher: a keep-alive undici Agent with a bounded connection pool and a connect
 // timeout. Built by the composition root and handed to the gateway (no module-level client).
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
+import AgentClass from 'undici/lib/dispatcher/agent.js';
 
 export interface BtcturkAgentOptions {
   /** Sockets per origin (BTCTURK_HTTP_MAX_CONNECTIONS, default 10) */
@@ -12,7 +13,7 @@ export interface BtcturkAgentOptions {
 }
 
 export const createBtcturkAgent = (options: BtcturkAgentOptions): Agent =>
-  new Agent({
+  new AgentClass({
     connections: options.connections,
     keepAliveTimeout: options.keepAliveTimeoutMs,
     connect: { timeout: options.connectTimeoutMs },

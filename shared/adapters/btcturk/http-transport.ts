@@ -7,7 +7,8 @@
 // refused request was handed to as waiting for a 'drain' that an idle connection never emits (undici 7
 // PoolBase[kDispatch] after Client.dispatch returned false), so each refusal took one connection out of
 // the pool for good, and after `connections` of them every later request queued until the Lambda timed out.
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import request from 'undici/lib/api/api-request.js';
 import type { HttpMethod } from './classify-error';
 
 export interface HttpTimeouts {
@@ -56,8 +57,10 @@ export async function sendHttp(
   exchange: HttpExchange,
 ): Promise<HttpReply> {
   checkHeaders(exchange.headers);
-  const response = await request(new URL(exchange.path, baseUrl), {
-    dispatcher,
+  const url = new URL(exchange.path, baseUrl);
+  const response = await request.call(dispatcher, {
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
     method: exchange.method,
     headers: exchange.headers,
     body: exchange.body,
