@@ -1,13 +1,14 @@
-// Exchange requests per live stage 3 cycle at 1, 2 and 5 symbols (the simulator's market presets; 10 and
-// 20 need more presets in local/market/pairs.ts), counted where they reach the in-process simulator:
+// Exchange requests per live stage 3 cycle at 1, 2, 5, 10 and 20 symbols (the simulator's market presets),
+// counted where they reach the in-process simulator:
 // - idle: MAX_ORDERS_PER_CYCLE=0, no resting order; the average runs over one full-listing period of
 //   one-minute cycles (the first cycle of a container lists every symbol);
 // - busy: every cycle places orders (one per symbol and side at most), which rest, fill and get canceled.
 // Prints a table; asserts nothing. Run: npx tsx bench/cycle-cost.ts
+import { PAIR_PRESETS } from '../local/market/pairs';
 import { inProcessWorld } from '../local/runner/in-process-world';
 
-const SIZES = [1, 2, 5];
-const ALL = ['BTCTRY', 'ETHTRY', 'SOLTRY', 'AVAXTRY', 'XRPTRY'];
+const SIZES = [1, 2, 5, 10, 20];
+const ALL = PAIR_PRESETS.map((p) => p.symbol);
 const CYCLE_MS = 60_000;
 
 async function perCycle(symbols: readonly string[], env: Record<string, string>, cycles: number) {

@@ -24,6 +24,28 @@ const tryPair = (p: Omit<PairPreset, 'quote' | 'minExchangeValue'>): PairPreset 
   minExchangeValue: '99.91',
 });
 
+/**
+ * More pairs for runs and benchmarks with many symbols (levels plausible for 2026, not quotes):
+ * [base, numeratorScale, denominatorScale, tickSize, startPrice, annualVol, baseVolumePerMinute]
+ */
+const MORE_TRY_PAIRS: readonly (readonly [string, number, number, string, string, number, number])[] = [
+  ['ADA', 1, 3, '0.001', '25', 0.9, 8000],
+  ['DOGE', 0, 4, '0.0001', '7', 1.0, 40000],
+  ['LINK', 2, 2, '0.01', '650', 0.9, 60],
+  ['DOT', 2, 2, '0.01', '220', 0.9, 150],
+  ['LTC', 4, 1, '0.1', '3600', 0.7, 10],
+  ['TRX', 0, 4, '0.0001', '11', 0.6, 30000],
+  ['ATOM', 2, 2, '0.01', '260', 0.9, 100],
+  ['NEAR', 2, 2, '0.01', '170', 1.0, 150],
+  ['UNI', 2, 2, '0.01', '380', 0.95, 70],
+  ['FIL', 2, 2, '0.01', '150', 1.0, 150],
+  ['APT', 2, 2, '0.01', '300', 1.0, 90],
+  ['ARB', 1, 3, '0.001', '20', 1.05, 9000],
+  ['OP', 1, 3, '0.001', '55', 1.05, 3000],
+  ['CHZ', 0, 4, '0.0001', '2.8', 1.0, 60000],
+  ['USDT', 2, 2, '0.01', '42', 0.08, 50000],
+];
+
 export const PAIR_PRESETS: readonly PairPreset[] = [
   tryPair({
     id: 1,
@@ -85,6 +107,21 @@ export const PAIR_PRESETS: readonly PairPreset[] = [
     annualVol: 0.85,
     baseVolumePerMinute: 5000,
   }),
+  ...MORE_TRY_PAIRS.map(
+    ([base, numeratorScale, denominatorScale, tickSize, startPrice, annualVol, baseVolumePerMinute], i) =>
+      tryPair({
+        id: 6 + i,
+        symbol: `${base}TRY`,
+        base,
+        numeratorScale,
+        denominatorScale,
+        hasFraction: denominatorScale > 0,
+        tickSize,
+        startPrice,
+        annualVol,
+        baseVolumePerMinute,
+      }),
+  ),
 ];
 
 export function pairPreset(symbol: string): PairPreset {
