@@ -6,6 +6,7 @@
 // a first window holds none.
 import { TradingError } from '../domain/errors';
 import { feeEventId, fillEventId } from '../domain/ids';
+import { convert } from '../domain/ledger/conversion';
 import { type Dec, ZERO } from '../domain/money';
 import { splitSymbol } from '../domain/symbols';
 import type { Exchange, VenueFill } from '../ports/exchange';
@@ -103,7 +104,7 @@ function recordsOf(account: string, symbol: string, t: VenueFill, marks: Readonl
   const fee = t.fee.add(t.tax);
   const feeAsset = t.feeAsset.toUpperCase();
   const quote = splitSymbol(symbol).quote;
-  const inQuote = fee.isZero() ? fee : feeInQuote(fee, feeAsset, quote, marks);
+  const inQuote = fee.isZero() ? fee : convert(fee, feeAsset, quote, marks);
   const base = {
     account,
     symbol,
@@ -136,14 +137,4 @@ function recordsOf(account: string, symbol: string, t: VenueFill, marks: Readonl
     events: fee.gt(0) ? [fillEvent, feeEvent] : [fillEvent],
     ...(inQuote === undefined ? { unconvertedAsset: feeAsset } : {}),
   };
-}
-
-/** As is in the quote, else by the `{ASSET}{QUOTE}` mark, else by the inverse of `{QUOTE}{ASSET}` (spec 3.9) */
-function feeInQuote(fee: Dec, asset: string, quote: string, marks: ReadonlyMap<string, Dec>): Dec | undefined {
-  if (asset === quote) return fee;
-  const direct = marks.get(`${asset}${quote}`);
-  if (direct?.gt(0)) return fee.mul(direct);
-  const inverse = marks.get(`${quote}${asset}`);
-  if (inverse?.gt(0)) return fee.div(inverse);
-  return undefined;
 }

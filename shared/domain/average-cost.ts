@@ -1,8 +1,7 @@
 // Average-cost positions as a projection of the append-only ledger (spec 2.12; 9.3.20: the ledger is the
 // only accounting truth). Applying the same events in the same order always gives the same positions;
 // a fee in another currency than the quote is reported, never silently dropped. The ledger reducer
-// (ledger/ledger-state.ts) keeps this view per symbol beside its FIFO lots with applyFill and quoteFee;
-// projectPositions replays a list for callers that read the whole ledger.
+// (ledger/ledger-state.ts) keeps this view per symbol beside its FIFO lots with applyFill and quoteFee.
 import { type Dec, ZERO } from './money';
 import { splitSymbol } from './symbols';
 
@@ -23,12 +22,6 @@ export interface Position {
   readonly avgCost: Dec;
   readonly realizedPnl: Dec;
   readonly feesPaid: Dec;
-}
-
-export interface Projection {
-  readonly positions: ReadonlyMap<string, Position>;
-  /** Fills whose fee currency is not the pair's quote: their fee is not in the positions */
-  readonly unconvertedFees: readonly LedgerFill[];
 }
 
 export const flatPosition = (symbol: string): Position => ({
@@ -65,24 +58,6 @@ export function applyFill(position: Position, fill: LedgerFill, feeInQuote: Dec)
     realizedPnl: position.realizedPnl.add(sold.mul(fill.price.sub(position.avgCost))).sub(feeUsed),
     feesPaid: position.feesPaid.add(feeUsed),
   };
-}
-
-/** Replays fills in (timestamp, eventId) order */
-export function projectPositions(fills: readonly LedgerFill[]): Projection {
-  const ordered = [...fills].sort(
-    (a, b) => a.timestampMs - b.timestampMs || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
-  );
-  const positions = new Map<string, Position>();
-  const unconvertedFees: LedgerFill[] = [];
-  for (const fill of ordered) {
-    const feeInQuote = quoteFee(fill);
-    if (feeInQuote === undefined) unconvertedFees.push(fill);
-    positions.set(
-      fill.symbol,
-      applyFill(positions.get(fill.symbol) ?? flatPosition(fill.symbol), fill, feeInQuote ?? ZERO),
-    );
-  }
-  return { positions, unconvertedFees };
 }
 
 /** (mark - avg) * qty when the mark is positive, else 0 */

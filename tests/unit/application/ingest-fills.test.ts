@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStateStores } from '../../../shared/adapters/memory/state-stores';
 import { ingestFills } from '../../../shared/application/ingest-fills';
-import { type LedgerFill, projectPositions } from '../../../shared/domain/average-cost';
 import { ExchangeUnavailableError } from '../../../shared/domain/errors';
+import { averageCostPositions, replayLedger } from '../../../shared/domain/ledger/ledger-state';
 import { type Dec, dec } from '../../../shared/domain/money';
 import type { Exchange, VenueFill } from '../../../shared/ports/exchange';
 import type { Fill, LedgerEvent, StateStores } from '../../../shared/ports/state-store';
@@ -96,13 +96,9 @@ async function ingest(
   return ingestFills({ exchange: v.exchange, ...s.counted }, 'default', symbols, options(marks));
 }
 
-/** The position projection exactly as the stage 3 cycle feeds it: FILL events of the ledger */
-const positionsOf = async (stores: StateStores) =>
-  projectPositions(
-    (await stores.ledger.list('default')).flatMap((e): LedgerFill[] =>
-      e.type === 'FILL' && e.side ? [{ ...e, side: e.side }] : [],
-    ),
-  );
+/** The ledger state the stage 3 cycle's positions come from (its average-cost view) */
+const ledgerStateOf = async (stores: StateStores) => replayLedger(await stores.ledger.list('default'));
+const positionsOf = async (stores: StateStores) => averageCostPositions(await ledgerStateOf(stores));
 
 describe('ingestFills: the window asked for (spec 3.8)', () => {
   it('asks since now - lookback on the first import and ingests nothing older, never the whole history', async () => {
@@ -251,7 +247,7 @@ describe('ingestFills: FILL and FEE ledger events (spec 3.10)', () => {
   it('counts the fee once in the average cost: positions read FILL events, FEE events only record it', async () => {
     const s = countedStores();
     await ingest(venue({ BTCTRY: [aTrade({ fee: dec('0.8'), tax: dec('0.2') })] }), s);
-    const position = (await positionsOf(s.stores)).positions.get('BTCTRY');
+    const position = (await positionsOf(s.stores)).get('BTCTRY');
     expect(position?.avgCost.toFixed()).toBe('101');
     expect(position?.feesPaid.toFixed()).toBe('1');
   });
@@ -267,7 +263,7 @@ describe('ingestFills: a fee in another asset (spec 3.9)', () => {
     const [fee, fill] = await s.stores.ledger.list('default');
     expect([fee?.type, fee?.fee.toFixed(), fee?.feeAsset]).toEqual(['FEE', '2', 'USDT']);
     expect([fill?.type, fill?.fee.toFixed(), fill?.feeAsset]).toEqual(['FILL', '70', 'TRY']);
-    expect((await positionsOf(s.stores)).positions.get('BTCTRY')?.avgCost.toFixed()).toBe('170');
+    expect((await positionsOf(s.stores)).get('BTCTRY')?.avgCost.toFixed()).toBe('170');
   });
 
   it('uses the inverse of the TRY{ASSET} mark when only that one is known', async () => {
@@ -285,8 +281,11 @@ describe('ingestFills: a fee in another asset (spec 3.9)', () => {
     expect(summary.feeConversionMissing).toEqual(['USDT', 'XYZ']);
     const fill = (await s.stores.ledger.list('default')).find((e) => e.eventId === 'fill#BTCTRY#1001');
     expect([fill?.fee.toFixed(), fill?.feeAsset]).toEqual(['2', 'USDT']);
-    const projection = await positionsOf(s.stores);
-    expect(projection.unconvertedFees.map((f) => f.eventId).sort()).toEqual(['fill#BTCTRY#1001', 'fill#BTCTRY#2']);
+    const book = (await ledgerStateOf(s.stores)).symbols.get('BTCTRY');
+    expect([...(book?.unconvertedFees ?? [])].map(([asset, fee]) => [asset, fee.toFixed()]).sort()).toEqual([
+      ['USDT', '2'],
+      ['XYZ', '0.5'],
+    ]);
   });
 });
 

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LedgerFill, projectPositions, unrealizedPnl } from '../../../shared/domain/average-cost';
+import { unrealizedPnl } from '../../../shared/domain/average-cost';
+import type { LedgerEvent } from '../../../shared/domain/ledger/ledger-event';
+import { averageCostPositions, replayLedger } from '../../../shared/domain/ledger/ledger-state';
 import { dec, sumDec, toPlain } from '../../../shared/domain/money';
 
 let seq = 0;
@@ -11,7 +13,9 @@ const fill = (
   fee = '0',
   symbol = 'BTCTRY',
   feeAsset = 'TRY',
-): LedgerFill => ({
+): LedgerEvent => ({
+  account: 'default',
+  type: 'FILL',
   eventId: `e${String(++seq).padStart(4, '0')}`,
   symbol,
   side,
@@ -22,8 +26,11 @@ const fill = (
   timestampMs: seq,
 });
 
-const position = (fills: LedgerFill[], symbol = 'BTCTRY') => {
-  const p = projectPositions(fills).positions.get(symbol);
+/** The stage 3 average-cost view, as the ledger reducer keeps it */
+const positionsOf = (fills: readonly LedgerEvent[]) => averageCostPositions(replayLedger(fills));
+
+const position = (fills: LedgerEvent[], symbol = 'BTCTRY') => {
+  const p = positionsOf(fills).get(symbol);
   if (!p) throw new Error(`no position for ${symbol}`);
   return p;
 };
@@ -56,9 +63,9 @@ describe('average-cost projection (spec 2.12 examples)', () => {
 
   it('reports a fee in another currency instead of dropping it silently', () => {
     const f = fill('BUY', '1', '100', '0.001', 'BTCTRY', 'BTC');
-    const projection = projectPositions([f]);
-    expect(projection.unconvertedFees).toEqual([f]);
-    expect(toPlain(projection.positions.get('BTCTRY')?.avgCost ?? dec('0'))).toBe('100');
+    const book = replayLedger([f]).symbols.get('BTCTRY');
+    expect([...(book?.unconvertedFees ?? [])].map(([asset, fee]) => [asset, toPlain(fee)])).toEqual([['BTC', '0.001']]);
+    expect(toPlain(book?.average.avgCost ?? dec('0'))).toBe('100');
   });
 
   it('values the open position at the mark', () => {
@@ -84,13 +91,17 @@ describe('ledger invariants (spec 9.3.23)', () => {
       fee: ReturnType<typeof dec>;
     }[],
   ) =>
-    raw.map((r, i) => ({
-      eventId: `e${String(i).padStart(5, '0')}`,
-      symbol: 'ETHTRY',
-      feeAsset: 'TRY',
-      timestampMs: i,
-      ...r,
-    }));
+    raw.map(
+      (r, i): LedgerEvent => ({
+        account: 'default',
+        type: 'FILL',
+        eventId: `e${String(i).padStart(5, '0')}`,
+        symbol: 'ETHTRY',
+        feeAsset: 'TRY',
+        timestampMs: i,
+        ...r,
+      }),
+    );
 
   it('conserves quantity and never goes negative: qty = bought - sold, sold capped by holdings', () => {
     fc.assert(
@@ -98,7 +109,7 @@ describe('ledger invariants (spec 9.3.23)', () => {
         const fills = build(raw);
         let held = dec('0');
         for (const f of fills) held = f.side === 'BUY' ? held.add(f.qty) : held.sub(f.qty.lte(held) ? f.qty : held);
-        const p = projectPositions(fills).positions.get('ETHTRY');
+        const p = positionsOf(fills).get('ETHTRY');
         expect((p?.qty ?? dec('0')).eq(held)).toBe(true);
         expect((p?.qty ?? dec('0')).gte(0)).toBe(true);
       }),
@@ -114,7 +125,7 @@ describe('ledger invariants (spec 9.3.23)', () => {
         ),
         (raw) => {
           const fills = build(raw);
-          const p = projectPositions(fills).positions.get('ETHTRY');
+          const p = positionsOf(fills).get('ETHTRY');
           expect((p?.feesPaid ?? dec('0')).eq(sumDec(fills.map((f) => f.fee)))).toBe(true);
         },
       ),
@@ -128,8 +139,8 @@ describe('ledger invariants (spec 9.3.23)', () => {
           .array(fillArb, { maxLength: 25 })
           .chain((raw) => fc.tuple(fc.constant(raw), fc.shuffledSubarray(build(raw), { minLength: raw.length }))),
         ([raw, shuffled]) => {
-          const a = projectPositions(build(raw)).positions.get('ETHTRY');
-          const b = projectPositions(shuffled).positions.get('ETHTRY');
+          const a = positionsOf(build(raw)).get('ETHTRY');
+          const b = positionsOf(shuffled).get('ETHTRY');
           expect(b?.qty.toFixed()).toBe(a?.qty.toFixed());
           expect(b?.realizedPnl.toFixed()).toBe(a?.realizedPnl.toFixed());
           expect(b?.avgCost.toFixed()).toBe(a?.avgCost.toFixed());
