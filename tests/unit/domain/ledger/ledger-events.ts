@@ -69,6 +69,19 @@ const tradeArb = fc.record({
 });
 
 /** Random trades on BTCTRY, ETHTRY and BTCUSDT over three UTC days, in no particular order */
+let nextTrade = 0;
+/** The events of one BTCTRY trade, a second after the previous one (overrides win) */
+export const trade = (side: 'BUY' | 'SELL', qty: string, price: string, more: Partial<TradeInput> = {}) =>
+  tradeEvents({
+    symbol: 'BTCTRY',
+    tradeId: String(++nextTrade),
+    side,
+    qty,
+    price,
+    timestampMs: DAY0 + nextTrade * 1000,
+    ...more,
+  });
+
 export const tradesArb = (maxLength = 40): fc.Arbitrary<TradeInput[]> =>
   fc.array(tradeArb, { maxLength }).map((raw) =>
     raw.map(({ feePaidIn, converted, ...t }, i): TradeInput => {

@@ -2,19 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ledgerReport, maxDrawdown } from '../../../../shared/domain/ledger/ledger-report';
 import { DAY_MS, replayLedger } from '../../../../shared/domain/ledger/ledger-state';
 import { type Dec, dec, toPlain } from '../../../../shared/domain/money';
-import { DAY0, type TradeInput, tradeEvents } from './ledger-events';
+import { DAY0, trade } from './ledger-events';
 
-let nextTrade = 0;
-const trade = (side: 'BUY' | 'SELL', qty: string, price: string, more: Partial<TradeInput> = {}) =>
-  tradeEvents({
-    symbol: 'BTCTRY',
-    tradeId: String(++nextTrade),
-    side,
-    qty,
-    price,
-    timestampMs: DAY0 + nextTrade * 1000,
-    ...more,
-  });
 const marks = (entries: Record<string, string>): ReadonlyMap<string, Dec> =>
   new Map(Object.entries(entries).map(([symbol, price]) => [symbol, dec(price)]));
 const plain = (x: Dec) => toPlain(x);

@@ -11,19 +11,7 @@ import {
 } from '../../../../shared/domain/ledger/ledger-state';
 import { ledgerStateToJson } from '../../../../shared/domain/ledger/ledger-state-json';
 import { dec, toPlain } from '../../../../shared/domain/money';
-import { DAY0, type TradeInput, tradeEvents } from './ledger-events';
-
-let nextTrade = 0;
-const trade = (side: 'BUY' | 'SELL', qty: string, price: string, more: Partial<TradeInput> = {}) =>
-  tradeEvents({
-    symbol: 'BTCTRY',
-    tradeId: String(++nextTrade),
-    side,
-    qty,
-    price,
-    timestampMs: DAY0 + nextTrade * 1000,
-    ...more,
-  });
+import { DAY0, trade } from './ledger-events';
 
 const book = (state: LedgerState, symbol = 'BTCTRY') => {
   const found = state.symbols.get(symbol);
