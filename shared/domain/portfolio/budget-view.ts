@@ -3,9 +3,10 @@
 // from the risk budget of spec 3.12), but a halt here drives the multiplier to 0. Ready for stage 4:
 // nothing calls it yet except its tests.
 import { type Dec, dec, minDec, ONE, ZERO } from '../money';
+import type { Mode } from '../risk/mode';
 
 export type VolatilityRegime = 'low' | 'normal' | 'high' | 'stressed';
-export type BudgetMode = 'NORMAL' | 'REDUCE_RISK_ONLY' | 'OBSERVE_ONLY';
+export type BudgetMode = Mode;
 
 export interface BudgetInputs {
   readonly tradingCapitalTry: Dec;
