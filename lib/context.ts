@@ -1,6 +1,8 @@
 // The cdk.json context keys this app reads (`btcbot:*`), validated once so a typo fails the synth
 import type { App } from 'aws-cdk-lib';
 import { KNOBS } from '../shared/config/knobs';
+import { loadConfig } from '../shared/config/load-config';
+import { ConfigError } from '../shared/domain/errors';
 
 export interface ScheduleSettings {
   /** EventBridge Scheduler expression, e.g. `rate(1 minute)` */
@@ -34,7 +36,16 @@ function knobEnvironment(raw: unknown): Record<string, string> {
     if (!knob) throw new Error(`btcbot:functionEnvironment: ${name} is not a configuration knob`);
     if (knob.secret) throw new Error(`btcbot:functionEnvironment: ${name} is a secret; use the Secrets Manager secret`);
   }
-  return Object.fromEntries(entries.map(([name, value]) => [name, String(value)]));
+  const environment = Object.fromEntries(entries.map(([name, value]) => [name, String(value)]));
+  // the functions load the same values at cold start: every range, cross-check and unread-knob refusal
+  // fails the synth instead of a deployed function
+  try {
+    loadConfig(environment);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new Error(`btcbot:functionEnvironment: ${e.issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
+  }
+  return environment;
 }
 
 function reconcileMaxReceives(functionEnvironment: Readonly<Record<string, string>>): number {

@@ -98,7 +98,7 @@ export class StatefulStack extends Stack {
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'BTCTurk API keys are issued on the venue website, so rotation is manual (BTCTURK_SECRET_MAX_AGE_DAYS gates it)',
+        'BTCTurk API keys are issued on the venue website, so rotation is manual (an operator rotates the key there and updates the secret)',
     });
     return secret;
   }

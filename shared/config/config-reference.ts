@@ -2,19 +2,22 @@
 // the cross-field rules themselves, so the documentation cannot drift from what the loader accepts.
 import { CROSS_FIELD_RULES } from './cross-field';
 import type { Knob } from './knob';
+import { KNOB_READERS, readersText } from './knob-readers';
 import { KNOBS, type KnobName } from './knobs';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
 
-/** Every knob, or only `names` in the given order */
+/** Every knob, or only `names` in the given order, with who reads it (a set knob nothing reads is refused) */
 export function configReferenceMarkdown(names: readonly KnobName[] = Object.keys(KNOBS) as KnobName[]): string {
   const rows = names.map((name) => {
     const k: Knob = KNOBS[name];
     const shown = [name, ...(k.aliases ?? [])].map((n) => `\`${n}\``).join(' \\| ');
     const def = k.secret ? '(secret)' : k.default === undefined ? 'unset' : `\`${cell(k.default)}\``;
-    return `| ${shown} | ${def} | ${k.unit ?? ''} | ${k.range ?? ''} | ${k.section} | ${cell(k.doc)} |`;
+    const readBy = readersText(KNOB_READERS[name]);
+    return `| ${shown} | ${def} | ${k.unit ?? ''} | ${k.range ?? ''} | ${k.section} | ${readBy} | ${cell(k.doc)} |`;
   });
-  return ['| Variable | Default | Unit | Range | Spec | Meaning |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const header = '| Variable | Default | Unit | Range | Spec | Read by | Meaning |';
+  return [header, '|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 /** Every cross-field rule the loader applies, one bullet each */

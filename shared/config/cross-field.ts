@@ -262,6 +262,24 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
       v.TRY_CASH_TARGET.lte(v.TRY_CASH_MAX) ? ok : issue('TRY_CASH_TARGET', 'expected TRY_CASH_TARGET <= TRY_CASH_MAX'),
   },
   {
+    // spec 3.22 allows an LLM-backed agent policy; a trading Lambda makes no network model calls, so only
+    // the rule-based policy (shared/domain/risk/agent-policy.ts) exists
+    reads: ['AGENT_LLM_ENABLED', 'AGENT_POLICY_PROVIDER'],
+    doc: '`AGENT_LLM_ENABLED=true` or an `AGENT_POLICY_PROVIDER` other than `rule` is refused: no network model calls from a trading Lambda (spec 3.22)',
+    check: (v) => {
+      const out: ConfigIssue[] = [];
+      const refused = 'an LLM-backed agent policy is refused: no network model calls from a trading Lambda';
+      if (v.AGENT_LLM_ENABLED) out.push({ variable: 'AGENT_LLM_ENABLED', message: refused });
+      if (v.AGENT_POLICY_PROVIDER.toLowerCase() !== 'rule') {
+        out.push({
+          variable: 'AGENT_POLICY_PROVIDER',
+          message: `only the rule-based policy (rule) exists, was ${JSON.stringify(v.AGENT_POLICY_PROVIDER)}: ${refused}`,
+        });
+      }
+      return out;
+    },
+  },
+  {
     reads: ['LIVE_TRADING', 'BTCTURK_API_SCOPES'],
     doc: '`LIVE_TRADING=true` requires the `trade` scope in `BTCTURK_API_SCOPES` (spec 1.4 item 13)',
     check: (v) =>

@@ -3,6 +3,7 @@
 
 import type { z } from 'zod';
 import { type Dec, dec, isDecimalString } from '../domain/money';
+import { ANOMALY_CODES } from '../domain/risk/anomalies';
 import { canonicalSymbol, splitListText } from '../domain/symbols';
 import { apiKeyProblem, apiSecretProblem } from './api-credentials';
 import { fail, knob, ParseFailure } from './knob';
@@ -14,16 +15,6 @@ import {
   secretIdProblem,
   tableNameProblem,
 } from './resource-names';
-
-export const ANOMALY_CODES = [
-  'STALE_MARKET_DATA',
-  'EXCHANGE_LATENCY_SPIKE',
-  'ORDER_REJECT_SPIKE',
-  'CLOCK_SKEW',
-  'CURSOR_STALL',
-  'PNL_DIVERGENCE',
-  'MANUAL_OVERRIDE',
-] as const;
 
 export interface WeightEntry {
   readonly key: string;
@@ -604,12 +595,18 @@ export const KNOBS = {
   DOCTOR_SLO_MIN_FILL_RATE_WARN: knob.dec('0.90', { min: 0, max: 1 }, s115('Fill rate warn (minimum)', RATIO)),
   DOCTOR_SLO_MIN_FILL_RATE_FAIL: knob.dec('0.80', { min: 0, max: 1 }, s115('Fill rate fail (minimum)', RATIO)),
   AGENT_POLICY_ENABLED: knob.bool(false, s115('Advisory agent policy layer')),
-  AGENT_POLICY_PROVIDER: knob.str('rule', s115('Agent policy provider')),
+  AGENT_POLICY_PROVIDER: knob.str(
+    'rule',
+    s115('Agent policy provider; only rule exists (an LLM-backed one is refused)'),
+  ),
   AGENT_OBSERVE_ONLY: knob.bool(false, s115('Agent observe-only')),
   AGENT_SYMBOL_ALLOWLIST: knob.optionalSymbols(s115('Agent symbol allow list')),
   AGENT_MAX_ORDER_NOTIONAL_TRY: knob.dec('0', { min: 0 }, s115('Agent max order notional; 0 disables', TRY)),
   AGENT_MAX_SPREAD_BPS: knob.dec('120', { min: 0 }, s115('Agent max spread', BPS)),
-  AGENT_LLM_ENABLED: knob.bool(false, s115('LLM advisory')),
+  AGENT_LLM_ENABLED: knob.bool(
+    false,
+    s115('LLM advisory; true is refused: no network model calls from a trading Lambda'),
+  ),
   AGENT_LLM_PROVIDER: knob.optionalStr(s115('LLM provider')),
   AGENT_LLM_MODEL: knob.optionalStr(s115('LLM model')),
   AGENT_LLM_TIMEOUT_SECONDS: knob.num(3, { gt: 0 }, s115('LLM timeout', SEC)),

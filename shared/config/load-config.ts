@@ -1,9 +1,11 @@
 // Loads the frozen Config from an environment map (spec 1.1): names are case-insensitive, the first name
 // of a knob is canonical over its aliases, empty values count as unset, and every problem is reported at
-// once by variable name. Secret values never appear in an error or in `describeConfig`.
+// once by variable name. Secret values never appear in an error or in `describeConfig`. A knob that nothing
+// reads yet is refused when set (spec 9.2.17): a setting without effect must not load silently.
 import { ConfigError, type ConfigIssue } from '../domain/errors';
 import { type Dec, dec, maxDec, sumDec, toPlain } from '../domain/money';
 import { CROSS_FIELD_RULES } from './cross-field';
+import { isRead, KNOB_READERS } from './knob-readers';
 import { KNOBS, type KnobName, type KnobValues, type WeightEntry } from './knobs';
 
 export type Config = Readonly<
@@ -29,14 +31,28 @@ function upperCaseKeys(env: Env): Map<string, string> {
   return out;
 }
 
+interface RawValue {
+  readonly variable: string;
+  readonly raw: string | undefined;
+  /** The environment set it (false: the default) */
+  readonly set: boolean;
+}
+
 /** The raw value a knob reads and the variable it came from (canonical name, else the first alias set) */
-function rawValue(env: Map<string, string>, name: KnobName): { variable: string; raw: string | undefined } {
+function rawValue(env: Map<string, string>, name: KnobName): RawValue {
   const spec = KNOBS[name] as { aliases?: readonly string[]; default?: string };
   for (const variable of [name, ...(spec.aliases ?? [])]) {
     const raw = env.get(variable);
-    if (raw !== undefined) return { variable, raw };
+    if (raw !== undefined) return { variable, raw, set: true };
   }
-  return { variable: name, raw: spec.default };
+  return { variable: name, raw: spec.default, set: false };
+}
+
+/** Refused when set: nothing reads the knob yet, so its value would change nothing */
+function unreadIssue(name: KnobName, variable: string): ConfigIssue | undefined {
+  const readBy = KNOB_READERS[name];
+  if (isRead(readBy)) return undefined;
+  return { variable, message: `${variable} is not read by any function yet (${readBy.why}); remove it` };
 }
 
 export function loadConfig(env: Env): Config {
@@ -47,10 +63,13 @@ export function loadConfig(env: Env): Config {
   }));
   const parsed: Partial<Record<KnobName, unknown>> = {};
   for (const name of KNOB_NAMES) {
-    const { variable, raw } = rawValue(vars, name);
+    const { variable, raw, set } = rawValue(vars, name);
+    const unread = set ? unreadIssue(name, variable) : undefined;
+    if (unread) issues.push(unread);
     const result = KNOBS[name].schema.safeParse(raw);
     if (result.success) parsed[name] = result.data;
-    else for (const i of result.error.issues) issues.push({ variable, message: i.message });
+    // the value of a knob that must go anyway is not worth a second complaint
+    else if (!unread) for (const i of result.error.issues) issues.push({ variable, message: i.message });
   }
   const values = parsed as KnobValues;
   for (const rule of CROSS_FIELD_RULES) {

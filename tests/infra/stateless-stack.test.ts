@@ -147,6 +147,12 @@ describe('StatelessStack', () => {
     );
   });
 
+  it('refuses at synth what a function would refuse at cold start: a cross-check, a knob nothing reads', () => {
+    const context = (env: Record<string, string>) => ({ context: { 'btcbot:functionEnvironment': env } });
+    expect(() => synthesize(context({ RECONCILE_NOT_PLACED_CHECKS: '1' }))).toThrow(/RECONCILE_NOT_PLACED_CHECKS/);
+    expect(() => synthesize(context({ TARGET_TRY: '100' }))).toThrow(/TARGET_TRY is not read by any function yet/);
+  });
+
   it('alarms on DLQ depth, function errors and throttles, and UNKNOWN orders', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const metricNames = alarms.map((a) => a.MetricName).sort();

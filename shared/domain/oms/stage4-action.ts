@@ -10,6 +10,11 @@ export interface SubmitAction {
   readonly side: Side;
   readonly price: Dec;
   readonly qty: Dec;
+  /**
+   * What the planner meant before flooring qty to the step (price x unquantized qty); the min-notional
+   * prefilter (spec 3.17) raises a SUBMIT floored below the minimum only when this reached it. Unset = price x qty
+   */
+  readonly intentNotional?: Dec;
   readonly clientOrderId: string;
   /** `new_intent`, `replace_submit`, ... (spec 3.14) */
   readonly reason: string;

@@ -38,12 +38,12 @@ describe('btcbot config', () => {
 
   it('lists every problem by variable and exits 2', () => {
     const { io, out, err } = capture();
-    expect(configCommand({ TARGET_TRY: 'x', TTL_SECONDS: '-5' }, {}, io)).toBe(2);
+    expect(configCommand({ TRY_CASH_TARGET: 'x', TTL_SECONDS: '-5' }, {}, io)).toBe(2);
     expect(out).toEqual([]);
     expect(err).toEqual([
       'Invalid configuration (2 problems):',
-      '  TARGET_TRY: expected a plain decimal number, was "x"',
       '  TTL_SECONDS: expected > 0, was "-5"',
+      '  TRY_CASH_TARGET: expected a plain decimal number, was "x"',
     ]);
   });
 

@@ -23,10 +23,16 @@ describe('README configuration table', () => {
   it('shows the accepted range of each number', () => {
     const row = (name: string) => configReferenceMarkdown([name as keyof typeof KNOBS]).split('\n')[2];
     expect(row('MAX_MARKET_DATA_AGE_MS')).toBe(
-      '| `MAX_MARKET_DATA_AGE_MS` \\| `BTCTURK_MARKETDATA_MAX_AGE_MS` | `15000` | ms | 1..60000 | 1.11 | Freshness gate: older market data fails closed |',
+      '| `MAX_MARKET_DATA_AGE_MS` \\| `BTCTURK_MARKETDATA_MAX_AGE_MS` | `15000` | ms | 1..60000 | 1.11 | stage3 | Freshness gate: older market data fails closed |',
     );
     expect(row('TTL_SECONDS')).toContain('| s | > 0 |');
     expect(row('RECONCILE_NOT_PLACED_CHECKS')).toContain('|  | >= 2 |');
+  });
+
+  it('says who reads each knob, and `not yet` for a knob that is refused when set', () => {
+    const row = (name: string) => configReferenceMarkdown([name as keyof typeof KNOBS]).split('\n')[2];
+    expect(row('RECONCILE_MAX_RECEIVES')).toContain('| 9.1.5 | reconcile, deploy |');
+    expect(row('STAGE7_ENABLED')).toContain('| 1.3 | not yet |');
   });
 });
 

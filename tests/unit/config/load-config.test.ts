@@ -67,7 +67,7 @@ describe('loadConfig defaults (spec section 1)', () => {
 
 describe('loadConfig parsing rules (spec 1.1)', () => {
   it('reads names case-insensitively', () => {
-    expect(loadConfig({ target_try: '150' }).TARGET_TRY.toFixed()).toBe('150');
+    expect(loadConfig({ try_cash_target: '150' }).TRY_CASH_TARGET.toFixed()).toBe('150');
   });
 
   it('accepts true/false/1/0/yes/no for booleans, in any case', () => {
@@ -105,8 +105,8 @@ describe('loadConfig parsing rules (spec 1.1)', () => {
   });
 
   it('refuses amounts written as floats with exponents', () => {
-    expect(configError({ TARGET_TRY: '1e3' }).message).toContain(
-      'TARGET_TRY: expected a plain decimal number, was "1e3"',
+    expect(configError({ TRY_CASH_TARGET: '1e3' }).message).toContain(
+      'TRY_CASH_TARGET: expected a plain decimal number, was "1e3"',
     );
   });
 });
@@ -114,7 +114,7 @@ describe('loadConfig parsing rules (spec 1.1)', () => {
 describe('loadConfig reports every problem by variable name', () => {
   it('lists all bad values at once, each with what was expected and what it was', () => {
     const e = configError({
-      TARGET_TRY: '-1',
+      TRY_CASH_TARGET: '-1',
       TTL_SECONDS: '0',
       MAX_ORDERS_PER_CYCLE: 'two',
       LOG_LEVEL: 'TRACE',
@@ -124,17 +124,17 @@ describe('loadConfig reports every problem by variable name', () => {
       'LOG_LEVEL',
       'MAX_ORDERS_PER_CYCLE',
       'RISK_MAX_POSITION_PCT',
-      'TARGET_TRY',
+      'TRY_CASH_TARGET',
       'TTL_SECONDS',
     ]);
-    expect(e.message).toContain('TARGET_TRY: expected >= 0, was "-1"');
+    expect(e.message).toContain('TRY_CASH_TARGET: expected >= 0, was "-1"');
     expect(e.message).toContain('TTL_SECONDS: expected > 0, was "0"');
     expect(e.message).toContain('LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, was "TRACE"');
   });
 
   it('still runs cross-field rules whose inputs parsed when another value is bad', () => {
-    const e = configError({ TARGET_TRY: 'x', LIVE_TRADING: 'true', DRY_RUN: 'true' });
-    expect(variables(e)).toEqual(expect.arrayContaining(['TARGET_TRY', 'LIVE_TRADING']));
+    const e = configError({ TRY_CASH_TARGET: 'x', LIVE_TRADING: 'true', DRY_RUN: 'true' });
+    expect(variables(e)).toEqual(expect.arrayContaining(['TRY_CASH_TARGET', 'LIVE_TRADING']));
   });
 
   it('never echoes a secret value', () => {
@@ -174,9 +174,10 @@ describe('cross-field validation (spec 1.4)', () => {
     );
   });
 
-  it('3: stage 7 requires dry-run and no live trading', () => {
-    expect(variables(configError({ STAGE7_ENABLED: 'true', DRY_RUN: 'false' }))).toEqual(['STAGE7_ENABLED']);
-    expect(loadConfig({ STAGE7_ENABLED: 'true' }).STAGE7_ENABLED).toBe(true);
+  it('3: stage 7 requires dry-run and no live trading (and is refused until stage 7 arrives, 9.2.17)', () => {
+    const e = configError({ STAGE7_ENABLED: 'true', DRY_RUN: 'false' });
+    expect(e.message).toContain('STAGE7_ENABLED=true requires DRY_RUN=true and LIVE_TRADING=false');
+    expect(configError({ STAGE7_ENABLED: 'true' }).message).not.toContain('requires DRY_RUN');
   });
 
   it('4: ws market data needs the WS client, and this runtime has no WS producer (9.2.12)', () => {
@@ -189,7 +190,9 @@ describe('cross-field validation (spec 1.4)', () => {
   });
 
   it('5: REST fallback is only valid with ws', () => {
-    expect(variables(configError({ WS_MARKET_DATA_REST_FALLBACK: 'true' }))).toEqual(['WS_MARKET_DATA_REST_FALLBACK']);
+    expect(configError({ WS_MARKET_DATA_REST_FALLBACK: 'true' }).message).toContain(
+      'WS_MARKET_DATA_REST_FALLBACK=true is only valid with MARKET_DATA_MODE=ws',
+    );
   });
 
   it('6: volatility thresholds low <= high', () => {
@@ -197,14 +200,16 @@ describe('cross-field validation (spec 1.4)', () => {
   });
 
   it('8: doctor SLO warn thresholds are no stricter than fail thresholds', () => {
-    expect(variables(configError({ DOCTOR_SLO_MAX_REJECT_RATE_WARN: '0.2' }))).toEqual([
-      'DOCTOR_SLO_MAX_REJECT_RATE_WARN',
-    ]);
-    expect(variables(configError({ DOCTOR_SLO_MIN_FILL_RATE_WARN: '0.5' }))).toEqual(['DOCTOR_SLO_MIN_FILL_RATE_WARN']);
-    expect(variables(configError({ DOCTOR_SLO_MAX_LATENCY_MS_WARN: '5000' }))).toEqual([
-      'DOCTOR_SLO_MAX_LATENCY_MS_WARN',
-    ]);
-    expect(variables(configError({ DOCTOR_SLO_LOOKBACK: '0' }))).toEqual(['DOCTOR_SLO_LOOKBACK']);
+    // nothing reads the doctor SLO knobs yet (refused when set), but a contradiction is still named
+    expect(configError({ DOCTOR_SLO_MAX_REJECT_RATE_WARN: '0.2' }).message).toContain(
+      'expected DOCTOR_SLO_MAX_REJECT_RATE_WARN <= DOCTOR_SLO_MAX_REJECT_RATE_FAIL',
+    );
+    expect(configError({ DOCTOR_SLO_MIN_FILL_RATE_WARN: '0.5' }).message).toContain(
+      'expected DOCTOR_SLO_MIN_FILL_RATE_WARN >= DOCTOR_SLO_MIN_FILL_RATE_FAIL',
+    );
+    expect(configError({ DOCTOR_SLO_MAX_LATENCY_MS_WARN: '5000' }).message).toContain(
+      'expected DOCTOR_SLO_MAX_LATENCY_MS_WARN <= DOCTOR_SLO_MAX_LATENCY_MS_FAIL',
+    );
   });
 
   it('9: range checks on rates, bursts, anomaly thresholds and the investable fraction', () => {
@@ -247,14 +252,15 @@ describe('cross-field validation (spec 1.4)', () => {
     );
   });
 
-  it('12: portfolio targets: JSON or pairs, symbols in the universe, normalized when the sum is near 1', () => {
-    const json = loadConfig({ PORTFOLIO_TARGETS: '{"BTCTRY":0.5,"ETHTRY":0.49}', SYMBOLS: 'BTCTRY,ETHTRY' });
-    expect(json.PORTFOLIO_TARGETS.map((t) => [t.key, t.weight.toDecimalPlaces(6).toFixed()])).toEqual([
-      ['BTCTRY', '0.505051'],
-      ['ETHTRY', '0.494949'],
+  it('12: portfolio targets: JSON or pairs; set, they are refused until stage 7 reads them, contradictions named', () => {
+    const parse = (raw: string) => KNOBS.PORTFOLIO_TARGETS.schema.parse(raw) ?? [];
+    expect(parse('{"BTCTRY":0.5,"ETHTRY":0.49}').map((t) => [t.key, t.weight.toFixed()])).toEqual([
+      ['BTCTRY', '0.5'],
+      ['ETHTRY', '0.49'],
     ]);
-    const pairs = loadConfig({ PORTFOLIO_TARGETS: 'btc_try:0.25,ETHTRY:0.75', SYMBOLS: 'BTCTRY,ETHTRY' });
-    expect(pairs.PORTFOLIO_TARGETS.map((t) => t.key)).toEqual(['BTCTRY', 'ETHTRY']);
+    expect(parse('btc_try:0.25,ETHTRY:0.75').map((t) => t.key)).toEqual(['BTCTRY', 'ETHTRY']);
+    const set = configError({ PORTFOLIO_TARGETS: 'BTCTRY:0.5,ETHTRY:0.5', SYMBOLS: 'BTCTRY,ETHTRY' });
+    expect(set.message).toContain('PORTFOLIO_TARGETS is not read by any function yet (stage 7 arrives with issue 15)');
     expect(configError({ PORTFOLIO_TARGETS: 'ADATRY:1' }).message).toContain('symbols not in SYMBOLS: ADATRY');
     expect(configError({ PORTFOLIO_TARGETS: 'BTCTRY:0.5' }).message).toContain('within (0.95, 1.05), was 0.5');
   });
