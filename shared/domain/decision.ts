@@ -16,3 +16,19 @@ export interface Decision {
   /** The action's client order id when the scope is one action */
   readonly clientOrderId?: string;
 }
+
+/** A decision about one action (or planned order), naming its symbol, side and client order id */
+export const actionDecision = (
+  layer: string,
+  subject: { readonly symbol: string; readonly side: Side; readonly clientOrderId: string },
+  action: DecisionAction,
+  code: string,
+): Decision => ({
+  layer,
+  code,
+  action,
+  scope: 'action',
+  symbol: subject.symbol,
+  side: subject.side,
+  clientOrderId: subject.clientOrderId,
+});

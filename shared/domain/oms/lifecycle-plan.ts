@@ -2,7 +2,9 @@
 // Invariants: an order is stale-checked against its OWN symbol's mid (9.2.15: the reference used the first
 // mark of the map for every symbol); a (symbol, side) has at most one replace_submit, naming an order that
 // gets a replace_cancel; the plan depends on the snapshot only, never on the order its lists arrive in.
+
 import type { Decision } from '../decision';
+import { actionDecision } from '../decision';
 import { ValidationError, type ValidationIssue } from '../errors';
 import { bpsOf, type Dec, dec } from '../money';
 import type { CancelAction, OpenOrderView, Stage4Action, SubmitAction } from './stage4-action';
@@ -144,15 +146,8 @@ function submitOf(intent: SubmitAction, replaces: string | undefined): SubmitAct
     : { ...planned, reason: 'replace_submit', replaceForClientOrderId: replaces };
 }
 
-const decisionFor = (intent: SubmitAction, code: string, action: Decision['action']): Decision => ({
-  layer: 'lifecycle',
-  code,
-  action,
-  scope: 'action',
-  symbol: intent.symbol,
-  side: intent.side,
-  clientOrderId: intent.clientOrderId,
-});
+const decisionFor = (intent: SubmitAction, code: string, action: Decision['action']): Decision =>
+  actionDecision('lifecycle', intent, action, code);
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -4,7 +4,9 @@
 // plan add up to at most the deploy budget: the BUY min-notional rescue of the baseline path takes only what
 // the budget has left, and drops the order instead (spec 9.1.7: the reference turned a 19.96 TRY allocation
 // into a 50 TRY order).
+
 import type { Decision, DecisionAction } from '../decision';
+import { actionDecision } from '../decision';
 import type { ExchangeRules, Side } from '../exchange-rules';
 import { quantizePrice, quantizeQty } from '../exchange-rules';
 import { clientOrderId } from '../ids';
@@ -136,15 +138,7 @@ export function planDecisions(input: DecisionPipelineInput, s: DecisionPipelineS
   const submits = ranked.slice(0, Math.max(0, s.MAX_ORDERS_PER_CYCLE));
   const deferred = ranked.slice(submits.length);
   for (const d of deferred) {
-    decisions.push({
-      layer: LAYER,
-      code: 'max_orders_per_cycle',
-      action: 'DEFER',
-      scope: 'action',
-      symbol: d.symbol,
-      side: d.side,
-      clientOrderId: d.clientOrderId,
-    });
+    decisions.push(actionDecision(LAYER, d, 'DEFER', 'max_orders_per_cycle'));
   }
   return {
     path: allocation ? 'baseline' : 'aggressive',

@@ -4,6 +4,7 @@
 // open orders above MAX_OPEN_ORDERS; a rejected action changes no projection.
 import type { Position } from '../average-cost';
 import type { Decision } from '../decision';
+import { actionDecision } from '../decision';
 import { ValidationError } from '../errors';
 import { type Dec, maxDec, plusBps, sumDec, ZERO } from '../money';
 import { openOrderIssues } from '../oms/lifecycle-plan';
@@ -74,15 +75,7 @@ export function filterActions(snapshot: ActionFilterSnapshot, settings: ActionFi
       }
     }
     if (code === undefined) accepted.push(action);
-    decisions.push({
-      layer: 'risk_filter',
-      code: code ?? 'accepted',
-      action: code === undefined ? 'ACCEPT' : 'REJECT',
-      scope: 'action',
-      symbol: action.symbol,
-      side: action.side,
-      clientOrderId: action.clientOrderId,
-    });
+    decisions.push(actionDecision('risk_filter', action, code === undefined ? 'ACCEPT' : 'REJECT', code ?? 'accepted'));
   }
   return { accepted, decisions };
 }

@@ -1,7 +1,9 @@
 // The optional agent policy layer (spec 3.22), rule-based only: an LLM-backed policy is refused when the
 // configuration loads (no network model calls from a trading Lambda). The rules can only drop a SUBMIT or
 // trim its quantity, never add or enlarge one, and each run leaves an audit record with a deterministic hash.
+
 import type { Decision } from '../decision';
+import { actionDecision } from '../decision';
 import type { ExchangeRules } from '../exchange-rules';
 import { quantizeQty } from '../exchange-rules';
 import { hashCanonical } from '../hashing';
@@ -82,15 +84,8 @@ function judge(a: SubmitAction, input: AgentPolicyInput, s: AgentPolicySettings)
   return { keep: { ...a, qty, intentNotional: a.price.mul(qty) }, code: 'agent_max_order_notional_try' };
 }
 
-const decision = (a: SubmitAction, action: Decision['action'], code: string): Decision => ({
-  layer: 'agent',
-  code,
-  action,
-  scope: 'action',
-  symbol: a.symbol,
-  side: a.side,
-  clientOrderId: a.clientOrderId,
-});
+const decision = (a: SubmitAction, action: Decision['action'], code: string): Decision =>
+  actionDecision('agent', a, action, code);
 
 /** Spec 3.22: CANCELs pass untouched (they only lower risk); SUBMITs are kept, trimmed or dropped */
 export function applyAgentPolicy(input: AgentPolicyInput, s: AgentPolicySettings): AgentPolicyResult {

@@ -1,7 +1,9 @@
 // The last stage 4 gate before execution (spec 3.2 steps 24-25, 3.17): the degrade universe cap and BUY
 // shrink, the mode gate, the min-notional prefilter, then kill-switch and freeze suppression. It only drops
 // or resizes actions it was given, never adds one, and every change carries a decision saying why.
+
 import type { Decision, DecisionAction } from '../decision';
+import { actionDecision } from '../decision';
 import { type ExchangeRules, quantizeQty } from '../exchange-rules';
 import { ceilToStep, type Dec, maxDec } from '../money';
 import { notionalOfAction, type Stage4Action, type SubmitAction } from '../oms/stage4-action';
@@ -40,15 +42,8 @@ export interface ModeGateResult {
   readonly decisions: readonly Decision[];
 }
 
-const decide = (a: Stage4Action, action: DecisionAction, code: string): Decision => ({
-  layer: 'mode_gate',
-  code,
-  action,
-  scope: 'action',
-  symbol: a.symbol,
-  side: a.side,
-  clientOrderId: a.clientOrderId,
-});
+const decide = (a: Stage4Action, action: DecisionAction, code: string): Decision =>
+  actionDecision('mode_gate', a, action, code);
 
 /** The minimum a SUBMIT must reach: our own floor or the venue's, whichever is higher */
 const requiredNotional = (s: ModeGateSettings, rules: ExchangeRules): Dec =>
