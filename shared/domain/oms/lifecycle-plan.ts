@@ -3,8 +3,7 @@
 // mark of the map for every symbol); a (symbol, side) has at most one replace_submit, naming an order that
 // gets a replace_cancel; the plan depends on the snapshot only, never on the order its lists arrive in.
 
-import type { Decision } from '../decision';
-import { actionDecision } from '../decision';
+import { actionDecision, type Decision } from '../decision';
 import { ValidationError, type ValidationIssue } from '../errors';
 import { bpsOf, type Dec, dec } from '../money';
 import type { CancelAction, OpenOrderView, Stage4Action, SubmitAction } from './stage4-action';

@@ -5,8 +5,7 @@
 // the budget has left, and drops the order instead (spec 9.1.7: the reference turned a 19.96 TRY allocation
 // into a 50 TRY order).
 
-import type { Decision, DecisionAction } from '../decision';
-import { actionDecision } from '../decision';
+import { actionDecision, type Decision, type DecisionAction } from '../decision';
 import type { ExchangeRules, Side } from '../exchange-rules';
 import { quantizePrice, quantizeQty } from '../exchange-rules';
 import { clientOrderId } from '../ids';

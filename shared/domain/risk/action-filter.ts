@@ -3,8 +3,7 @@
 // lowers risk, so unlike the reference neither block drops it); an accepted SUBMIT never takes the projected
 // open orders above MAX_OPEN_ORDERS; a rejected action changes no projection.
 import type { Position } from '../average-cost';
-import type { Decision } from '../decision';
-import { actionDecision } from '../decision';
+import { actionDecision, type Decision } from '../decision';
 import { ValidationError } from '../errors';
 import { type Dec, maxDec, plusBps, sumDec, ZERO } from '../money';
 import { openOrderIssues } from '../oms/lifecycle-plan';

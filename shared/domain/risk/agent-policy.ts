@@ -2,8 +2,7 @@
 // configuration loads (no network model calls from a trading Lambda). The rules can only drop a SUBMIT or
 // trim its quantity, never add or enlarge one, and each run leaves an audit record with a deterministic hash.
 
-import type { Decision } from '../decision';
-import { actionDecision } from '../decision';
+import { actionDecision, type Decision } from '../decision';
 import type { ExchangeRules } from '../exchange-rules';
 import { quantizeQty } from '../exchange-rules';
 import { hashCanonical } from '../hashing';

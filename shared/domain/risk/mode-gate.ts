@@ -2,8 +2,7 @@
 // shrink, the mode gate, the min-notional prefilter, then kill-switch and freeze suppression. It only drops
 // or resizes actions it was given, never adds one, and every change carries a decision saying why.
 
-import type { Decision, DecisionAction } from '../decision';
-import { actionDecision } from '../decision';
+import { actionDecision, type Decision, type DecisionAction } from '../decision';
 import { type ExchangeRules, quantizeQty } from '../exchange-rules';
 import { ceilToStep, type Dec, maxDec } from '../money';
 import { notionalOfAction, type Stage4Action, type SubmitAction } from '../oms/stage4-action';
