@@ -113,7 +113,8 @@ export interface StateMachine<S extends string, E extends string> {
   isTerminal(status: S): boolean;
 }
 
-function machine<S extends string, E extends string>(
+/** A state machine over a transition table: a missing entry is an InvalidTransitionError naming the machine */
+export function machine<S extends string, E extends string>(
   name: string,
   table: Record<S, Partial<Record<E, S>>>,
 ): StateMachine<S, E> {

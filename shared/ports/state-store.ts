@@ -5,6 +5,7 @@ import type { Side } from '../domain/exchange-rules';
 import type { StageName } from '../domain/ids';
 import type { LedgerEvent } from '../domain/ledger/ledger-event';
 import type { Dec } from '../domain/money';
+import type { NewReplaceTransaction, ReplaceTransaction, ReplaceTxEvent } from '../domain/oms/replace-transaction';
 import type { JournalEvent, JournalStatus } from '../domain/order-state';
 import type { SymbolCooldown, SymbolRejectPolicy } from '../domain/store-rules';
 
@@ -265,6 +266,51 @@ export interface SymbolCooldownStore {
   active(nowSec: number): Promise<SymbolCooldown[]>;
 }
 
+// ---------------------------------------------------------------- stage 4 replace transactions
+
+export type { NewReplaceTransaction, ReplaceTransaction } from '../domain/oms/replace-transaction';
+
+/** Replace transactions (spec 3.18), written only by a cycle holding its lease: every write is fenced */
+export interface ReplaceTransactionStore {
+  /**
+   * Records the group's transaction as INIT, version 1: one atomic write that creates it only if its id is
+   * new AND checks that `fence` is still the current lease epoch.
+   * @returns created: false with the stored transaction when the id exists (compare its metadata with
+   *   replaceTxMetadataMismatch: the spec's `replace_tx_metadata_mismatch`)
+   * @throws StaleLeaseError   `fence` is no longer current; nothing was written
+   * @throws CorruptStateError the transaction is unsound (no old order...) or the stored one is malformed
+   */
+  create(
+    request: NewReplaceTransaction,
+    fence: LeaseFence,
+    nowMs: number,
+  ): Promise<{ created: boolean; tx: ReplaceTransaction }>;
+  /** @throws CorruptStateError the stored transaction is malformed */
+  get(account: string, id: string): Promise<ReplaceTransaction | undefined>;
+  /**
+   * The account's non-terminal transactions, oldest first (an eventually consistent index on DynamoDB, as
+   * listByStatus: a resumed cycle re-derives its groups' ids and reads them with get)
+   * @throws CorruptStateError a stored transaction is malformed
+   */
+  listOpen(account: string): Promise<ReplaceTransaction[]>;
+  /**
+   * Moves `tx` through replaceTxMachine, conditional on its version and state AND on `fence` in one atomic
+   * write; a terminal `tx` is returned as it is, unwritten (a replay is a no-op). `reasons` are required by
+   * the events that block or fail it, and refused by the others.
+   * @throws InvalidTransitionError the state machine forbids it (a regression); nothing was written
+   * @throws ConcurrentUpdateError  the stored version or state moved on; re-read and decide again
+   * @throws StaleLeaseError        `fence` is no longer the lease's epoch; nothing was written
+   * @throws CorruptStateError      the result would be unsound (a block without a reason); nothing was written
+   */
+  transition(
+    tx: ReplaceTransaction,
+    event: ReplaceTxEvent,
+    reasons: readonly string[],
+    nowMs: number,
+    fence: LeaseFence,
+  ): Promise<ReplaceTransaction>;
+}
+
 /** Every state port, as one backend (DynamoDB or in-memory) provides them to a composition root */
 export interface StateStores {
   readonly leases: LeaseStore;
@@ -277,4 +323,5 @@ export interface StateStores {
   readonly cursors: CursorStore;
   readonly audits: CycleAuditStore;
   readonly cooldowns: SymbolCooldownStore;
+  readonly replaceTransactions: ReplaceTransactionStore;
 }

@@ -8,6 +8,7 @@ import { fillStoreContract, ledgerStoreContract } from './fill-ledger-store.cont
 import { actionLogContract, idempotencyKeysContract } from './idempotency-store.contract';
 import { leaseStoreContract } from './lease-store.contract';
 import { orderJournalContract } from './order-journal.contract';
+import { replaceTransactionContract } from './replace-transaction.contract';
 import { oneRequestAtATime } from './state-store-serial-moto';
 
 const endpoint = motoEndpoint();
@@ -27,4 +28,5 @@ describe.skipIf(endpoint === null)('state stores on DynamoDB (moto_server)', () 
   documentStoreContract('dynamodb', makeStores);
   cycleAuditStoreContract('dynamodb', makeStores);
   symbolCooldownStoreContract('dynamodb', makeStores);
+  replaceTransactionContract('dynamodb', makeStores);
 });

@@ -6,6 +6,7 @@ import { fillStoreContract, ledgerStoreContract } from './fill-ledger-store.cont
 import { actionLogContract, idempotencyKeysContract } from './idempotency-store.contract';
 import { leaseStoreContract } from './lease-store.contract';
 import { orderJournalContract } from './order-journal.contract';
+import { replaceTransactionContract } from './replace-transaction.contract';
 
 const makeStores = async () => createMemoryStateStores();
 
@@ -18,3 +19,4 @@ actionLogContract('memory', makeStores);
 documentStoreContract('memory', makeStores);
 cycleAuditStoreContract('memory', makeStores);
 symbolCooldownStoreContract('memory', makeStores);
+replaceTransactionContract('memory', makeStores);

@@ -41,7 +41,15 @@ import {
   statusIndexKeys,
 } from './journal-codec';
 import { keyItem, keys } from './keys';
-import { type Cancellation, cancellations, type DynamoTable, getItem, queryAll, refusedItem } from './table';
+import {
+  type Cancellation,
+  cancellations,
+  type DynamoTable,
+  getItem,
+  leaseCheck,
+  queryAll,
+  refusedItem,
+} from './table';
 
 const pointerSchema = z.object({ clientOrderId: str, attempt: count });
 /**
@@ -366,13 +374,6 @@ function refusedChange(
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-const leaseCheck = (tableName: string, fence: LeaseFence) => ({
-  TableName: tableName,
-  Key: keyItem(keys.lease(fence.name)),
-  ConditionExpression: 'epoch = :epoch',
-  ExpressionAttributeValues: { ':epoch': N(fence.epoch) },
-});
 
 function concurrentUpdate(order: JournalOrder, item: Item | undefined, cause: unknown): ConcurrentUpdateError {
   const was = item === undefined ? 'absent' : `version ${item.version?.N} in ${item.status?.S}`;

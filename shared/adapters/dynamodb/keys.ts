@@ -35,6 +35,11 @@ export const keys = {
   /** Entries per status, changed in the same transaction as every status change of the account */
   journalCounts: (account: string): Key => ({ pk: `ACCT#${part(account)}`, sk: 'COUNTS' }),
   accountPk: (account: string) => `ACCT#${part(account)}`,
+  /** A stage 4 replace transaction (spec 3.18) */
+  replaceTx: (account: string, id: string): Key => ({ pk: `ACCT#${part(account)}`, sk: `REPLACE#${part(id)}` }),
+  /** Sparse: only non-terminal transactions carry it, so listing the open ones never reads the finished */
+  replaceTxOpenIndex: (account: string) => `ACCT#${part(account)}#REPLACE#OPEN`,
+  replaceTxOpenSort: (createdAtMs: number, id: string) => `${pad(createdAtMs)}#${part(id)}`,
   fill: (account: string, symbol: string, tradeId: string): Key => ({
     pk: `ACCT#${part(account)}`,
     sk: `FILL#${part(symbol)}#${part(tradeId)}`,

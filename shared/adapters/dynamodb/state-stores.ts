@@ -10,6 +10,7 @@ import { DynamoIdempotencyKeys } from './dynamodb-idempotency-keys';
 import { DynamoLeaseStore } from './dynamodb-lease-store';
 import { DynamoLedgerStore } from './dynamodb-ledger-store';
 import { DynamoOrderJournal } from './dynamodb-order-journal';
+import { DynamoReplaceTransactions } from './dynamodb-replace-transactions';
 import { DynamoSymbolCooldownStore } from './dynamodb-symbol-cooldown-store';
 
 export function createDynamoStateStores(client: DynamoDBClient, tableName: string): StateStores {
@@ -24,5 +25,6 @@ export function createDynamoStateStores(client: DynamoDBClient, tableName: strin
     cursors: new DynamoCursorStore(client, tableName),
     audits: new DynamoCycleAuditStore(client, tableName),
     cooldowns: new DynamoSymbolCooldownStore(client, tableName),
+    replaceTransactions: new DynamoReplaceTransactions(client, tableName),
   };
 }

@@ -8,8 +8,9 @@ import {
   type QueryCommandInput,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import type { Item } from './attributes';
-import { type Key, keyItem } from './keys';
+import type { LeaseFence } from '../../ports/state-store';
+import { type Item, N } from './attributes';
+import { type Key, keyItem, keys } from './keys';
 
 export interface DynamoTable {
   readonly client: DynamoDBClient;
@@ -75,3 +76,11 @@ export function cancellations(error: unknown): Cancellation[] | undefined {
   if (!(error instanceof TransactionCanceledException)) return undefined;
   return (error.CancellationReasons ?? []).map((reason) => ({ code: reason.Code ?? 'None', item: reason.Item }));
 }
+
+/** The ConditionCheck that fences a transaction by the lease epoch: it fails once another holder took over */
+export const leaseCheck = (tableName: string, fence: LeaseFence) => ({
+  TableName: tableName,
+  Key: keyItem(keys.lease(fence.name)),
+  ConditionExpression: 'epoch = :epoch',
+  ExpressionAttributeValues: { ':epoch': N(fence.epoch) },
+});

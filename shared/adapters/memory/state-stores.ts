@@ -8,6 +8,7 @@ import { MemoryIdempotencyKeys } from './memory-idempotency-keys';
 import { MemoryLeaseStore } from './memory-lease-store';
 import { MemoryLedgerStore } from './memory-ledger-store';
 import { MemoryOrderJournal } from './memory-order-journal';
+import { MemoryReplaceTransactions } from './memory-replace-transactions';
 
 export function createMemoryStateStores(): StateStores {
   const leases = new MemoryLeaseStore();
@@ -22,5 +23,6 @@ export function createMemoryStateStores(): StateStores {
     cursors: new MemoryCursorStore(),
     audits: new MemoryCycleAuditStore(),
     cooldowns: new MemorySymbolCooldownStore(),
+    replaceTransactions: new MemoryReplaceTransactions(leases),
   };
 }

@@ -4,6 +4,7 @@
 
 import type { UniverseSettings } from '../../domain/market/universe-input';
 import type { LifecycleSettings } from '../../domain/oms/lifecycle-plan';
+import type { FreezeSettings } from '../../domain/oms/unknown-order-freeze';
 import type { DecisionPipelineSettings } from '../../domain/portfolio/decision-pipeline';
 import type { ActionFilterSettings } from '../../domain/risk/action-filter';
 import type { AgentPolicySettings } from '../../domain/risk/agent-policy';
@@ -21,4 +22,5 @@ export interface Stage4Settings
     AnomalySettings,
     DegradeSettings,
     ModeGateSettings,
-    AgentPolicySettings {}
+    AgentPolicySettings,
+    FreezeSettings {}
