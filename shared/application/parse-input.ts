@@ -2,6 +2,7 @@
 // becomes one issue of a ValidationError naming where it came from
 import * as z from 'zod';
 import { ValidationError } from '../domain/errors';
+import { type Dec, dec, isDecimalString } from '../domain/money';
 import { isCanonicalPair } from '../domain/symbols';
 
 type ValidationErrorClass = new (...args: ConstructorParameters<typeof ValidationError>) => ValidationError;
@@ -57,3 +58,20 @@ export function parseJsonInput<S extends z.ZodType>(
 export const CanonicalPairSchema = z.string().refine(isCanonicalPair, {
   error: (issue) => `expected a canonical pair symbol such as BTCTRY, was ${JSON.stringify(issue.input)}`,
 });
+
+/** A decimal stored as JSON text in a document (never a JSON number): exact, and refused when malformed */
+export const DecimalTextSchema = z
+  .string()
+  .refine(isDecimalString, {
+    error: (i) => `expected a plain decimal string, was ${JSON.stringify(i.input)}`,
+    // a string that failed is never converted
+    abort: true,
+  })
+  .transform((s) => dec(s));
+
+/** A decimal text that must also satisfy `ok` (described by `expected` in the error) */
+export const decimalTextWhere = (ok: (x: Dec) => boolean, expected: string) =>
+  DecimalTextSchema.refine(ok, { error: (i) => `expected ${expected}, was ${JSON.stringify(i.input)}` });
+
+export const NonNegativeDecimalTextSchema = decimalTextWhere((x) => x.gte(0), 'a decimal >= 0');
+export const PositiveDecimalTextSchema = decimalTextWhere((x) => x.gt(0), 'a decimal > 0');

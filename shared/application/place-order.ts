@@ -40,7 +40,8 @@ export interface OrderToPlace {
 
 export type PlaceOutcome =
   | { readonly kind: 'accepted'; readonly order: JournalOrder }
-  | { readonly kind: 'rejected'; readonly order: JournalOrder; readonly reason: string }
+  /** `code`: the venue's numeric reject code when it sent one (stage 4 acts on 1123) */
+  | { readonly kind: 'rejected'; readonly order: JournalOrder; readonly reason: string; readonly code?: number }
   | { readonly kind: 'not_placed'; readonly order: JournalOrder; readonly reason: string }
   /** A gate closed between the cycle's start and this write: journaled, never sent */
   | { readonly kind: 'blocked'; readonly order: JournalOrder; readonly reason: string }
@@ -100,7 +101,7 @@ export async function placeOrder(deps: PlaceOrderDeps, intent: OrderToPlace, fen
     const at = deps.clock.nowMs();
     if (e instanceof ExchangeRejectedError) {
       const rejected = await deps.journal.transition(order, 'SUBMIT_REJECTED', { lastError: e.token }, at);
-      return { kind: 'rejected', order: rejected, reason: e.token };
+      return { kind: 'rejected', order: rejected, reason: e.token, ...(e.code === undefined ? {} : { code: e.code }) };
     }
     if (e instanceof ExchangeUnavailableError) {
       const failed = await deps.journal.transition(order, 'NOT_PLACED', { lastError: e.message }, at);

@@ -6,21 +6,18 @@ import * as z from 'zod';
 import { CorruptStateError } from '../../domain/errors';
 import { DAY_MS, type LedgerState, type SymbolBook } from '../../domain/ledger/ledger-state';
 import { LEDGER_STATE_JSON_VERSION } from '../../domain/ledger/ledger-state-json';
-import { type Dec, dec, isDecimalString, sumDec, toPlain } from '../../domain/money';
-import { CanonicalPairSchema, parseInput } from '../parse-input';
+import { type Dec, sumDec, toPlain } from '../../domain/money';
+import {
+  CanonicalPairSchema,
+  DecimalTextSchema,
+  NonNegativeDecimalTextSchema,
+  PositiveDecimalTextSchema,
+  parseInput,
+} from '../parse-input';
 
-const decimal = z
-  .string()
-  .refine(isDecimalString, {
-    error: (i) => `expected a plain decimal string, was ${JSON.stringify(i.input)}`,
-    // a string that failed is never converted
-    abort: true,
-  })
-  .transform((s) => dec(s));
-const rule = (ok: (x: Dec) => boolean, expected: string) =>
-  decimal.refine(ok, { error: (i) => `expected ${expected}, was ${JSON.stringify(i.input)}` });
-const nonNegative = rule((x) => x.gte(0), 'a decimal >= 0');
-const positive = rule((x) => x.gt(0), 'a decimal > 0');
+const decimal = DecimalTextSchema;
+const nonNegative = NonNegativeDecimalTextSchema;
+const positive = PositiveDecimalTextSchema;
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const asset = z
   .string()

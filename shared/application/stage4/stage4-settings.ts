@@ -12,6 +12,7 @@ import type { AnomalySettings } from '../../domain/risk/anomalies';
 import type { DegradeSettings } from '../../domain/risk/degrade';
 import type { ModeGateSettings } from '../../domain/risk/mode-gate';
 import type { RiskBudgetSettings } from '../../domain/risk/risk-budget';
+import type { Stage4ExecutionSettings } from './execute-actions-context';
 
 export interface Stage4Settings
   extends UniverseSettings,
@@ -23,4 +24,5 @@ export interface Stage4Settings
     DegradeSettings,
     ModeGateSettings,
     AgentPolicySettings,
-    FreezeSettings {}
+    FreezeSettings,
+    Stage4ExecutionSettings {}

@@ -10,9 +10,15 @@
 import * as z from 'zod';
 import { EPOCH_MS_MAX, EPOCH_MS_MIN } from '../../../domain/epoch';
 import { CorruptStateError, ValidationError } from '../../../domain/errors';
-import { type Dec, dec, isDecimalString, toPlain } from '../../../domain/money';
+import { type Dec, toPlain } from '../../../domain/money';
 import type { DocumentStore, Versioned } from '../../../ports/state-store';
-import { parseInput, parseJsonInput } from '../../parse-input';
+import {
+  DecimalTextSchema,
+  NonNegativeDecimalTextSchema,
+  PositiveDecimalTextSchema,
+  parseInput,
+  parseJsonInput,
+} from '../../parse-input';
 
 export interface Stage4DocumentCodec<T> {
   /** The `<name>` of the key */
@@ -74,20 +80,9 @@ export async function saveDocument<T>(
 
 // ---------------------------------------------------------------- field schemas shared by the documents
 
-const decimal = z
-  .string()
-  .refine(isDecimalString, {
-    error: (i) => `expected a plain decimal string, was ${JSON.stringify(i.input)}`,
-    abort: true,
-  })
-  .transform((s) => dec(s));
-
-const decimalWhere = (ok: (x: Dec) => boolean, expected: string) =>
-  decimal.refine(ok, { error: (i) => `expected ${expected}, was ${JSON.stringify(i.input)}` });
-
-export const anyDecimal = decimal;
-export const nonNegativeDecimal = decimalWhere((x) => x.gte(0), 'a decimal >= 0');
-export const positiveDecimal = decimalWhere((x) => x.gt(0), 'a decimal > 0');
+export const anyDecimal = DecimalTextSchema;
+export const nonNegativeDecimal = NonNegativeDecimalTextSchema;
+export const positiveDecimal = PositiveDecimalTextSchema;
 /** Plausible epoch milliseconds, 2010..2100: a time in seconds would read as decades ago */
 export const epochMs = z.number().int().min(EPOCH_MS_MIN).max(EPOCH_MS_MAX);
 export const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
