@@ -49,6 +49,7 @@ import {
   leaseCheck,
   queryAll,
   refusedItem,
+  sendTransaction,
 } from './table';
 
 const pointerSchema = z.object({ clientOrderId: str, attempt: count });
@@ -338,20 +339,16 @@ export class DynamoOrderJournal implements OrderJournal, JournalCountsRebuild {
     refused: (reasons: Cancellation[], error: unknown) => T | undefined | Promise<T | undefined>,
   ): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
-      try {
-        await this.#table.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-        return undefined;
-      } catch (error) {
-        const reasons = cancellations(error);
-        if (reasons === undefined) throw error;
-        const result = await refused(reasons, error);
-        if (result !== undefined) return result;
-        if (attempt >= CONFLICT_RETRIES) throw error;
-        if (reasons.at(-1)?.code === 'ConditionalCheckFailed') await this.#storeCounts(account, 0);
-        else if (reasons.some((r) => r.code === 'TransactionConflict'))
-          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
-        else throw error;
-      }
+      const canceled = await sendTransaction(this.#table, items);
+      if (canceled === undefined) return undefined;
+      const { reasons, cause } = canceled;
+      const result = await refused(reasons, cause);
+      if (result !== undefined) return result;
+      if (attempt >= CONFLICT_RETRIES) throw cause;
+      if (reasons.at(-1)?.code === 'ConditionalCheckFailed') await this.#storeCounts(account, 0);
+      else if (reasons.some((r) => r.code === 'TransactionConflict'))
+        await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
+      else throw cause;
     }
   }
 }

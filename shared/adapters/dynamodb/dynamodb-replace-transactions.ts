@@ -2,7 +2,7 @@
 // epoch ConditionCheck (as the journal's fenced writes, ARCHITECTURE 5.2) and a Put of the whole item, the
 // create if absent, a transition if the stored version and state are the ones read. The next item is
 // computed by replaceTxMachine and checked with the codec before anything is sent.
-import { type DynamoDBClient, type TransactWriteItem, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConcurrentUpdateError, StaleLeaseError } from '../../domain/errors';
 import {
   newReplaceTransaction,
@@ -18,7 +18,7 @@ import type {
 import { type Item, N, S } from './attributes';
 import { keys } from './keys';
 import { parseReplaceTx, replaceTxItem } from './replace-transaction-codec';
-import { type Cancellation, cancellations, type DynamoTable, getItem, leaseCheck, queryAll } from './table';
+import { type DynamoTable, getItem, leaseCheck, queryAll, sendTransaction } from './table';
 
 /** Parallel creates of one transaction can cancel each other (TransactionConflict): retried, then decided */
 const CONFLICT_RETRIES = 8;
@@ -43,7 +43,10 @@ export class DynamoReplaceTransactions implements ReplaceTransactionStore {
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
     for (let attempt = 0; ; attempt++) {
-      const refused = await this.#send([{ ConditionCheck: leaseCheck(this.#table.tableName, fence) }, { Put: put }]);
+      const refused = await sendTransaction(this.#table, [
+        { ConditionCheck: leaseCheck(this.#table.tableName, fence) },
+        { Put: put },
+      ]);
       if (refused === undefined) return { created: true, tx };
       const [lease, existing] = refused.reasons;
       if (lease?.code === 'ConditionalCheckFailed')
@@ -92,7 +95,7 @@ export class DynamoReplaceTransactions implements ReplaceTransactionStore {
   ): Promise<ReplaceTransaction> {
     const next = nextReplaceTransaction(tx, event, reasons, nowMs);
     if (next === tx) return tx;
-    const refused = await this.#send([
+    const refused = await sendTransaction(this.#table, [
       { ConditionCheck: leaseCheck(this.#table.tableName, fence) },
       {
         Put: {
@@ -113,18 +116,6 @@ export class DynamoReplaceTransactions implements ReplaceTransactionStore {
     if (refused.reasons.some((r) => r.code === 'TransactionConflict'))
       throw concurrentUpdate(tx, undefined, refused.cause, 'a parallel write conflicted');
     throw refused.cause;
-  }
-
-  /** Sends the transaction; @returns why it was canceled, undefined when it was written */
-  async #send(items: TransactWriteItem[]): Promise<{ reasons: Cancellation[]; cause: unknown } | undefined> {
-    try {
-      await this.#table.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-      return undefined;
-    } catch (error) {
-      const reasons = cancellations(error);
-      if (reasons === undefined) throw error;
-      return { reasons, cause: error };
-    }
   }
 }
 

@@ -7,6 +7,8 @@ import {
   QueryCommand,
   type QueryCommandInput,
   TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { LeaseFence } from '../../ports/state-store';
 import { type Item, N } from './attributes';
@@ -84,3 +86,18 @@ export const leaseCheck = (tableName: string, fence: LeaseFence) => ({
   ConditionExpression: 'epoch = :epoch',
   ExpressionAttributeValues: { ':epoch': N(fence.epoch) },
 });
+
+/** Sends a transaction; @returns why it was canceled (one reason per item), undefined when it was written */
+export async function sendTransaction(
+  table: DynamoTable,
+  items: TransactWriteItem[],
+): Promise<{ readonly reasons: Cancellation[]; readonly cause: unknown } | undefined> {
+  try {
+    await table.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    return undefined;
+  } catch (error) {
+    const reasons = cancellations(error);
+    if (reasons === undefined) throw error;
+    return { reasons, cause: error };
+  }
+}
