@@ -26,14 +26,22 @@ export interface LiveWriteGateDeps {
   readonly clock: Clock;
 }
 
-export function liveWriteGate(deps: LiveWriteGateDeps): WriteGate {
+export interface WriteGateScope {
+  /**
+   * Whether the kill switches (the parameter, the stored one, KILL_SWITCH) close this gate: true for every
+   * write except stage 4's cancels, which take risk off the book (spec 3.17); the other gates still hold
+   */
+  readonly killSwitchCloses: boolean;
+}
+
+export function liveWriteGate(deps: LiveWriteGateDeps, scope: WriteGateScope = { killSwitchCloses: true }): WriteGate {
+  const settings = scope.killSwitchCloses ? deps.settings : { ...deps.settings, KILL_SWITCH: false };
   return {
     async assertOpen() {
-      const [parameterOn, storedOn] = await Promise.all([
-        deps.killSwitch.isOn().catch(() => true),
-        deps.storedKillSwitchOn().catch(() => true),
-      ]);
-      const arming = evaluateArming(armingInputsOf(deps.settings, parameterOn || storedOn));
+      const [parameterOn, storedOn] = scope.killSwitchCloses
+        ? await Promise.all([deps.killSwitch.isOn().catch(() => true), deps.storedKillSwitchOn().catch(() => true)])
+        : [false, false];
+      const arming = evaluateArming(armingInputsOf(settings, parameterOn || storedOn));
       if (!arming.allowed) throw new LiveTradingNotArmedError(arming.reasonCodes);
       const lease = await deps.leases.read(deps.fence.name);
       if (lease?.epoch !== deps.fence.epoch || lease.expiresAtMs <= deps.clock.nowMs()) {

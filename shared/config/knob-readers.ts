@@ -49,7 +49,7 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   RECONCILE_ESCALATE_KILL_SWITCH_SYMBOLS: ['stage3', 'reconcile'],
   ORDER_TYPE: ['loader'],
   SYMBOLS: ['stage3'],
-  KILL_SWITCH: ['stage3', 'reconcile', 'stage4'],
+  KILL_SWITCH: ['stage3', 'reconcile'],
   KILL_SWITCH_FREEZE_ALL: ['stage4'],
   DRY_RUN: ['stage3', 'reconcile'],
   LIVE_TRADING: ['stage3', 'reconcile'],

@@ -20,7 +20,7 @@ import { ExchangeUnavailableError } from '../../shared/domain/errors';
 import { dec } from '../../shared/domain/money';
 import type { Exchange } from '../../shared/ports/exchange';
 import type { StateStores } from '../../shared/ports/state-store';
-import { type Emulator, emulator, motoEndpoint, stubAwsEnvironment, TEST_REGION } from '../support/aws';
+import { type Emulator, emulator, motoEndpoint, sqsRecordOf, stubAwsEnvironment } from '../support/aws';
 import { RecordingLogger } from '../support/stage3-harness';
 
 const endpoint = motoEndpoint();
@@ -36,17 +36,7 @@ async function receive(sqs: SQSClient, queueUrl: string): Promise<SQSEvent['Reco
       MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
     }),
   );
-  return (got.Messages ?? []).map((m) => ({
-    messageId: m.MessageId as string,
-    receiptHandle: m.ReceiptHandle as string,
-    body: m.Body as string,
-    attributes: m.Attributes as SQSEvent['Records'][number]['attributes'],
-    messageAttributes: {},
-    md5OfBody: m.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:reconcile',
-    awsRegion: TEST_REGION,
-  }));
+  return (got.Messages ?? []).map(sqsRecordOf);
 }
 
 const count = async (sqs: SQSClient, queueUrl: string) => {

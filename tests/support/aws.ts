@@ -3,8 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SQSRecord } from 'aws-lambda';
 import { inject, vi } from 'vitest';
 import { createStateTableInput, STATE_TABLE } from '../../shared/adapters/dynamodb/table-definition';
 
@@ -96,3 +97,16 @@ export function emulator(endpoint: string): Emulator {
     },
   };
 }
+
+/** A message received from the (emulated) reconcile queue as the Lambda event source mapping delivers it */
+export const sqsRecordOf = (m: Message): SQSRecord => ({
+  messageId: m.MessageId as string,
+  receiptHandle: m.ReceiptHandle as string,
+  body: m.Body as string,
+  attributes: m.Attributes as SQSRecord['attributes'],
+  messageAttributes: {},
+  md5OfBody: m.MD5OfBody ?? '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:reconcile',
+  awsRegion: TEST_REGION,
+});

@@ -20,8 +20,8 @@ import {
   emulator,
   emulatorClientConfig,
   motoEndpoint,
+  sqsRecordOf,
   stubAwsEnvironment,
-  TEST_REGION,
 } from '../../support/aws';
 import { LIVE_ENV } from '../../support/stage3-harness';
 
@@ -43,17 +43,7 @@ async function receiveAll(sqs: SQSClient, queueUrl: string): Promise<SQSEvent['R
       AttributeNames: ['All'],
     }),
   );
-  return (got.Messages ?? []).map((m) => ({
-    messageId: m.MessageId as string,
-    receiptHandle: m.ReceiptHandle as string,
-    body: m.Body as string,
-    attributes: m.Attributes as SQSEvent['Records'][number]['attributes'],
-    messageAttributes: {},
-    md5OfBody: m.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:reconcile',
-    awsRegion: TEST_REGION,
-  }));
+  return (got.Messages ?? []).map(sqsRecordOf);
 }
 
 // Skipped only outside CI when moto_server is not installed; the global setup prints that loudly and fails under CI
