@@ -21,6 +21,16 @@ const ESBUILD_TARGET = 'node22';
 // Some bundled CommonJS dependencies call require() for Node built-ins, which an ES module lacks
 const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
+/** Credential providers the SDK's default chain imports only when the environment holds no credentials */
+export const UNREACHED_CREDENTIAL_PROVIDERS = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+] as const;
+
 /** How every function is bundled; bench/bundle.ts and tests/infra build with esbuildOptions() to measure what ships */
 export const BUNDLING = {
   format: OutputFormat.ESM,
@@ -32,8 +42,11 @@ export const BUNDLING = {
   sourcesContent: false,
   // The AWS SDK is bundled too: the deployed code runs the SDK version the tests ran, and initializes
   // faster than the runtime's copy. undici ships its HTTP parser twice (72 KB each); the SIMD build is
-  // left out: undici loads it inside a try and falls back to the bundled plain build.
-  externalModules: ['*/llhttp_simd-wasm.js'],
+  // left out: undici loads it inside a try and falls back to the bundled plain build. The SDK's default
+  // credential chain tries the environment first, which Lambda always fills; the providers after it (SSO,
+  // ini files, processes, web identity, container and instance metadata) are dynamic imports it never reaches
+  // there, so they stay out of the bundle (about 190 KB with the nested STS/SSO clients they bring).
+  externalModules: ['*/llhttp_simd-wasm.js', ...UNREACHED_CREDENTIAL_PROVIDERS],
 } satisfies BundlingOptions;
 
 /** The bundle ships a source map: stack traces point at the TypeScript sources */

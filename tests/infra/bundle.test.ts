@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esbuildOptions } from '../../lib/constructs/trading-function';
+import { esbuildOptions, UNREACHED_CREDENTIAL_PROVIDERS } from '../../lib/constructs/trading-function';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FUNCTIONS = readdirSync(join(ROOT, 'functions')).filter((n) =>
@@ -34,12 +34,12 @@ describe.each(FUNCTIONS)('the %s bundle', (name) => {
     metafile = await metafileOf(name);
   });
 
-  it("leaves out only undici's SIMD parser: the AWS SDK and every other package are inside", () => {
+  it("leaves out only undici's SIMD parser and the credential providers Lambda never reaches", () => {
     const outside = Object.values(metafile.outputs)
       .flatMap((o) => o.imports)
       .filter((i) => i.external && !i.path.startsWith('node:'))
       .map((i) => i.path);
-    expect(outside).toEqual(['../llhttp/llhttp_simd-wasm.js']);
+    expect(new Set(outside)).toEqual(new Set(['../llhttp/llhttp_simd-wasm.js', ...UNREACHED_CREDENTIAL_PROVIDERS]));
   });
 
   it("carries zod's English messages only, not its other locales (an `import { z }` pulls in all of them)", () => {
@@ -85,4 +85,32 @@ it('a bundle without the SIMD parser still speaks HTTP: undici falls back to its
 
   expect(child.stderr).toBe('');
   expect(JSON.parse(child.stdout)).toEqual({ status: 200, text: '{"success":true}' });
+});
+
+it('a bundle resolves AWS credentials from the environment, as Lambda provides them, without the left-out providers', async () => {
+  const entry = `
+    import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+    const client = new DynamoDBClient({ region: 'eu-west-1' });
+    const credentials = await client.config.credentials();
+    console.log(JSON.stringify({ accessKeyId: credentials.accessKeyId }));`;
+  const file = join(outdir, 'credentials-probe', 'index.mjs');
+  await build({
+    ...esbuildOptions(),
+    stdin: { contents: entry, resolveDir: ROOT, loader: 'ts', sourcefile: 'credentials-probe.ts' },
+    outfile: file,
+    logLevel: 'error',
+  });
+  const env = {
+    PATH: process.env.PATH,
+    AWS_ACCESS_KEY_ID: 'AKIDPROBE',
+    AWS_SECRET_ACCESS_KEY: 'probe-secret',
+    AWS_SESSION_TOKEN: 'probe-token',
+  };
+
+  const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 10_000, env });
+
+  // the SDK's Node 20 support warning may be on stderr; a missing provider module would be an error there
+  expect(child.status).toBe(0);
+  expect(child.stderr).not.toMatch(/Error|Cannot find/);
+  expect(JSON.parse(child.stdout)).toEqual({ accessKeyId: 'AKIDPROBE' });
 });
