@@ -4,12 +4,13 @@
 import type { Position } from '../../domain/average-cost';
 import type { Decision } from '../../domain/decision';
 import type { ExchangeRules } from '../../domain/exchange-rules';
-import { type Dec, ONE } from '../../domain/money';
+import type { Dec } from '../../domain/money';
 import { planLifecycle } from '../../domain/oms/lifecycle-plan';
 import type { OpenOrderView, Stage4Action } from '../../domain/oms/stage4-action';
 import { planDecisions } from '../../domain/portfolio/decision-pipeline';
 import { filterActions } from '../../domain/risk/action-filter';
-import { applyModeGate } from '../../domain/risk/mode-gate';
+import type { Mode } from '../../domain/risk/mode';
+import { applyModeGate, type DegradeLimits } from '../../domain/risk/mode-gate';
 import type { Stage4Settings } from './stage4-settings';
 
 export interface CycleSnapshot {
@@ -30,6 +31,11 @@ export interface CycleSnapshot {
   readonly allOpen: readonly OpenOrderView[];
   readonly realizedTodayTry: Dec;
   readonly drawdownPct: Dec;
+  /** The risk budget's sizing multiplier (3.12) */
+  readonly multiplier: Dec;
+  /** The combined mode of risk budget and degrade */
+  readonly mode: Mode;
+  readonly degrade: DegradeLimits;
   /** Set when the effective kill switch is on, naming which switch */
   readonly killSwitch?: { readonly source: string };
   /** Set while the unknown-order freeze is active */
@@ -61,7 +67,7 @@ export function decideCycle(snap: CycleSnapshot, s: Stage4Settings): CycleDecisi
       positions: new Map([...snap.positions].map(([symbol, p]) => [symbol, p.qty])),
       openOrders: snap.ownOpen.filter((o) => !pulled.has(o.clientOrderId)),
       cashTry: snap.cashTry,
-      multiplier: ONE,
+      multiplier: snap.multiplier,
     },
     s,
   );
@@ -83,8 +89,8 @@ export function decideCycle(snap: CycleSnapshot, s: Stage4Settings): CycleDecisi
   const gated = applyModeGate(
     {
       actions: filtered.accepted,
-      mode: 'NORMAL',
-      degrade: { buyQtyShrinkFactor: ONE },
+      mode: snap.mode,
+      degrade: snap.degrade,
       rankedSymbols: plan.universe,
       rulesFor: (symbol) => snap.rules.get(symbol),
       ...(snap.killSwitch ? { killSwitch: snap.killSwitch } : {}),

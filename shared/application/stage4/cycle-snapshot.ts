@@ -5,8 +5,8 @@
 import type { Position } from '../../domain/average-cost';
 import { ExchangeUnavailableError } from '../../domain/errors';
 import { isExternalIntent } from '../../domain/ids';
-import { ledgerReport } from '../../domain/ledger/ledger-report';
-import { averageCostPositions } from '../../domain/ledger/ledger-state';
+import { type LedgerReport, ledgerReport } from '../../domain/ledger/ledger-report';
+import { averageCostPositions, type LedgerState } from '../../domain/ledger/ledger-state';
 import { type Dec, ZERO } from '../../domain/money';
 import type { OpenOrderView } from '../../domain/oms/stage4-action';
 import { IN_FLIGHT } from '../../domain/order-state';
@@ -29,7 +29,10 @@ export interface AccountSnapshot {
   readonly imported: readonly string[];
   /** Venue orders the journal cannot follow: the freeze's mismatches */
   readonly conflicts: readonly string[];
-  readonly realizedTodayTry: Dec;
+  readonly ledger: LedgerState;
+  readonly report: LedgerReport;
+  /** Symbol -> its fill cursor after the ingest (what the cursor stall anomaly watches) */
+  readonly fillCursors: ReadonlyMap<string, string>;
   readonly recovered: number;
   readonly fillsInserted: number;
   readonly decisions: readonly string[];
@@ -79,6 +82,11 @@ export async function accountSnapshot(
     marks,
   });
   decisions.push(...ingest.failedSymbols.map((symbol) => `fills:exchange_unavailable:${symbol}`));
+  const fillCursors = new Map<string, string>();
+  for (const symbol of s.SYMBOLS) {
+    const cursor = await deps.cursors.get(`fills#${account}#${symbol}`);
+    if (cursor !== undefined) fillCursors.set(symbol, String(cursor));
+  }
   const ledger = await currentLedgerState(deps, account);
   const report = ledgerReport(ledger, marks, cashTry, clock.nowMs());
   const resting = refresh.resting.filter((o) => o.status === 'OPEN' || o.status === 'PARTIAL');
@@ -90,7 +98,9 @@ export async function accountSnapshot(
     allOpen: resting.map(viewOf),
     imported: refresh.imported,
     conflicts: refresh.conflicts,
-    realizedTodayTry: report.today.realizedTry,
+    ledger,
+    report,
+    fillCursors,
     recovered,
     fillsInserted: ingest.inserted,
     decisions,

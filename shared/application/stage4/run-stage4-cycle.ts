@@ -1,14 +1,17 @@
 // One stage 4 cycle (spec 3.2 with the section 9 fixes), step by step: arming gates (dry-run by default) ->
 // the stage 4 lease (every journal and replace write fenced by it) -> market snapshot and marks -> account
 // snapshot (recovery, refresh with foreign orders imported, fills into the ledger, projection) -> the
-// unknown-order freeze -> decisions (cycle-decide.ts) -> open replace transactions resumed -> execution by
-// the order safety protocol, each write re-checking the gates -> state documents saved -> audit.
+// unknown-order freeze -> capital checkpoint, risk budget, anomalies and degrade (cycle-risk.ts) -> decisions
+// (cycle-decide.ts) -> open replace transactions resumed -> execution by
+// the order safety protocol, each write re-checking the gates -> state documents saved (cycle-save.ts) -> audit.
 import { armingInputsOf, evaluateArming } from '../../domain/arming';
 import { actionDecision, type Decision } from '../../domain/decision';
 import { StaleLeaseError } from '../../domain/errors';
 import type { ExchangeRules } from '../../domain/exchange-rules';
-import { ZERO } from '../../domain/money';
+import { ledgerReport } from '../../domain/ledger/ledger-report';
+import { emptyLedgerState } from '../../domain/ledger/ledger-state';
 import { evaluateFreeze } from '../../domain/oms/unknown-order-freeze';
+import type { Mode } from '../../domain/risk/mode';
 import type { ReplaceTransactionStore, SymbolCooldownStore } from '../../ports/state-store';
 import { withFields } from '../log-fields';
 import { marketSnapshot } from '../market-snapshot';
@@ -17,12 +20,13 @@ import { loadRules } from '../stage3/exchange-rules-cache';
 import type { CycleInput, CycleMode, CycleStatus, Stage3Deps } from '../stage3/run-stage3-cycle';
 import type { Stage3Settings } from '../stage3/stage3-settings';
 import { decideCycle } from './cycle-decide';
+import { decideCycleRisk } from './cycle-risk';
+import { saveCycleState } from './cycle-save';
 import { accountSnapshot } from './cycle-snapshot';
 import { executeStage4Actions, type Stage4ExecutionCounters, type Stage4ExecutionPlan } from './execute-actions';
 import { stage4WriteGates } from './execute-actions-gates';
 import { resumeOpenReplaces } from './replace-executor';
 import type { Stage4Settings } from './stage4-settings';
-import { saveFreezeState } from './state/freeze-state';
 import { loadStage4State } from './state/load-stage4-state';
 
 export type Stage4CycleSettings = Stage3Settings & Stage4Settings;
@@ -51,6 +55,8 @@ export interface Stage4CycleResult {
   /** Why the cycle sent nothing, when it did not (empty when it acted) */
   readonly reasonsNoAction: readonly string[];
   readonly freezeActive: boolean;
+  /** The combined trading mode of risk budget and degrade, once the cycle got that far */
+  readonly riskMode?: Mode;
 }
 
 const AUDIT_TTL_SECONDS = 30 * 24 * 3600;
@@ -83,7 +89,12 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
     status: CycleStatus,
     mode: CycleMode,
     decisions: string[],
-    extra: { execution?: Stage4ExecutionCounters; acted?: boolean; freezeActive?: boolean } = {},
+    extra: {
+      execution?: Stage4ExecutionCounters;
+      acted?: boolean;
+      freezeActive?: boolean;
+      riskMode?: Mode;
+    } = {},
   ): Promise<Stage4CycleResult> => {
     const refusals = decisions.filter((d) => !d.endsWith(':accepted'));
     const reasonsNoAction = extra.acted ? [] : refusals.length > 0 ? [...new Set(refusals)] : ['no_planned_actions'];
@@ -95,6 +106,7 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
       decisions,
       reasonsNoAction,
       freezeActive: extra.freezeActive ?? false,
+      ...(extra.riskMode ? { riskMode: extra.riskMode } : {}),
     };
     const { rejectedByCode, ...executionCounts } = extra.execution ?? { rejectedByCode: {} };
     await deps.audits.put(
@@ -111,6 +123,7 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
         summary: JSON.stringify({
           status,
           mode,
+          ...(extra.riskMode ? { risk_mode: extra.riskMode } : {}),
           ...counters,
           execution: extra.execution ?? null,
           freeze_active: result.freezeActive,
@@ -187,23 +200,59 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
       if (evaluation.activated)
         deps.log.error('Stage 4 unknown-order freeze activated', { reason: freeze.active?.reason });
     }
+    const ledger = snapshot?.ledger ?? emptyLedgerState();
+    // dry-run reads no account: its synthetic balance never reaches a live decision or a saved state
+    const cashTry = snapshot?.cashTry ?? s.DRY_RUN_TRY_BALANCE;
+    const nowMs = clock.nowMs();
+    const report = snapshot?.report ?? ledgerReport(ledger, marks, cashTry, nowMs);
+    const risk = decideCycleRisk(
+      {
+        cycleId: input.cycleId,
+        nowMs,
+        live,
+        symbols: s.SYMBOLS,
+        ledger,
+        report,
+        marks,
+        cashTry,
+        marketDataAgeMs: new Map(
+          [...market.tops].map(([symbol, q]) => [symbol, nowMs - Math.min(q.receivedAtMs, q.stampedAtMs)]),
+        ),
+        cycleDurationMs: nowMs - startedAtMs,
+        fillCursors: snapshot?.fillCursors ?? new Map(),
+        freezeActive: freeze.active !== undefined,
+        stored: {
+          capital: state.capital.value,
+          risk: state.risk.value,
+          degrade: state.degrade.value,
+          cursorStalls: state.cursorStalls.value,
+          degradeOverride: state.degradeOverride.value,
+        },
+      },
+      s,
+    );
+    decisions.push(...risk.decisions.map(codeOf));
     const decided = decideCycle(
       {
         account,
         cycleId: input.cycleId,
-        nowMs: clock.nowMs(),
+        nowMs,
         symbols: s.SYMBOLS,
         rules,
         marks,
         mids,
         positions: snapshot?.positions ?? new Map(),
-        // dry-run reads no account: its synthetic balance never reaches a live decision
-        cashTry: snapshot?.cashTry ?? s.DRY_RUN_TRY_BALANCE,
+        cashTry,
         ownOpen: snapshot?.ownOpen ?? [],
         allOpen: snapshot?.allOpen ?? [],
-        realizedTodayTry: snapshot?.realizedTodayTry ?? ZERO,
-        // the drawdown from peak equity needs the risk budget's peak, which this cycle does not track yet
-        drawdownPct: ZERO,
+        realizedTodayTry: report.today.realizedTry,
+        drawdownPct: risk.drawdownPct,
+        multiplier: risk.multiplier,
+        mode: risk.mode,
+        degrade: {
+          buyQtyShrinkFactor: risk.degrade.policy.buyShrinkFactor,
+          universeCap: risk.degrade.policy.universeCap,
+        },
         ...(killSwitchSource ? { killSwitch: { source: killSwitchSource } } : {}),
         ...(freeze.active ? { freeze: { reason: freeze.active.reason } } : {}),
       },
@@ -242,10 +291,16 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
     const executed = await executeStage4Actions(executionDeps, actions, plan);
     const all = [...decided.decisions, ...sellOnly, ...resumed.decisions, ...executed.decisions];
     decisions.push(...all.map(codeOf));
-    if (live) await saveFreezeState(deps.documents, account, freeze, state.freeze.version);
+    if (live)
+      await saveCycleState(deps.documents, account, state, { ...risk.next, degrade: risk.degrade.state, freeze });
     const execution = sumCounters(resumed.counters, executed.counters);
     const acted = execution.submitted + execution.canceled + execution.simulated + execution.replaceCommitted > 0;
-    return await finish('completed', mode, decisions, { execution, acted, freezeActive: plan.freezeActive });
+    return await finish('completed', mode, decisions, {
+      execution,
+      acted,
+      freezeActive: plan.freezeActive,
+      riskMode: risk.mode,
+    });
   } catch (e) {
     if (e instanceof StaleLeaseError) return finish('lease_lost', mode, ['lease_lost']);
     throw e;

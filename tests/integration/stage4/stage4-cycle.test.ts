@@ -1,6 +1,12 @@
 // The stage 4 cycle end to end on memory stores and the BTCTurk simulator: what reaches the venue's book.
 import { afterEach, describe, expect, it } from 'vitest';
 import { LIVE_SIM_ENV } from '../../../local/runner/world';
+import { loadCapitalPolicyState } from '../../../shared/application/stage4/state/capital-policy-state';
+import { saveDegradeOverride } from '../../../shared/application/stage4/state/degrade-override';
+import { loadDegradeState } from '../../../shared/application/stage4/state/degrade-state';
+import { loadRiskState, saveRiskState } from '../../../shared/application/stage4/state/risk-state';
+import { utcDayStart } from '../../../shared/domain/ledger/ledger-state';
+import { dec } from '../../../shared/domain/money';
 import { restingBuy, type Stage3Harness, stage3Harness } from '../../support/stage3-harness';
 import { ACCOUNT, stage4Cycle } from '../../support/stage4-harness';
 
@@ -39,12 +45,55 @@ describe('stage 4 cycle', () => {
     const result = await stage4Cycle(h);
     expect(result.freezeActive).toBe(true);
     expect(h.exchange.writes.submits).toBe(0);
-    expect(
-      result.reasonsNoAction.some((r) => r.startsWith('mode_gate:freeze_suppressed:imported_external_orders')),
-    ).toBe(true);
+    // a freeze is degrade level 3: OBSERVE_ONLY holds back every order, and the audit names both
+    expect(result.riskMode).toBe('OBSERVE_ONLY');
+    expect(result.reasonsNoAction).toContain('degrade:STAGE4_FREEZE_ACTIVE');
+    expect(result.reasonsNoAction).toContain('mode_gate:mode_observe_only');
+    expect((await loadDegradeState(h.stores.documents, ACCOUNT)).value.level).toBe(3);
     const again = await stage4Cycle(h);
     expect(again.freezeActive).toBe(true);
     expect(h.exchange.writes.submits).toBe(0);
+  });
+
+  it('a live cycle seeds the capital policy and the risk state from the account, and saves them', async () => {
+    h = await stage3Harness({ env: LIVE_SIM_ENV });
+    // the first checkpoint seeds capital with the cash the cycle read, before its own BUY reserved any
+    const cash = (await h.exchange.balances()).find((b) => b.asset === 'TRY')?.free;
+    await stage4Cycle(h);
+    const capital = (await loadCapitalPolicyState(h.stores.documents, ACCOUNT)).value;
+    expect(capital?.tradingCapitalTry.toFixed()).toBe(cash?.toFixed());
+    const risk = await loadRiskState(h.stores.documents, ACCOUNT);
+    expect(risk.version).toBe(1);
+    expect(risk.value?.peakEquityTry.gt(0)).toBe(true);
+    await stage4Cycle(h);
+    expect((await loadRiskState(h.stores.documents, ACCOUNT)).version).toBe(2);
+  });
+
+  it('a drawdown beyond RISK_MAX_DRAWDOWN_TRY from the stored peak equity places nothing', async () => {
+    h = await stage3Harness({ env: LIVE_SIM_ENV });
+    const nowMs = h.clock.nowMs();
+    const peak = { peakEquityTry: dec('1000000000'), peakEquityAtMs: nowMs, feesTodayTry: dec('0') };
+    await saveRiskState(h.stores.documents, ACCOUNT, { ...peak, feesDayStartMs: utcDayStart(nowMs) }, 0);
+    const result = await stage4Cycle(h);
+    expect(result.riskMode).toBe('OBSERVE_ONLY');
+    expect(result.decisions).toContain('risk_budget:DRAWDOWN_LIMIT');
+    expect(h.exchange.writes.submits).toBe(0);
+    expect(await h.exchange.openOrders('BTCTRY')).toHaveLength(0);
+  });
+
+  it("the operator's degrade override makes the cycle observe only until it expires", async () => {
+    h = await stage3Harness({ env: LIVE_SIM_ENV });
+    await saveDegradeOverride(
+      h.stores.documents,
+      ACCOUNT,
+      { mode: 'OBSERVE_ONLY', untilMs: h.clock.nowMs() + 60_000 },
+      0,
+    );
+    const result = await stage4Cycle(h);
+    expect(result.riskMode).toBe('OBSERVE_ONLY');
+    expect(result.decisions).toContain('degrade:MANUAL_OVERRIDE');
+    expect(h.exchange.writes.submits).toBe(0);
+    expect((await loadDegradeState(h.stores.documents, ACCOUNT)).value.level).toBe(3);
   });
 
   it('under the kill switch a cycle only cancels', async () => {
