@@ -9,6 +9,7 @@ import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import { refreshOrders } from '../../shared/application/refresh-orders';
 import type { Stage4ExecutionDeps, Stage4ExecutionPlan } from '../../shared/application/stage4/execute-actions';
 import { stage4WriteGates } from '../../shared/application/stage4/execute-actions-gates';
+import { runStage4Cycle, type Stage4CycleDeps } from '../../shared/application/stage4/run-stage4-cycle';
 import { dec } from '../../shared/domain/money';
 import type { CancelAction, SubmitAction } from '../../shared/domain/oms/stage4-action';
 import { IN_FLIGHT } from '../../shared/domain/order-state';
@@ -121,3 +122,20 @@ export const cancelAction = (order: JournalOrder, reason = 'stale'): CancelActio
   clientOrderId: order.clientOrderId,
   reason,
 });
+
+/** The stage 4 cycle's deps over a stage 3 harness's world (no lease held: the cycle takes its own) */
+export function stage4CycleDeps(h: Stage3Harness): Stage4CycleDeps {
+  return {
+    ...h.deps,
+    settings: h.config,
+    replaceTransactions: h.stores.replaceTransactions,
+    cooldowns: h.stores.cooldowns,
+  };
+}
+
+/** One stage 4 cycle over `h`'s world */
+export const stage4Cycle = (h: Stage3Harness, overrides: Partial<Stage4CycleDeps> = {}) =>
+  runStage4Cycle(
+    { ...stage4CycleDeps(h), ...overrides },
+    { cycleId: randomUUID(), runId: 'test-run', invocationId: randomUUID() },
+  );
