@@ -5,6 +5,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
+import { tradingLeaseName } from '../../shared/application/trading-lease';
 import type { Env } from '../../shared/config/load-config';
 import { JOURNAL_STATUSES, type JournalStatus } from '../../shared/domain/order-state';
 import type { CycleAudit, JournalOrder, Lease } from '../../shared/ports/state-store';
@@ -86,7 +87,7 @@ export async function statusCommand(
   let report: StatusReport;
   try {
     const [lease, counts, activeOrders, cycles, killSwitch, storedKillSwitch] = await Promise.all([
-      stores.leases.read(`stage3#${account}`),
+      stores.leases.read(tradingLeaseName(account)),
       stores.journal.countByStatus(account),
       stores.journal.listByStatus(account, ACTIVE_STATUSES),
       stores.audits.latest('stage3', account, CYCLES_SHOWN),

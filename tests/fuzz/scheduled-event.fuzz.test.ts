@@ -33,7 +33,7 @@ async function sideEffects(w: Stage3World): Promise<string[]> {
   if (rows.length > 0) out.push(`${rows.length} journal rows`);
   const audits = await w.stores.audits.latest('stage3', w.account, 5);
   if (audits.length > 0) out.push(`${audits.length} audits`);
-  if ((await w.stores.leases.read(`stage3#${w.account}`)) !== undefined) out.push('the lease was taken');
+  if ((await w.stores.leases.read(`trading#${w.account}`)) !== undefined) out.push('the lease was taken');
   return out;
 }
 
@@ -55,7 +55,7 @@ async function afterRun(w: Stage3World, event: unknown, result: Stage3CycleResul
   if (!STATUSES.includes(result.status)) out.push(`status ${JSON.stringify(result.status)}`);
   const pending = await w.stores.journal.listByStatus(w.account, ['PENDING_SUBMIT']);
   if (pending.length > 0) out.push(`${pending.length} orders left PENDING_SUBMIT`);
-  const lease = await w.stores.leases.read(`stage3#${w.account}`);
+  const lease = await w.stores.leases.read(`trading#${w.account}`);
   if (lease !== undefined && lease.expiresAtMs > w.nowMs()) out.push('the lease is still held');
   const [audit] = await w.stores.audits.latest('stage3', w.account, 1);
   if (audit === undefined) out.push('no cycle audit');

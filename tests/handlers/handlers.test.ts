@@ -65,7 +65,7 @@ describe('stage3-cycle handler', () => {
     expect((err as ValidationError).message).toMatch(named);
     expect(h.exchange.writes.submits).toBe(0);
     expect(await h.stores.audits.latest('stage3', 'default', 1)).toEqual([]);
-    expect(await h.stores.leases.read('stage3#default')).toBeUndefined();
+    expect(await h.stores.leases.read('trading#default')).toBeUndefined();
   });
 
   it('runs a Scheduler event from the local schedule (region `local`), named by its schedule and time', async () => {
@@ -91,7 +91,7 @@ describe('reconcile handler', () => {
 
   it('settles a valid message (events/reconcile/valid.json): an order not yet proven absent stays in flight for a later look', async () => {
     h = await stage3Harness({ env: { SYMBOLS: 'BTCTRY' } });
-    const lease = await h.stores.leases.acquire('stage3#default', 'test', 60_000, h.clock.nowMs());
+    const lease = await h.stores.leases.acquire('trading#default', 'test', 60_000, h.clock.nowMs());
     const created = await h.stores.journal.create(
       {
         account: 'default',
@@ -106,7 +106,7 @@ describe('reconcile handler', () => {
         cycleId: 'c',
         createdAtMs: h.clock.nowMs(),
       },
-      { name: 'stage3#default', epoch: lease?.epoch ?? 0 },
+      { name: 'trading#default', epoch: lease?.epoch ?? 0 },
       h.clock.nowMs(),
     );
     await h.stores.journal.transition(created.order, 'SUBMIT_UNCERTAIN', {}, h.clock.nowMs());

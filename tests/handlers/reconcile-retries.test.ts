@@ -133,7 +133,7 @@ function world(look: Look, options: { duplicateDeliveries?: boolean } = {}): Wor
     send: (clientOrderId) =>
       queue.enqueue({ account: 'default', clientOrderId, reason: 'submit_uncertain', enqueuedAtMs: clock.nowMs() }),
     async order(symbol, clientOrderId, status) {
-      lease ??= await stores.leases.acquire('stage3#default', 'test', 60_000, clock.nowMs());
+      lease ??= await stores.leases.acquire('trading#default', 'test', 60_000, clock.nowMs());
       if (!lease) throw new Error('no lease');
       const fence = { name: lease.name, epoch: lease.epoch };
       const { order } = await stores.journal.create(

@@ -45,7 +45,7 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     env = `it-${randomUUID().slice(0, 8)}`;
     await aws.ssm.send(new PutParameterCommand({ Name: `/btcbot/${env}/kill-switch`, Value: 'on', Type: 'String' }));
     const { leases, journal, audits } = createDynamoStateStores(aws.dynamodb, table);
-    const lease = await leases.acquire('stage3#default', 'req-7', 180_000, NOW - 60_000);
+    const lease = await leases.acquire('trading#default', 'req-7', 180_000, NOW - 60_000);
     if (!lease) throw new Error('lease not acquired');
     const fence = { name: lease.name, epoch: lease.epoch };
     await journal.create(order('bb3-BTCTRY-b-1', 'BTCTRY'), fence, NOW - 30_000);
@@ -76,7 +76,7 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     expect(s.err).toEqual([]);
     const text = s.out.join('\n');
     expect(text).toContain(`Kill switch     /btcbot/${env}/kill-switch = on: live orders are blocked`);
-    expect(text).toContain('Lease           stage3#default held by req-7, epoch 1, expires in 120 s');
+    expect(text).toContain('Lease           trading#default held by req-7, epoch 1, expires in 120 s');
     expect(text).toContain('Frozen symbols  BTCTRY, SOLTRY');
     expect(text).toMatch(/PENDING_SUBMIT 1 {2}OPEN 1 {2}PARTIAL 0 .*UNKNOWN 1/);
     expect(text).toMatch(/ETHTRY +BUY +OPEN +2500000 +0\.0004 +0 +30 s +bb3-ETHTRY-b-2/);
@@ -134,12 +134,12 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
 
   it('shows a lease the last cycle released as free', async () => {
     const { leases } = createDynamoStateStores(aws.dynamodb, table);
-    const lease = await leases.read('stage3#default');
+    const lease = await leases.read('trading#default');
     if (!lease) throw new Error('no lease');
     await leases.release(lease);
     const s = sinks();
     await statusCommand(clients(), {}, { env, table }, s.io, NOW);
-    expect(s.out).toContain('Lease           stage3#default free (released by req-7), epoch 1');
+    expect(s.out).toContain('Lease           trading#default free (released by req-7), epoch 1');
     const json = sinks();
     await statusCommand(clients(), {}, { env, table, json: true }, json.io, NOW);
     expect(JSON.parse(json.out.join('\n')).lease).toMatchObject({ holder: 'req-7', expiresInMs: null });

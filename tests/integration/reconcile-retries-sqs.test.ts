@@ -85,7 +85,7 @@ describe.skipIf(endpoint === null)('reconcile retries on emulated SQS', () => {
 
   it('an order that never settles: one message, backed off, dead-lettered after maxReceiveCount, escalated', async () => {
     const coid = 'bb3-BTCTRY-b-aws-never';
-    const lease = await stores.leases.acquire('stage3#default', 'test', 60_000, Date.now());
+    const lease = await stores.leases.acquire('trading#default', 'test', 60_000, Date.now());
     const { order } = await stores.journal.create(
       {
         account: 'default',
@@ -100,7 +100,7 @@ describe.skipIf(endpoint === null)('reconcile retries on emulated SQS', () => {
         cycleId: 'c',
         createdAtMs: Date.now(),
       },
-      { name: 'stage3#default', epoch: lease?.epoch ?? 0 },
+      { name: 'trading#default', epoch: lease?.epoch ?? 0 },
       Date.now(),
     );
     await stores.journal.transition(order, 'SUBMIT_UNCERTAIN', {}, Date.now());

@@ -48,7 +48,7 @@ describe.skipIf(endpoint === null)('the open-order limit over a corrupt journal 
       expect(stopped).toBeInstanceOf(CorruptStateError);
       expect(String(stopped)).toContain(`${pk} / ${sk}: symbol`);
       expect(h.exchange.writes).toEqual({ submits: 1, cancels: 0 });
-      expect(await h.stores.leases.read('stage3#default')).toMatchObject({ expiresAtMs: 0 });
+      expect(await h.stores.leases.read('trading#default')).toMatchObject({ expiresAtMs: 0 });
     },
   );
 });

@@ -161,7 +161,7 @@ export async function unknownBuy(harness: Stage3Harness, symbol = 'BTCTRY'): Pro
 }
 
 async function earlierBuy(harness: Stage3Harness, symbol: string): Promise<PlaceOutcome> {
-  const lease = await harness.stores.leases.acquire('stage3#default', 'earlier', 1_000, harness.clock.nowMs());
+  const lease = await harness.stores.leases.acquire('trading#default', 'earlier', 1_000, harness.clock.nowMs());
   if (!lease) throw new Error('lease not free');
   const fence = { name: lease.name, epoch: lease.epoch };
   const bid = dec(harness.sim.control.state().pairs.find((p) => p.symbol === symbol)?.bid ?? '0');

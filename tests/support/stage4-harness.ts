@@ -36,7 +36,7 @@ export interface Stage4Harness extends Stage3Harness {
 
 export async function stage4Harness(options: Parameters<typeof stage3Harness>[0] = {}): Promise<Stage4Harness> {
   const h = await stage3Harness(options);
-  const lease = await h.stores.leases.acquire('stage4#default', 'stage4-test', 86_400_000, h.clock.nowMs());
+  const lease = await h.stores.leases.acquire('stage4-execution#default', 'stage4-test', 86_400_000, h.clock.nowMs());
   if (!lease) throw new Error('stage 4 lease not free');
   const fence = { name: lease.name, epoch: lease.epoch };
   const policy = reconcilePolicyOf(h.config);

@@ -21,6 +21,7 @@ import type {
 import { withFields } from '../log-fields';
 import { loadOpState } from '../op-state';
 import type { ReconcilePolicy } from '../reconcile-order';
+import { tradingLeaseName } from '../trading-lease';
 import { type CycleCounters, newCounters } from './cycle-counters';
 import { cycleWriteGate } from './cycle-write-gate';
 import { executeCycle } from './execute-cycle';
@@ -131,10 +132,10 @@ export async function runStage3Cycle(base: Stage3Deps, input: CycleInput): Promi
     return finish('blocked', 'BLOCKED', [...arming.reasonCodes, ...stored]);
   }
   const live = arming.allowed;
-  const leaseName = `stage3#${s.BOT_ACCOUNT}`;
+  const leaseName = tradingLeaseName(s.BOT_ACCOUNT);
   const lease = await deps.leases.acquire(leaseName, input.invocationId, s.LEASE_TTL_SECONDS * 1000, clock.nowMs());
   if (!lease) {
-    deps.log.info('Another invocation holds the stage 3 lease; exiting');
+    deps.log.info('Another trading invocation holds the account lease; exiting');
     return { status: 'locked', mode: live ? 'LIVE' : 'DRY_RUN', counters, decisions: ['lease_held_elsewhere'] };
   }
   try {

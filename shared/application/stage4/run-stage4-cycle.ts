@@ -19,6 +19,7 @@ import { loadOpState } from '../op-state';
 import { loadRules } from '../stage3/exchange-rules-cache';
 import type { CycleInput, CycleMode, CycleStatus, Stage3Deps } from '../stage3/run-stage3-cycle';
 import type { Stage3Settings } from '../stage3/stage3-settings';
+import { tradingLeaseName } from '../trading-lease';
 import { decideCycle } from './cycle-decide';
 import { decideCycleRisk } from './cycle-risk';
 import { saveCycleState } from './cycle-save';
@@ -146,13 +147,13 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
   const live = arming.allowed;
   const mode: CycleMode = live ? 'LIVE' : 'DRY_RUN';
   const lease = await deps.leases.acquire(
-    `stage4#${account}`,
+    tradingLeaseName(account),
     input.invocationId,
     s.LEASE_TTL_SECONDS * 1000,
     clock.nowMs(),
   );
   if (!lease) {
-    deps.log.info('Another invocation holds the stage 4 lease; exiting');
+    deps.log.info('Another trading invocation holds the account lease; exiting');
     return {
       status: 'locked',
       mode,

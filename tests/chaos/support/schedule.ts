@@ -68,7 +68,7 @@ function validOrder(w: ChaosWorld, rules: ExchangeRules, side: 'BUY' | 'SELL', r
 async function placeExtraOrders(w: ChaosWorld, rng: Prng, tag: string, count: number): Promise<void> {
   const rules = await pairRules();
   const ttlMs = w.config.LEASE_TTL_SECONDS * 1000;
-  const lease = await w.stores.leases.acquire('stage3#default', `chaos-${tag}`, ttlMs, w.clock.nowMs());
+  const lease = await w.stores.leases.acquire('trading#default', `chaos-${tag}`, ttlMs, w.clock.nowMs());
   if (!lease) return;
   const fence = { name: lease.name, epoch: lease.epoch };
   const deps = { ...w.deps, gate: cycleWriteGate(w.deps, fence) };

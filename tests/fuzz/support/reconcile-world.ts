@@ -94,7 +94,7 @@ const config = loadConfig({});
 export async function reconcileWorld(): Promise<ReconcileWorld> {
   const clock = new ManualClock(START_MS, { autoAdvance: true });
   const stores = createMemoryStateStores();
-  const lease = await stores.leases.acquire(`stage3#${ACCOUNT}`, 'seed', 60_000, clock.nowMs());
+  const lease = await stores.leases.acquire(`trading#${ACCOUNT}`, 'seed', 60_000, clock.nowMs());
   if (!lease) throw new Error('the seed lease is free in a fresh world');
   const { order } = await stores.journal.create(
     {

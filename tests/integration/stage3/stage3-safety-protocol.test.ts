@@ -85,10 +85,10 @@ describe('every write is fenced by the lease epoch', () => {
   it('a journal transition under a superseded epoch is refused and writes nothing', async () => {
     h = await stage3Harness({ env: { SYMBOLS: 'BTCTRY' } });
     const order = await restingBuy(h);
-    const first = await h.stores.leases.acquire('stage3#default', 'slow', 1_000, h.clock.nowMs());
+    const first = await h.stores.leases.acquire('trading#default', 'slow', 1_000, h.clock.nowMs());
     if (!first) throw new Error('lease not free');
     h.clock.advance(2_000);
-    await h.stores.leases.acquire('stage3#default', 'newer', 60_000, h.clock.nowMs());
+    await h.stores.leases.acquire('trading#default', 'newer', 60_000, h.clock.nowMs());
     const stale = { name: first.name, epoch: first.epoch };
     await expect(
       h.stores.journal.transition(order, 'CANCEL_REQUESTED', {}, h.clock.nowMs(), stale),
@@ -108,7 +108,7 @@ describe('every write is fenced by the lease epoch', () => {
       placeLimitOrder: async (order) => {
         const ack = await harness.exchange.placeLimitOrder(order);
         harness.clock.advance(31_000);
-        await harness.stores.leases.acquire('stage3#default', 'takeover', 60_000, harness.clock.nowMs());
+        await harness.stores.leases.acquire('trading#default', 'takeover', 60_000, harness.clock.nowMs());
         return ack;
       },
     };
@@ -236,7 +236,7 @@ describe('a late cycle does not run', () => {
     expect(late.status).toBe('expired');
     expect(late.decisions).toEqual(['cycle:event_too_old']);
     expect(h.exchange.writes.submits).toBe(0);
-    expect(await h.stores.leases.read('stage3#default')).toBeUndefined();
+    expect(await h.stores.leases.read('trading#default')).toBeUndefined();
     const onTime = await h.cycle('on-time', {}, h.clock.nowMs() - 30_000);
     expect(onTime.status).toBe('completed');
     expect(h.exchange.writes.submits).toBe(1);
