@@ -53,9 +53,14 @@ const isBelowMinimum = (s: ModeGateSettings, rules: ExchangeRules, a: SubmitActi
   (rules.minQty !== undefined && a.qty.lt(rules.minQty)) ||
   notionalOfAction(a).lt(requiredNotional(s, rules));
 
-/** Spec 3.17: OBSERVE_ONLY lets nothing through; REDUCE_RISK_ONLY only what cannot raise exposure */
+/**
+ * OBSERVE_ONLY lets only CANCELs through, REDUCE_RISK_ONLY only what cannot raise exposure. The spec's 3.17
+ * first bullet says OBSERVE_ONLY passes nothing, but the kill switch and the freeze reach this gate as
+ * OBSERVE_ONLY and must still let cancels pass (3.12, 3.17 suppression, 3.16 `allow_cancel = true`): a cancel
+ * never raises exposure, so one rule serves all three. KILL_SWITCH_FREEZE_ALL stops cancels in the suppression.
+ */
 function modeAllows(mode: Mode, a: Stage4Action): boolean {
-  if (mode === 'OBSERVE_ONLY') return false;
+  if (mode === 'OBSERVE_ONLY') return a.kind === 'CANCEL';
   if (mode === 'REDUCE_RISK_ONLY') return a.kind === 'CANCEL' || a.side === 'SELL';
   return true;
 }

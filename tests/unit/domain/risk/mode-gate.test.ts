@@ -67,10 +67,19 @@ describe('mode gate (spec 3.17)', () => {
     expect(codes(r)).toEqual(['s-BUY-0.5:BLOCK:mode_reduce_risk_only']);
   });
 
-  it('OBSERVE_ONLY lets nothing through, cancels included', () => {
+  it('OBSERVE_ONLY lets only cancels through (a cancel never raises exposure)', () => {
     const r = gate(all, { mode: 'OBSERVE_ONLY' });
+    expect(ids(r)).toEqual(['c-BUY', 'c-SELL']);
+    expect(codes(r)).toEqual(['s-BUY-0.5:BLOCK:mode_observe_only', 's-SELL-0.5:BLOCK:mode_observe_only']);
+  });
+
+  it('OBSERVE_ONLY with KILL_SWITCH_FREEZE_ALL and the kill switch on lets nothing through', () => {
+    const r = gate(
+      all,
+      { mode: 'OBSERVE_ONLY', killSwitch: { source: 'parameter' } },
+      { ...settings, KILL_SWITCH_FREEZE_ALL: true },
+    );
     expect(r.actions).toEqual([]);
-    expect(r.decisions.map((d) => d.code)).toEqual(Array(4).fill('mode_observe_only'));
   });
 });
 
@@ -200,8 +209,10 @@ describe('mode gate invariants (properties)', () => {
       { ...settings, KILL_SWITCH_FREEZE_ALL: i.freezeAll },
     );
 
-  it('OBSERVE_ONLY yields no action', () => {
-    fc.assert(fc.property(arbInput, (i) => run({ ...i, mode: 'OBSERVE_ONLY' }).actions.length === 0));
+  it('OBSERVE_ONLY yields no SUBMIT', () => {
+    fc.assert(
+      fc.property(arbInput, (i) => run({ ...i, mode: 'OBSERVE_ONLY' }).actions.every((a) => a.kind === 'CANCEL')),
+    );
   });
 
   it('REDUCE_RISK_ONLY never yields a BUY SUBMIT', () => {
