@@ -3,6 +3,7 @@
 import { Duration } from 'aws-cdk-lib';
 
 export const STAGE3_CYCLE_TIMEOUT = Duration.seconds(120);
+export const STAGE4_CYCLE_TIMEOUT = Duration.seconds(120);
 export const RECONCILE_TIMEOUT = Duration.seconds(60);
 /** AWS guidance for SQS event sources: visibility timeout at least 6x the function timeout */
 export const RECONCILE_VISIBILITY_TIMEOUT = Duration.seconds(RECONCILE_TIMEOUT.toSeconds() * 6);
