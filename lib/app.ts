@@ -28,6 +28,7 @@ export function buildApp(props: AppProps = {}): BtcbotApp {
   const stateless = new StatelessStack(app, names.stateless, {
     stateful,
     stage3Schedule: context.stage3Schedule,
+    stage4Schedule: context.stage4Schedule,
     functionEnvironment: context.functionEnvironment,
   });
   return { app, stateful, stateless };

@@ -18,7 +18,9 @@ export interface BtcbotContext {
   /** `btcbot:secretExists`: reference the secret `btcbot/<env>/btcturk` instead of creating it */
   readonly secretExists: boolean;
   readonly stage3Schedule: ScheduleSettings;
-  /** `btcbot:functionEnvironment`: knob values (shared/config/knobs.ts) given to both functions */
+  /** Never enabled together with stage3Schedule (readContext refuses it) */
+  readonly stage4Schedule: ScheduleSettings;
+  /** `btcbot:functionEnvironment`: knob values (shared/config/knobs.ts) given to every function */
   readonly functionEnvironment: Readonly<Record<string, string>>;
   /**
    * RECONCILE_MAX_RECEIVES of btcbot:functionEnvironment, else its default: the reconcile queue's
@@ -27,7 +29,14 @@ export interface BtcbotContext {
   readonly reconcileMaxReceives: number;
 }
 
-const DEFAULT_STAGE3: ScheduleSettings = { rate: 'rate(1 minute)', enabled: false, maxRetries: 2 };
+const DEFAULT_SCHEDULE: ScheduleSettings = { rate: 'rate(1 minute)', enabled: false, maxRetries: 2 };
+type TradingStage = 'stage3' | 'stage4';
+
+function scheduleOf(stage: TradingStage, raw: Partial<ScheduleSettings> | undefined): ScheduleSettings {
+  const settings = { ...DEFAULT_SCHEDULE, ...raw };
+  if (typeof settings.enabled !== 'boolean') throw new Error(`btcbot:schedules.${stage}.enabled must be true or false`);
+  return { rate: settings.rate, enabled: settings.enabled, maxRetries: Number(settings.maxRetries) };
+}
 
 function knobEnvironment(raw: unknown): Record<string, string> {
   const entries = Object.entries((raw ?? {}) as Record<string, unknown>);
@@ -60,14 +69,25 @@ function reconcileMaxReceives(functionEnvironment: Readonly<Record<string, strin
 
 export function readContext(app: App): BtcbotContext {
   const ctx = (key: string): unknown => app.node.tryGetContext(key);
-  const schedules = (ctx('btcbot:schedules') ?? {}) as { stage3?: Partial<ScheduleSettings> };
-  const stage3 = { ...DEFAULT_STAGE3, ...schedules.stage3 };
-  if (typeof stage3.enabled !== 'boolean') throw new Error('btcbot:schedules.stage3.enabled must be true or false');
+  const rawSchedules = ctx('btcbot:schedules') ?? {};
+  // `-c key=value` passes a string, which would otherwise leave every schedule at its default unseen
+  if (typeof rawSchedules !== 'object')
+    throw new Error('btcbot:schedules must be an object { "stage3": {...}, "stage4": {...} }; set it in cdk.json');
+  const schedules = rawSchedules as Partial<Record<TradingStage, Partial<ScheduleSettings>>>;
+  const stage3Schedule = scheduleOf('stage3', schedules.stage3);
+  const stage4Schedule = scheduleOf('stage4', schedules.stage4);
+  // both cycles take the account's one trading lease, so they never run at once, but each would plan from
+  // the same balances and open orders and undo what the other's strategy did
+  if (stage3Schedule.enabled && stage4Schedule.enabled)
+    throw new Error(
+      "btcbot:schedules.stage3.enabled and btcbot:schedules.stage4.enabled are both true: the two strategies would fight over one account's orders; enable one of them",
+    );
   const functionEnvironment = knobEnvironment(ctx('btcbot:functionEnvironment'));
   return {
     envName: String(ctx('btcbot:env') ?? 'dev'),
     secretExists: ctx('btcbot:secretExists') === true || ctx('btcbot:secretExists') === 'true',
-    stage3Schedule: { rate: stage3.rate, enabled: stage3.enabled, maxRetries: Number(stage3.maxRetries) },
+    stage3Schedule,
+    stage4Schedule,
     functionEnvironment,
     reconcileMaxReceives: reconcileMaxReceives(functionEnvironment),
   };

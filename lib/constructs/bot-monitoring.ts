@@ -1,5 +1,5 @@
 // Alarms and a dashboard: reconcile DLQ depth, function errors and throttles, and orders left UNKNOWN,
-// read from the stage 3 "Cycle completed" log line (field `unknown`) through a metric filter.
+// read from each trading cycle's summary log line (field `unknown`) through a metric filter.
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -9,19 +9,38 @@ import {
   type IMetric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TradingFunction } from './trading-function';
 
+/** The line a trading cycle logs when it ends */
+export interface CycleSummary {
+  /** e.g. `stage 4`: in alarm descriptions and dashboard labels */
+  readonly label: string;
+  /** Its `message` field */
+  readonly message: string;
+  /** Prepended to its metric names and to the construct ids of their filters and alarms */
+  readonly metricPrefix: string;
+}
+
 export interface BotMonitoringProps {
   readonly dashboardName: string;
+  /** Every function: errors and throttles alarm for each */
   readonly functions: readonly TradingFunction[];
-  readonly cycleLogGroup: ILogGroup;
+  /** The trading cycles whose summary lines feed the journal-count metrics */
+  readonly cycles: readonly { readonly fn: TradingFunction; readonly summary: CycleSummary }[];
   readonly reconcileDlq: IQueue;
 }
 
 export const METRIC_NAMESPACE = 'Btcbot';
+
+/** Summary line field -> metric name (after the cycle's prefix): the journal's counts when the cycle ended */
+export const JOURNAL_COUNT_METRICS = {
+  unknown: 'UnknownOrders',
+  pending_submit: 'PendingSubmitOrders',
+  failed: 'FailedOrders',
+} as const;
 
 export class BotMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: BotMonitoringProps) {
@@ -40,22 +59,28 @@ export class BotMonitoring extends Construct {
     const dlqDepth = props.reconcileDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' });
     alarm('ReconcileDlqDepthAlarm', dlqDepth, 'Reconcile messages reached the DLQ: an order needs an operator');
 
-    // one metric per journal count of the cycle summary line; only UNKNOWN pages an operator
-    const cycleCount = (field: string, metricName: string) =>
-      new MetricFilter(this, `${metricName}Filter`, {
-        logGroup: props.cycleLogGroup,
-        filterPattern: FilterPattern.stringValue('$.message', '=', 'Cycle completed'),
-        metricNamespace: METRIC_NAMESPACE,
-        metricName,
-        metricValue: `$.${field}`,
-      }).metric({ period, statistic: 'Maximum' });
-    const unknownOrders = cycleCount('unknown', 'UnknownOrders');
-    const journalCounts = [
-      unknownOrders,
-      cycleCount('pending_submit', 'PendingSubmitOrders'),
-      cycleCount('failed', 'FailedOrders'),
-    ];
-    alarm('UnknownOrdersAlarm', unknownOrders, 'A stage 3 cycle ended with orders in UNKNOWN state');
+    // one metric per journal count of each cycle's summary line; only UNKNOWN pages an operator
+    const journalCounts: IMetric[] = [];
+    for (const { fn, summary } of props.cycles) {
+      const count = (field: keyof typeof JOURNAL_COUNT_METRICS) => {
+        const metricName = `${summary.metricPrefix}${JOURNAL_COUNT_METRICS[field]}`;
+        const metric = new MetricFilter(this, `${metricName}Filter`, {
+          logGroup: fn.logGroup,
+          filterPattern: FilterPattern.stringValue('$.message', '=', summary.message),
+          metricNamespace: METRIC_NAMESPACE,
+          metricName,
+          metricValue: `$.${field}`,
+        }).metric({ period, statistic: 'Maximum' });
+        // labelled on the dashboard only: a label would turn the alarm's metric into a metric query
+        journalCounts.push(metric.with({ label: `${summary.label} ${field}` }));
+        return metric;
+      };
+      const unknownOrders = count('unknown');
+      count('pending_submit');
+      count('failed');
+      const description = `A ${summary.label} cycle ended with orders in UNKNOWN state`;
+      alarm(`${summary.metricPrefix}UnknownOrdersAlarm`, unknownOrders, description);
+    }
 
     const errors: IMetric[] = [];
     const throttles: IMetric[] = [];

@@ -1,7 +1,8 @@
-// CDK template assertions for the stateless stack (functions, event source, schedule, IAM, alarms),
+// CDK template assertions for the stateless stack (functions, event source, schedules, IAM, alarms),
 // named for the guarantee each one checks
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { STAGE4_CYCLE_TIMEOUT } from '../../lib/function-timeouts';
 import { KNOBS } from '../../shared/config/knobs';
 import { loadConfig } from '../../shared/config/load-config';
 import { synthesize } from './synth';
@@ -12,6 +13,12 @@ interface Statement {
 }
 
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const CYCLE_FUNCTIONS = ['Stage3CycleFunction', 'Stage4CycleFunction'] as const;
+const CYCLE_ROLES = CYCLE_FUNCTIONS.map((fn) => `${fn}Role`);
+const schedules = (context: Record<string, unknown>) =>
+  Template.fromStack(synthesize({ context: { 'btcbot:schedules': context } }).stateless);
+const scheduleState = (template: Template, logicalId: 'Stage3Schedule' | 'Stage4Schedule') =>
+  template.findResources('AWS::Scheduler::Schedule')[logicalId]?.Properties.State;
 
 describe('StatelessStack', () => {
   const template = Template.fromStack(synthesize().stateless);
@@ -22,8 +29,14 @@ describe('StatelessStack', () => {
       .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith(roleLogicalIdPrefix)))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 
-  it('names the functions with stable logical ids: Stage3CycleFunction and ReconcileFunction', () => {
-    expect(Object.keys(functions).sort()).toEqual(['ReconcileFunction', 'Stage3CycleFunction']);
+  it('names the functions with stable logical ids: Stage3CycleFunction, Stage4CycleFunction and ReconcileFunction', () => {
+    expect(Object.keys(functions).sort()).toEqual(['ReconcileFunction', 'Stage3CycleFunction', 'Stage4CycleFunction']);
+  });
+
+  it('deploys each cycle function from its own handler', () => {
+    expect(functions.Stage3CycleFunction?.Properties.Description).toMatch(/stage 3 cycle/);
+    expect(functions.Stage4CycleFunction?.Properties.Description).toMatch(/stage 4 cycle/);
+    expect(functions.Stage4CycleFunction?.Properties.Handler).toBe('index.handler');
   });
 
   it('runs every function on nodejs22.x and arm64', () => {
@@ -35,21 +48,28 @@ describe('StatelessStack', () => {
     }
   });
 
-  it('runs at most one cycle at a time and finishes it well inside the lease TTL', () => {
-    const cycle = functions.Stage3CycleFunction?.Properties;
+  it.each(CYCLE_FUNCTIONS)('%s runs at most one cycle at a time and finishes it well inside the lease TTL', (id) => {
+    const cycle = functions[id]?.Properties;
     expect(cycle.ReservedConcurrentExecutions).toBe(1);
     expect(cycle.Timeout).toBeLessThan(loadConfig({}).LEASE_TTL_SECONDS);
     // the function tells its configuration its timeout, so a lease TTL not longer than it is refused
     expect(cycle.Environment.Variables.FUNCTION_TIMEOUT_SECONDS).toBe(String(cycle.Timeout));
   });
 
-  it('never runs a cycle late: no Lambda retries of a failed firing, and events expire after 60 s', () => {
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: 'Stage3CycleFunction' },
-      MaximumRetryAttempts: 0,
-      MaximumEventAgeInSeconds: 60,
-    });
+  it('gives the stage 4 cycle STAGE4_CYCLE_TIMEOUT', () => {
+    expect(functions.Stage4CycleFunction?.Properties.Timeout).toBe(STAGE4_CYCLE_TIMEOUT.toSeconds());
   });
+
+  it.each(CYCLE_FUNCTIONS)(
+    '%s never runs a cycle late: no Lambda retries of a failed firing, events expire after 60 s',
+    (id) => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: id },
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 60,
+      });
+    },
+  );
 
   it('reports partial batch failures from the reconcile queue, 10 messages per batch', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -59,28 +79,84 @@ describe('StatelessStack', () => {
     });
   });
 
-  it('creates the stage 3 schedule disabled, sending the EventBridge Scheduled Event shape', () => {
-    const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'));
-    expect(schedule?.Properties.State).toBe('DISABLED');
-    expect(schedule?.Properties.ScheduleExpression).toBe('rate(1 minute)');
-    expect(schedule?.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': ['Stage3CycleFunction', 'Arn'] });
-    expect(schedule?.Properties.Target.RetryPolicy.MaximumRetryAttempts).toBe(2);
-    expect(JSON.parse(schedule?.Properties.Target.Input)).toMatchObject({
-      id: '<aws.scheduler.execution-id>',
-      time: '<aws.scheduler.scheduled-time>',
-      source: 'aws.scheduler',
-      'detail-type': 'Scheduled Event',
-    });
+  it('creates one schedule per cycle, each disabled, sending the EventBridge Scheduled Event shape', () => {
+    const all = template.findResources('AWS::Scheduler::Schedule');
+    expect(Object.keys(all).sort()).toEqual(['Stage3Schedule', 'Stage4Schedule']);
+    for (const [id, fn] of [
+      ['Stage3Schedule', 'Stage3CycleFunction'],
+      ['Stage4Schedule', 'Stage4CycleFunction'],
+    ] as const) {
+      const schedule = all[id];
+      expect(schedule?.Properties.State).toBe('DISABLED');
+      expect(schedule?.Properties.ScheduleExpression).toBe('rate(1 minute)');
+      expect(schedule?.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [fn, 'Arn'] });
+      expect(schedule?.Properties.Target.RetryPolicy.MaximumRetryAttempts).toBe(2);
+      expect(JSON.parse(schedule?.Properties.Target.Input)).toMatchObject({
+        id: '<aws.scheduler.execution-id>',
+        time: '<aws.scheduler.scheduled-time>',
+        source: 'aws.scheduler',
+        'detail-type': 'Scheduled Event',
+      });
+    }
   });
 
-  it('enables the schedule only when cdk.json context says so', () => {
-    const enabled = Template.fromStack(
-      synthesize({ context: { 'btcbot:schedules': { stage3: { rate: 'rate(5 minutes)', enabled: true } } } }).stateless,
-    );
+  it("lets each schedule's own role invoke its own cycle function and nothing else", () => {
+    for (const [role, fn] of [
+      ['Stage3ScheduleRole', 'Stage3CycleFunction'],
+      ['Stage4ScheduleRole', 'Stage4CycleFunction'],
+    ] as const) {
+      const statements = statementsOf(role);
+      expect(statements.map(actionsOf)).toEqual([['lambda:InvokeFunction']]);
+      expect(statements[0]?.Resource).toEqual({ 'Fn::GetAtt': [fn, 'Arn'] });
+    }
+    for (const stage of ['Stage3', 'Stage4']) {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Target: Match.objectLike({
+          Arn: { 'Fn::GetAtt': [`${stage}CycleFunction`, 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${stage}ScheduleRole`), 'Arn'] },
+        }),
+      });
+    }
+  });
+
+  it('enables the stage 3 schedule only when cdk.json context says so', () => {
+    const enabled = schedules({ stage3: { rate: 'rate(5 minutes)', enabled: true } });
     enabled.hasResourceProperties('AWS::Scheduler::Schedule', {
       State: 'ENABLED',
       ScheduleExpression: 'rate(5 minutes)',
     });
+    expect(scheduleState(enabled, 'Stage3Schedule')).toBe('ENABLED');
+    expect(scheduleState(enabled, 'Stage4Schedule')).toBe('DISABLED');
+  });
+
+  it('enables the stage 4 schedule only when context btcbot:schedules.stage4 says so, with its own rate and retries', () => {
+    const enabled = schedules({ stage4: { rate: 'rate(2 minutes)', enabled: true, maxRetries: 1 } });
+    const stage4 = enabled.findResources('AWS::Scheduler::Schedule').Stage4Schedule?.Properties;
+    expect(stage4).toMatchObject({ State: 'ENABLED', ScheduleExpression: 'rate(2 minutes)' });
+    expect(stage4.Target.RetryPolicy.MaximumRetryAttempts).toBe(1);
+    expect(scheduleState(enabled, 'Stage3Schedule')).toBe('DISABLED');
+  });
+
+  it('refuses at synth to enable both trading schedules, naming both context keys', () => {
+    expect(() => schedules({ stage3: { enabled: true }, stage4: { enabled: true } })).toThrow(
+      /btcbot:schedules\.stage3\.enabled and btcbot:schedules\.stage4\.enabled are both true/,
+    );
+    // either one alone, or both disabled, synthesizes
+    expect(scheduleState(schedules({ stage3: { enabled: false }, stage4: { enabled: true } }), 'Stage4Schedule')).toBe(
+      'ENABLED',
+    );
+  });
+
+  it('refuses btcbot:schedules given as a string, as `-c btcbot:schedules=...` passes it', () => {
+    expect(() => synthesize({ context: { 'btcbot:schedules': '{"stage4":{"enabled":true}}' } })).toThrow(
+      /btcbot:schedules must be an object/,
+    );
+  });
+
+  it('refuses a stage 4 schedule whose enabled is not a boolean', () => {
+    expect(() => schedules({ stage4: { enabled: 'yes' } })).toThrow(
+      /btcbot:schedules\.stage4\.enabled must be true or false/,
+    );
   });
 
   it('grants no dynamodb, ssm or secretsmanager action on a * resource', () => {
@@ -91,17 +167,44 @@ describe('StatelessStack', () => {
     }
   });
 
-  it('lets only the cycle read the kill switch: ssm:GetParameter on the kill-switch parameter ARN', () => {
+  it('gives the stage 4 cycle exactly the permissions of the stage 3 cycle, on the same resources', () => {
+    // each statement's actions as granted, with its resource (the log group differs: each has its own)
+    const grants = (role: string) =>
+      statementsOf(role).map((s) => ({
+        actions: actionsOf(s),
+        resource: JSON.stringify(s.Resource).replace(/Stage[34]CycleFunctionLogGroup[0-9A-F]{8}/, 'OwnLogGroup'),
+      }));
+    expect(grants('Stage4CycleFunctionRole').map((g) => g.actions)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:Query',
+      ],
+      ['ssm:GetParameter'],
+      ['secretsmanager:GetSecretValue'],
+      ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+    ]);
+    expect(grants('Stage4CycleFunctionRole')).toEqual(grants('Stage3CycleFunctionRole'));
+    expect(JSON.stringify(statementsOf('Stage4CycleFunctionRole')[0]?.Resource)).toMatch(/Stage4CycleFunctionLogGroup/);
+  });
+
+  it('lets only the cycles read the kill switch: ssm:GetParameter on the kill-switch parameter ARN', () => {
     const ssm = (prefix: string) => statementsOf(prefix).filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
-    const [killSwitch] = ssm('Stage3CycleFunctionRole');
-    expect(ssm('Stage3CycleFunctionRole')).toHaveLength(1);
-    expect(actionsOf(killSwitch as Statement)).toEqual(['ssm:GetParameter']);
-    expect(JSON.stringify(killSwitch?.Resource)).toMatch(/:parameter".*KillSwitch/);
+    for (const role of CYCLE_ROLES) {
+      const [killSwitch] = ssm(role);
+      expect(ssm(role)).toHaveLength(1);
+      expect(actionsOf(killSwitch as Statement)).toEqual(['ssm:GetParameter']);
+      expect(JSON.stringify(killSwitch?.Resource)).toMatch(/:parameter".*KillSwitch/);
+    }
     expect(ssm('ReconcileFunctionRole')).toEqual([]);
   });
 
   it('lets each function read only the value of the one credentials secret', () => {
-    for (const role of ['Stage3CycleFunctionRole', 'ReconcileFunctionRole']) {
+    for (const role of [...CYCLE_ROLES, 'ReconcileFunctionRole']) {
       const secrets = statementsOf(role).filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
       expect(secrets.map(actionsOf)).toEqual([['secretsmanager:GetSecretValue']]);
       expect(JSON.stringify(secrets[0]?.Resource)).toMatch(/BtcturkCredentials/);
@@ -109,20 +212,22 @@ describe('StatelessStack', () => {
   });
 
   it('scopes table access to the state table and its status index', () => {
-    for (const role of ['Stage3CycleFunctionRole', 'ReconcileFunctionRole']) {
+    for (const role of [...CYCLE_ROLES, 'ReconcileFunctionRole']) {
       const table = statementsOf(role).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
       expect(table).toHaveLength(1);
       expect(JSON.stringify(table[0]?.Resource)).toMatch(/StateTable.*\/index\/gsi1/);
     }
   });
 
-  it('lets only the reconcile function consume the queue (and change visibility); only the cycle sends to it', () => {
+  it('lets only the reconcile function consume the queue (and change visibility); only the cycles send to it', () => {
     const sqs = (role: string) =>
       statementsOf(role)
         .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))
         .flatMap(actionsOf);
-    expect(sqs('Stage3CycleFunctionRole')).toContain('sqs:SendMessage');
-    expect(sqs('Stage3CycleFunctionRole')).not.toContain('sqs:ReceiveMessage');
+    for (const role of CYCLE_ROLES) {
+      expect(sqs(role)).toContain('sqs:SendMessage');
+      expect(sqs(role)).not.toContain('sqs:ReceiveMessage');
+    }
     expect(sqs('ReconcileFunctionRole')).toEqual(
       expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility']),
     );
@@ -153,13 +258,16 @@ describe('StatelessStack', () => {
     expect(() => synthesize(context({ TARGET_TRY: '100' }))).toThrow(/TARGET_TRY is not read by any function yet/);
   });
 
-  it('alarms on DLQ depth, function errors and throttles, and UNKNOWN orders', () => {
+  it('alarms on DLQ depth, errors and throttles of every function, and UNKNOWN orders of each cycle', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const metricNames = alarms.map((a) => a.MetricName).sort();
     expect(metricNames).toEqual([
       'ApproximateNumberOfMessagesVisible',
       'Errors',
       'Errors',
+      'Errors',
+      'Stage4UnknownOrders',
+      'Throttles',
       'Throttles',
       'Throttles',
       'UnknownOrders',
@@ -167,10 +275,42 @@ describe('StatelessStack', () => {
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     }
-    template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: '{ $.message = "Cycle completed" }',
-      MetricTransformations: [Match.objectLike({ MetricName: 'UnknownOrders', MetricValue: '$.unknown' })],
+    const alarmedFunctions = alarms
+      .filter((a) => a.Namespace === 'AWS/Lambda')
+      .map((a) => `${a.MetricName} ${a.Dimensions[0].Value.Ref}`)
+      .sort();
+    expect(alarmedFunctions).toEqual(
+      ['Errors', 'Throttles'].flatMap((m) =>
+        ['ReconcileFunction', 'Stage3CycleFunction', 'Stage4CycleFunction'].map((fn) => `${m} ${fn}`),
+      ),
+    );
+  });
+
+  it("reads each cycle's journal counts from its own summary line in its own log group", () => {
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).map((f) => f.Properties);
+    const summary = (f: (typeof filters)[number]) =>
+      `${f.LogGroupName.Ref.replace(/LogGroup[0-9A-F]{8}$/, '')} ${f.FilterPattern} ${f.MetricTransformations[0].MetricName}=${f.MetricTransformations[0].MetricValue}`;
+    expect(filters.map(summary).sort()).toEqual([
+      'Stage3CycleFunction { $.message = "Cycle completed" } FailedOrders=$.failed',
+      'Stage3CycleFunction { $.message = "Cycle completed" } PendingSubmitOrders=$.pending_submit',
+      'Stage3CycleFunction { $.message = "Cycle completed" } UnknownOrders=$.unknown',
+      'Stage4CycleFunction { $.message = "Stage 4 cycle completed" } Stage4FailedOrders=$.failed',
+      'Stage4CycleFunction { $.message = "Stage 4 cycle completed" } Stage4PendingSubmitOrders=$.pending_submit',
+      'Stage4CycleFunction { $.message = "Stage 4 cycle completed" } Stage4UnknownOrders=$.unknown',
+    ]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Stage4UnknownOrders',
+      Namespace: 'Btcbot',
+      AlarmDescription: 'A stage 4 cycle ended with orders in UNKNOWN state',
     });
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('shows every function and both cycles on the one dashboard', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+    for (const shown of ['Stage4CycleFunction', 'Stage4UnknownOrders', 'stage 4 unknown', 'stage 3 unknown']) {
+      expect(body).toContain(shown);
+    }
   });
 });
