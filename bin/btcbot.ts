@@ -6,8 +6,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Argument, Command } from 'commander';
 import { configCommand } from './commands/config-command';
+import { type DegradeAction, type DegradeCommandOptions, degradeCommand } from './commands/degrade-command';
 import { doctorCommand } from './commands/doctor-command';
 import { commandEnvironment } from './commands/environment';
+import { type FreezeAction, type FreezeCommandOptions, freezeCommand } from './commands/freeze-command';
 import { INVOKE_FUNCTION_NAMES, type InvokeCommandOptions, invokeCommand } from './commands/invoke-command';
 import {
   KILL_SWITCH_ACTIONS,
@@ -25,6 +27,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+
+/** For the commands that follow the rule "a usage error exits 2" (commander's own exit code is 1) */
+const usageErrorsExit2 = (e: { readonly exitCode: number }) => process.exit(e.exitCode === 0 ? 0 : 2);
 
 const program = new Command('btcbot')
   .description('btcbot-serverless: BTCTurk spot trading bot on AWS Lambda (operator CLI)')
@@ -45,7 +50,11 @@ program
   .command('local')
   .description('run the whole system locally on the BTCTurk simulator in simulated time and write a report')
   .option('--cycles <n>', 'scheduled cycles to run, one per simulated minute', '30')
-  .option('--stages <list>', 'stages to schedule (only stage3 exists)', 'stage3')
+  .option(
+    '--stages <list>',
+    'stages to schedule each simulated minute: stage3, stage4, or stage3,stage4 (both only without --live-sim)',
+    'stage3',
+  )
   .option('--symbols <list>', 'TRY pairs to trade', 'BTCTRY,ETHTRY')
   .option('--seed <n>', 'seed of the generated market, the simulator and its faults', '1')
   .option('--speed <x>', "simulated seconds per real second, or 'fast' (no real waiting)", 'fast')
@@ -90,10 +99,13 @@ program
 program
   .command('status')
   .description(
-    'print the stage 3 lease, in-flight orders, frozen symbols, both kill switches, observe-only symbols ' +
-      'and last cycles',
+    'print the trading lease, both kill switches, observe-only symbols, in-flight orders and last cycles; ' +
+      'stage 3 adds the orders by status and frozen symbols, stage 4 its mode, risk state, degrade level and ' +
+      'override, unknown-order freeze and open replace transactions',
   )
+  .exitOverride(usageErrorsExit2)
   .requiredOption('--env <name>', 'environment: the kill switch is /btcbot/<name>/kill-switch')
+  .option('--stage <stage>', 'stage3 or stage4', 'stage3')
   .option('--account <name>', 'account of the lease and journal (default BOT_ACCOUNT, else default)')
   .option('--table <name>', 'DynamoDB state table (default STATE_TABLE_NAME)')
   .option('--json', 'print the report as JSON')
@@ -102,11 +114,78 @@ program
     process.exitCode = await statusCommand(clients, commandEnvironment(), options, io);
   });
 
+const freeze = program
+  .command('freeze')
+  .description(
+    'show or clear the stage 4 unknown-order freeze (spec 3.7): while it is active no stage 4 order is ' +
+      'submitted, and only `freeze clear` lifts it',
+  )
+  .exitOverride(usageErrorsExit2);
+const freezeAction = (action: FreezeAction) => async (options: FreezeCommandOptions) => {
+  process.exitCode = await freezeCommand(
+    { dynamodb: new DynamoDBClient({}) },
+    commandEnvironment(),
+    action,
+    options,
+    io,
+  );
+};
+freeze
+  .command('status')
+  .description('print the freeze: active or not, its reason, since when, what triggered it, the last clear')
+  .option('--account <name>', 'account (default BOT_ACCOUNT, else default)')
+  .option('--table <name>', 'DynamoDB state table (default STATE_TABLE_NAME)')
+  .action(freezeAction('status'));
+freeze
+  .command('clear')
+  .description('lift the freeze (after repairing what triggered it) and print what was cleared')
+  .option('--reason <text>', 'required: why the freeze may lift, e.g. what was repaired')
+  .option('--operator <name>', 'who clears (default USER, else LOGNAME)')
+  .option('--account <name>', 'account (default BOT_ACCOUNT, else default)')
+  .option('--table <name>', 'DynamoDB state table (default STATE_TABLE_NAME)')
+  .action(freezeAction('clear'));
+
+const degrade = program
+  .command('degrade')
+  .description('show the stage 4 degrade level (spec 3.16), or set or clear the operator override of it')
+  .exitOverride(usageErrorsExit2);
+const degradeAction = (action: DegradeAction) => async (options: DegradeCommandOptions) => {
+  process.exitCode = await degradeCommand(
+    { dynamodb: new DynamoDBClient({}) },
+    commandEnvironment(),
+    action,
+    options,
+    io,
+  );
+};
+degrade
+  .command('status')
+  .description('print the degrade level, its reasons, cooldown and step-down, and the override')
+  .option('--account <name>', 'account (default BOT_ACCOUNT, else default)')
+  .option('--table <name>', 'DynamoDB state table (default STATE_TABLE_NAME)')
+  .action(degradeAction('status'));
+degrade
+  .command('clear')
+  .description('remove the override (the level it raised steps down through its cooldown as usual)')
+  .option('--reset-level', 'also put the degrade level back to 0 at once (after the cause is repaired)')
+  .option('--account <name>', 'account (default BOT_ACCOUNT, else default)')
+  .option('--table <name>', 'DynamoDB state table (default STATE_TABLE_NAME)')
+  .action(degradeAction('clear'));
+degrade
+  .command('override')
+  .description('make the stage 4 mode at least --mode until the cooldown ends (reason MANUAL_OVERRIDE); never relaxes')
+  .option('--mode <mode>', 'required: NORMAL, REDUCE_RISK_ONLY or OBSERVE_ONLY')
+  .option('--reason <text>', 'required: why')
+  .option('--cooldown-seconds <n>', 'how long the override lasts, whole seconds (default 900)')
+  .option('--account <name>', 'account (default BOT_ACCOUNT, else default)')
+  .option('--table <name>', 'DynamoDB state table (default STATE_TABLE_NAME)')
+  .action(degradeAction('override'));
+
 program
   .command('invoke')
   .description("run a function's real handler on an event file, like sam local invoke, and print its result")
   .addArgument(new Argument('<function>', 'the function, or its CDK logical id').choices(INVOKE_FUNCTION_NAMES))
-  .requiredOption('--event <file>', 'event JSON file, e.g. events/stage3-cycle/scheduled.json')
+  .requiredOption('--event <file>', 'event JSON file, e.g. events/stage4-cycle/scheduled.json')
   .option('--local', 'in-memory state and the BTCTurk simulator instead of AWS (AWS_ENDPOINT_URL, e.g. moto_server)')
   .option(
     '--keep-time',

@@ -10,7 +10,9 @@ import { compose as composeReconcile } from '../../functions/reconcile/compose';
 import { createHandler as createReconcileHandler } from '../../functions/reconcile/handler';
 import { compose as composeStage3 } from '../../functions/stage3-cycle/compose';
 import { createHandler as createStage3Handler } from '../../functions/stage3-cycle/handler';
-import { RECONCILE_TIMEOUT, STAGE3_CYCLE_TIMEOUT } from '../../lib/function-timeouts';
+import { compose as composeStage4 } from '../../functions/stage4-cycle/compose';
+import { createHandler as createStage4Handler } from '../../functions/stage4-cycle/handler';
+import { RECONCILE_TIMEOUT, STAGE3_CYCLE_TIMEOUT, STAGE4_CYCLE_TIMEOUT } from '../../lib/function-timeouts';
 import { lambdaContext } from '../../local/runner/lambda-context';
 import { DEFAULT_LOCAL_OPTIONS } from '../../local/runner/options';
 import { assembleWorld, type LocalWorld } from '../../local/runner/world';
@@ -36,6 +38,12 @@ const FUNCTIONS: Readonly<Record<string, InvokableFunction>> = {
     timeoutMs: STAGE3_CYCLE_TIMEOUT.toMilliseconds(),
     deployed: (env) => createStage3Handler(lazy(() => composeStage3(env))),
     local: (world) => world.stage3,
+  },
+  'stage4-cycle': {
+    logicalId: 'Stage4CycleFunction',
+    timeoutMs: STAGE4_CYCLE_TIMEOUT.toMilliseconds(),
+    deployed: (env) => createStage4Handler(lazy(() => composeStage4(env))),
+    local: (world) => world.stage4,
   },
   reconcile: {
     logicalId: 'ReconcileFunction',

@@ -1,17 +1,28 @@
-// `btcbot status --env <name>`: what the stage 3 function of one account is doing, read from the state
-// table: the lease, the journal by status with the in-flight orders and frozen symbols (ARCHITECTURE 5.4),
-// the SSM kill switch, the stored kill switch and observe-only symbols of the op-state (spec 9.1.5) and
-// the last cycle audits. Read-only; one-line errors and a non-zero exit code.
+// `btcbot status --env <name> [--stage stage3|stage4]`: what a trading function of one account is doing,
+// read from the state table. Both stages: the trading lease, the SSM kill switch, the stored kill switch and
+// observe-only symbols of the op-state (spec 9.1.5), the in-flight orders and the last cycle audits. Stage 3
+// adds the journal by status and the frozen symbols (ARCHITECTURE 5.4); stage 4 its mode, risk state,
+// degrade level and override, unknown-order freeze and open replace transactions. Read-only (stage 4 also
+// creates nothing); one-line errors and a non-zero exit code, 2 for a usage error. One file for both stages
+// because they share the lease, kill switch, order and cycle rendering; stage 4's sections are at the end.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
+import {
+  type Readable,
+  readStage4Status,
+  type Stage4Status,
+} from '../../shared/application/stage4/operator/stage4-status';
+import { freezeStateCodec } from '../../shared/application/stage4/state/freeze-state';
 import { tradingLeaseName } from '../../shared/application/trading-lease';
 import type { Env } from '../../shared/config/load-config';
 import { JOURNAL_STATUSES, type JournalStatus } from '../../shared/domain/order-state';
 import type { CycleAudit, JournalOrder, Lease } from '../../shared/ports/state-store';
 import { columns } from './columns';
 import type { CommandIo } from './config-command';
+import { degradeRows } from './degrade-command';
 import { errorLine } from './error-line';
+import { freezeRows } from './freeze-command';
 import {
   killSwitchMeaning,
   observeOnlyLine,
@@ -26,8 +37,14 @@ export interface StatusCommandOptions {
   readonly account?: string;
   /** Default STATE_TABLE_NAME */
   readonly table?: string;
+  /** stage3 (default) or stage4 */
+  readonly stage?: string;
   readonly json?: boolean;
 }
+
+const STATUS_STAGES = ['stage3', 'stage4'] as const;
+const STATUS_USAGE =
+  'usage: btcbot status --env <name> [--stage stage3|stage4] [--account <name>] [--table <name>] [--json]';
 
 export interface StatusClients {
   readonly dynamodb: DynamoDBClient;
@@ -46,6 +63,9 @@ interface KillSwitchState {
   readonly meaning: string;
 }
 
+/** expiresInMs is null for a lease its holder released (free) */
+type LeaseReport = (Lease & { readonly expiresInMs: number | null }) | null;
+
 interface StatusReport {
   readonly env: string;
   readonly account: string;
@@ -53,8 +73,7 @@ interface StatusReport {
   readonly killSwitch: KillSwitchState;
   /** The op-state's kill switch (on also when unreadable) and its observe-only symbols */
   readonly storedKillSwitch: StoredKillSwitchReport;
-  /** expiresInMs is null for a lease its holder released (free) */
-  readonly lease: (Lease & { readonly expiresInMs: number | null }) | null;
+  readonly lease: LeaseReport;
   readonly counts: Record<JournalStatus, number>;
   readonly frozenSymbols: string[];
   readonly activeOrders: JournalOrder[];
@@ -77,11 +96,18 @@ export async function statusCommand(
   io: CommandIo,
   nowMs = Date.now(),
 ): Promise<number> {
+  const stage = options.stage ?? 'stage3';
+  if (!(STATUS_STAGES as readonly string[]).includes(stage)) {
+    io.err(`status: invalid --stage ${JSON.stringify(stage)} (expected ${STATUS_STAGES.join(' or ')})`);
+    io.err(STATUS_USAGE);
+    return 2;
+  }
   const table = options.table ?? env.STATE_TABLE_NAME;
   if (!table) {
     io.err('status: no state table: pass --table <name> or set STATE_TABLE_NAME');
     return 2;
   }
+  if (stage === 'stage4') return stage4StatusCommand(clients, env, { ...options, table }, io, nowMs);
   const account = options.account ?? env.BOT_ACCOUNT ?? 'default';
   const stores = createDynamoStateStores(clients.dynamodb, table);
   let report: StatusReport;
@@ -103,7 +129,7 @@ export async function statusCommand(
       table,
       killSwitch,
       storedKillSwitch,
-      lease: lease ? { ...lease, expiresInMs: lease.expiresAtMs === 0 ? null : lease.expiresAtMs - nowMs } : null,
+      lease: leaseReport(lease, nowMs),
       counts,
       frozenSymbols,
       activeOrders,
@@ -118,11 +144,14 @@ export async function statusCommand(
   return 0;
 }
 
+const leaseReport = (lease: Lease | undefined, nowMs: number): LeaseReport =>
+  lease ? { ...lease, expiresInMs: lease.expiresAtMs === 0 ? null : lease.expiresAtMs - nowMs } : null;
+
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function leaseLine(lease: StatusReport['lease']): string {
-  if (!lease) return 'none (no stage 3 cycle has run for this account)';
+function leaseLine(lease: LeaseReport): string {
+  if (!lease) return 'none (no trading cycle has run for this account)';
   if (lease.expiresInMs === null) return `${lease.name} free (released by ${lease.holder}), epoch ${lease.epoch}`;
   const expiry =
     lease.expiresInMs > 0 ? `expires in ${seconds(lease.expiresInMs)}` : `expired ${seconds(-lease.expiresInMs)} ago`;
@@ -138,17 +167,29 @@ function cycleRow(audit: CycleAudit): string[] {
   return [iso(audit.startedAtMs), audit.mode, status, audit.decisions.join(',') || '-', counts || '-'];
 }
 
+const indented = (title: string, header: string[], rows: string[][]): string[] => [
+  '',
+  title,
+  ...(rows.length > 0 ? columns([header, ...rows]).map((l) => `  ${l}`) : ['  none']),
+];
+
+const orderTable = (orders: readonly JournalOrder[], nowMs: number): string[] =>
+  indented(
+    'In-flight orders:',
+    ['SYMBOL', 'SIDE', 'STATUS', 'PRICE', 'QTY', 'FILLED', 'AGE', 'CLIENT ORDER ID'],
+    orders.map((o) => [
+      o.symbol,
+      o.side,
+      o.status,
+      o.price.toString(),
+      o.qty.toString(),
+      o.filledQty.toString(),
+      seconds(nowMs - o.createdAtMs),
+      o.clientOrderId,
+    ]),
+  );
+
 function statusText(r: StatusReport, nowMs: number): string[] {
-  const orderRows = r.activeOrders.map((o) => [
-    o.symbol,
-    o.side,
-    o.status,
-    o.price.toString(),
-    o.qty.toString(),
-    o.filledQty.toString(),
-    seconds(nowMs - o.createdAtMs),
-    o.clientOrderId,
-  ]);
   return [
     ...columns([
       ['Account', `${r.account} (env ${r.env}, table ${r.table})`],
@@ -159,17 +200,144 @@ function statusText(r: StatusReport, nowMs: number): string[] {
       ['Frozen symbols', r.frozenSymbols.length > 0 ? r.frozenSymbols.join(', ') : 'none'],
       ['Orders', JOURNAL_STATUSES.map((s) => `${s} ${r.counts[s]}`).join('  ')],
     ]),
-    '',
-    'In-flight orders:',
-    ...(orderRows.length > 0
-      ? columns([['SYMBOL', 'SIDE', 'STATUS', 'PRICE', 'QTY', 'FILLED', 'AGE', 'CLIENT ORDER ID'], ...orderRows]).map(
-          (l) => `  ${l}`,
-        )
-      : ['  none']),
-    '',
-    `Last ${CYCLES_SHOWN} cycles:`,
-    ...(r.cycles.length > 0
-      ? columns([['STARTED', 'MODE', 'STATUS', 'DECISIONS', 'COUNTS'], ...r.cycles.map(cycleRow)]).map((l) => `  ${l}`)
-      : ['  none']),
+    ...orderTable(r.activeOrders, nowMs),
+    ...indented(
+      `Last ${CYCLES_SHOWN} cycles:`,
+      ['STARTED', 'MODE', 'STATUS', 'DECISIONS', 'COUNTS'],
+      r.cycles.map(cycleRow),
+    ),
   ];
+}
+
+// ---------------------------------------------------------------- stage 4
+
+type Stage4StatusReport = Omit<Stage4Status, 'lease' | 'freeze'> & {
+  readonly stage: 'stage4';
+  readonly env: string;
+  readonly table: string;
+  readonly killSwitch: KillSwitchState;
+  readonly storedKillSwitch: StoredKillSwitchReport;
+  readonly lease: LeaseReport;
+  /** As stored: JSON has no Map for the mismatch streaks */
+  readonly freeze: Readable<unknown>;
+};
+
+async function stage4StatusCommand(
+  clients: StatusClients,
+  env: Env,
+  options: StatusCommandOptions & { readonly table: string },
+  io: CommandIo,
+  nowMs: number,
+): Promise<number> {
+  const { table } = options;
+  const account = options.account ?? env.BOT_ACCOUNT ?? 'default';
+  const stores = createDynamoStateStores(clients.dynamodb, table);
+  let status: Stage4Status;
+  let killSwitch: KillSwitchState;
+  let storedKillSwitch: StoredKillSwitchReport;
+  try {
+    [status, killSwitch, storedKillSwitch] = await Promise.all([
+      readStage4Status(stores, account, { nowMs, cycles: CYCLES_SHOWN, orderStatuses: ACTIVE_STATUSES }),
+      readKillSwitch(clients.ssm, env.KILL_SWITCH_PARAMETER ?? `/btcbot/${options.env}/kill-switch`),
+      readStoredKillSwitch(stores.documents, account),
+    ]);
+  } catch (e) {
+    io.err(`status: cannot read state table ${table}: ${errorLine(e)}`);
+    return 1;
+  }
+  if (options.json) {
+    const report: Stage4StatusReport = {
+      ...status,
+      stage: 'stage4',
+      env: options.env,
+      table,
+      killSwitch,
+      storedKillSwitch,
+      lease: leaseReport(status.lease, nowMs),
+      freeze: 'value' in status.freeze ? { value: freezeStateCodec.encode(status.freeze.value) } : status.freeze,
+    };
+    io.out(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  const head: [string, string][] = [
+    ['Account', `${account} (env ${options.env}, table ${table})`],
+    ['Kill switch', `${killSwitch.parameter} = ${killSwitch.meaning}`],
+    ['DB kill switch', `${storedKillSwitch.key} = ${storedKillSwitch.meaning}`],
+    ['Observe-only', observeOnlyLine(storedKillSwitch.observeOnlySymbols)],
+    ['Lease', leaseLine(leaseReport(status.lease, nowMs))],
+  ];
+  for (const line of [
+    ...columns([
+      ...head,
+      ...modeRows(status),
+      ...section(status.degrade, (view) => degradeRows(view, nowMs), 'Degrade level'),
+      ...section(status.freeze, freezeRows, 'Freeze'),
+    ]),
+    ...replaceTable(status.replaceTransactions),
+    ...orderTable(status.activeOrders, nowMs),
+    ...indented(
+      `Last ${CYCLES_SHOWN} stage 4 cycles:`,
+      ['STARTED', 'MODE', 'STATUS', 'RISK MODE', 'FREEZE', 'REASONS NO ACTION'],
+      status.cycles.map((c) => [
+        iso(c.startedAtMs),
+        c.mode,
+        ...('value' in c.summary
+          ? [
+              c.summary.value.status,
+              c.summary.value.riskMode ?? '-',
+              c.summary.value.freezeActive ? 'active' : '-',
+              c.summary.value.reasonsNoAction.join(',') || '-',
+            ]
+          : ['?', '?', '?', `summary unreadable (${c.summary.unreadable})`]),
+      ]),
+    ),
+  ])
+    io.out(line);
+  return 0;
+}
+
+const section = <T>(part: Readable<T>, rows: (value: T) => [string, string][], label: string): [string, string][] =>
+  'value' in part ? rows(part.value) : [[label, `unreadable (${part.unreadable})`]];
+
+function modeRows(status: Stage4Status): [string, string][] {
+  const m = status.mode;
+  const mode = m
+    ? `${m.mode} (cycle ${m.cycleId} at ${iso(m.atMs)}${m.latest ? '' : '; later cycles stopped before deciding one'})`
+    : 'none: no recent stage 4 cycle decided a mode';
+  return [
+    ['Stage 4 mode', mode],
+    ['Risk reasons', m && m.reasons.length > 0 ? m.reasons.join(', ') : 'none'],
+    ...section(
+      status.risk,
+      (risk): [string, string][] => [
+        [
+          'Risk state',
+          risk
+            ? `peak equity ${risk.peakEquityTry.toFixed()} TRY (at ${iso(risk.peakEquityAtMs)}), fees today ` +
+              `${risk.feesTodayTry.toFixed()} TRY`
+            : 'none yet (no live stage 4 cycle has saved one)',
+        ],
+      ],
+      'Risk state',
+    ),
+  ];
+}
+
+function replaceTable(part: Stage4Status['replaceTransactions']): string[] {
+  const title = 'Open replace transactions:';
+  if (!('value' in part)) return ['', title, `  unreadable (${part.unreadable})`];
+  return indented(
+    title,
+    ['ID', 'SYMBOL', 'SIDE', 'STATE', 'AGE', 'NEW ORDER', 'CANCELS', 'REASONS'],
+    part.value.map((tx) => [
+      tx.id,
+      tx.symbol,
+      tx.side,
+      tx.state,
+      seconds(tx.ageMs),
+      tx.newClientOrderId,
+      tx.oldClientOrderIds.join(','),
+      tx.reasons.join(',') || '-',
+    ]),
+  );
 }

@@ -13,6 +13,8 @@ import { type Emulator, emulator, motoEndpoint, stubAwsEnvironment } from '../su
 const endpoint = motoEndpoint();
 const SCHEDULED = 'events/stage3-cycle/scheduled.json';
 const SCHEDULED_ID = '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa';
+const STAGE4_SCHEDULED = 'events/stage4-cycle/scheduled.json';
+const STAGE4_SCHEDULED_ID = '7a2e9c41-5b3d-4f6e-9a18-c0d4e2f6b8a1';
 
 const sinks = () => {
   const out: string[] = [];
@@ -66,6 +68,21 @@ describe.skipIf(endpoint === null)('btcbot invoke (moto_server + simulator)', ()
     expect(audits.map((a) => a.cycleId)).toEqual([SCHEDULED_ID]);
   });
 
+  it('runs a stage 4 cycle through its composition root (CDK logical id accepted); its audit lands in DynamoDB', async () => {
+    const s = sinks();
+    expect(await invokeCommand('Stage4CycleFunction', { event: STAGE4_SCHEDULED }, env, s.io)).toBe(0);
+    expect(s.err).toEqual([]);
+    const result = JSON.parse(s.out.join('\n'));
+    expect(result).toMatchObject({ status: 'completed', mode: 'DRY_RUN', freezeActive: false });
+    expect(result.counters.planned).toBeGreaterThan(0);
+    const audits = await createDynamoStateStores(aws.dynamodb, env.STATE_TABLE_NAME as string).audits.latest(
+      'stage4',
+      'default',
+      5,
+    );
+    expect(audits.map((a) => a.cycleId)).toEqual([STAGE4_SCHEDULED_ID]);
+  });
+
   it('with --keep-time the sample event keeps its old time, and a late firing runs no cycle', async () => {
     const s = sinks();
     expect(await invokeCommand('stage3-cycle', { event: SCHEDULED, keepTime: true }, env, s.io)).toBe(0);
@@ -113,6 +130,12 @@ describe.skipIf(endpoint === null)('btcbot invoke (moto_server + simulator)', ()
       const s = sinks();
       expect(await invokeCommand('stage3-cycle', { event: SCHEDULED, local: true }, {}, s.io)).toBe(0);
       expect(JSON.parse(s.out.join('\n'))).toMatchObject({ status: 'completed', mode: 'DRY_RUN' });
+      const stage4 = sinks();
+      expect(await invokeCommand('stage4-cycle', { event: STAGE4_SCHEDULED, local: true }, {}, stage4.io)).toBe(0);
+      expect(stage4.err).toEqual([]);
+      const cycle = JSON.parse(stage4.out.join('\n'));
+      expect(cycle).toMatchObject({ status: 'completed', mode: 'DRY_RUN', freezeActive: false });
+      expect(cycle.counters.planned).toBeGreaterThan(0);
       const poison = sinks();
       expect(
         await invokeCommand('reconcile', { event: 'events/reconcile/poison.json', local: true }, {}, poison.io),
@@ -127,7 +150,7 @@ describe.skipIf(endpoint === null)('btcbot invoke (moto_server + simulator)', ()
     const unknown = sinks();
     expect(await invokeCommand('stage4', { event: SCHEDULED }, env, unknown.io)).toBe(2);
     expect(unknown.err).toEqual([
-      'invoke: unknown function "stage4" (one of stage3-cycle, Stage3CycleFunction, reconcile, ReconcileFunction)',
+      'invoke: unknown function "stage4" (one of stage3-cycle, Stage3CycleFunction, stage4-cycle, Stage4CycleFunction, reconcile, ReconcileFunction)',
     ]);
     const missing = sinks();
     expect(await invokeCommand('reconcile', { event: join(dir, 'nope.json') }, env, missing.io)).toBe(2);

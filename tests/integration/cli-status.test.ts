@@ -1,5 +1,6 @@
 // `btcbot status` against moto_server: a journal, lease and audits seeded through the DynamoDB stores are
-// reported as text and JSON (counts, in-flight orders, frozen symbols, kill switch, last cycles).
+// reported as text and JSON (counts, in-flight orders, frozen symbols, kill switch, last cycles); --stage
+// takes stage3 (the default) or stage4 (tests/integration/cli-stage4-status.test.ts), nothing else.
 import { randomUUID } from 'node:crypto';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +110,7 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     const code = await statusCommand(clients(), { STATE_TABLE_NAME: table, BOT_ACCOUNT: 'other' }, { env }, s.io, NOW);
     expect(code).toBe(0);
     const text = s.out.join('\n');
-    expect(text).toContain('Lease           none (no stage 3 cycle has run for this account)');
+    expect(text).toContain('Lease           none (no trading cycle has run for this account)');
     expect(text).toContain('Frozen symbols  none');
     expect(text).toMatch(/In-flight orders:\n {2}none/);
   });
@@ -143,6 +144,18 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     const json = sinks();
     await statusCommand(clients(), {}, { env, table, json: true }, json.io, NOW);
     expect(JSON.parse(json.out.join('\n')).lease).toMatchObject({ holder: 'req-7', expiresInMs: null });
+  });
+
+  it('refuses an unknown --stage with exit code 2 and the usage line, reading nothing', async () => {
+    const s = sinks();
+    expect(await statusCommand(clients(), {}, { env, table: `${table}-missing`, stage: 'stage5' }, s.io, NOW)).toBe(2);
+    expect(s.err).toEqual([
+      'status: invalid --stage "stage5" (expected stage3 or stage4)',
+      'usage: btcbot status --env <name> [--stage stage3|stage4] [--account <name>] [--table <name>] [--json]',
+    ]);
+    const stage3 = sinks();
+    expect(await statusCommand(clients(), {}, { env, table, stage: 'stage3' }, stage3.io, NOW)).toBe(0);
+    expect(stage3.out.join('\n')).toMatch(/Frozen symbols +BTCTRY, SOLTRY/);
   });
 
   it('fails with exit code 2 when no table is given', async () => {
