@@ -3,6 +3,17 @@
 // the anomaly detector and the degrade decision (3.16) that can only make that mode stricter. What it
 // returns to persist (capital, risk, degrade and cursor stall states) the cycle saves with the versions it
 // loaded; a capital policy error blocks every order of the cycle and leaves the capital state as it was.
+//
+// Degrade is decided before execution, when this cycle's rejects are not known yet, and decided again after
+// it (degradeAfterExecution) with the rejects counted and the whole cycle's duration: that second decision
+// is the one saved, so an ORDER_REJECT_SPIKE enters the WARN window the next cycle's degrade counts.
+//
+// Inputs without a source in this system, each left at its neutral value:
+// - pnl snapshots: nothing persists one per cycle (the reference's `pnl_snapshots` table), so the risk budget
+//   sees no losing streak and a `normal` volatility regime;
+// - the anomaly detector's pnl snapshot: CLOCK_SKEW and PNL_DIVERGENCE compare the reference's positions
+//   table snapshot with its ledger, two accounting sources; here positions are a projection of the one
+//   ledger, so there is no second equity (nor a second clock) to compare with.
 import type { Decision } from '../../domain/decision';
 import { CapitalPolicyError } from '../../domain/errors';
 import type { LedgerReport } from '../../domain/ledger/ledger-report';
@@ -28,12 +39,15 @@ export interface CycleRiskInput {
   readonly ledger: LedgerState;
   readonly report: LedgerReport;
   readonly marks: ReadonlyMap<string, Dec>;
-  readonly cashTry: Dec;
+  /** The TRY the account owns, free and locked in resting orders alike: what equity and capital count */
+  readonly totalTry: Dec;
   readonly marketDataAgeMs: ReadonlyMap<string, number>;
   readonly cycleDurationMs: number;
   /** Symbol -> its fill cursor after this cycle's ingest (live only: a dry-run ingests nothing) */
   readonly fillCursors: ReadonlyMap<string, string>;
   readonly freezeActive: boolean;
+  /** An open 1123 breaker (the cycle decides what opens it): degrade level 3 */
+  readonly breakerOpen: boolean;
   readonly stored: {
     readonly capital: CapitalPolicyState | undefined;
     readonly risk: RiskState | undefined;
@@ -46,6 +60,9 @@ export interface CycleRiskInput {
 export interface CycleRisk {
   /** The combined mode of risk budget, degrade and operator override */
   readonly mode: Mode;
+  /** The mode degrade starts from: the risk budget's, OBSERVE_ONLY when the capital checkpoint failed */
+  readonly baseMode: Mode;
+  readonly equityTry: Dec;
   readonly multiplier: Dec;
   /** Drawdown from peak equity in percent (10 = 10 %) */
   readonly drawdownPct: Dec;
@@ -71,7 +88,7 @@ export function decideCycleRisk(input: CycleRiskInput, s: Stage4Settings): Cycle
       eventCount: input.ledger.eventCount,
       realizedTotalTry: input.report.realizedTry,
     };
-    capital = applyCapitalCheckpoint(input.stored.capital, checkpoint, input.cashTry).state;
+    capital = applyCapitalCheckpoint(input.stored.capital, checkpoint, input.totalTry).state;
   } catch (e) {
     if (!(e instanceof CapitalPolicyError)) throw e;
     decisions.push({ layer: 'capital', code: e.reason, action: 'BLOCK', scope: 'global' });
@@ -85,10 +102,10 @@ export function decideCycleRisk(input: CycleRiskInput, s: Stage4Settings): Cycle
       killSwitchActive: false,
       ledger: input.ledger,
       marks: input.marks,
-      cashTry: input.cashTry,
+      cashTry: input.totalTry,
       eligibleSymbols: input.symbols,
       tradingCapitalTry: capital?.tradingCapitalTry ?? ZERO,
-      // no pnl snapshot is persisted yet: no losing streak and a normal volatility regime
+      // no source (see the top of this file)
       snapshots: [],
       stored: input.stored.risk,
     },
@@ -98,35 +115,20 @@ export function decideCycleRisk(input: CycleRiskInput, s: Stage4Settings): Cycle
   const { peakEquityTry, drawdownTry } = budget.signals;
   const drawdownPct = peakEquityTry.gt(0) && drawdownTry.gt(0) ? drawdownTry.div(peakEquityTry).mul(HUNDRED) : ZERO;
   const cursorStalls = advanceCursorStalls(input.stored.cursorStalls, input.fillCursors);
-  const anomalies = detectAnomalies(
-    {
-      cycleId: input.cycleId,
-      nowMs: input.nowMs,
-      marketDataAgeMs: input.marketDataAgeMs,
-      cycleDurationMs: input.cycleDurationMs,
-      // decided before execution: this cycle's rejects are not known yet
-      rejectsThisCycle: 0,
-      cursorStallCycles: cursorStalls.stallCycles,
-      pnlSnapshot: undefined,
-      ledgerEquityTry: budget.signals.equityTry,
-    },
-    s,
-  );
-  const degrade = decideDegrade(
-    {
-      nowMs: input.nowMs,
-      anomalies,
-      breakerOpen: false,
-      freezeActive: input.freezeActive,
-      baseMode: capital === undefined ? 'OBSERVE_ONLY' : budget.mode,
-      override: input.stored.degradeOverride,
-      previous: input.stored.degrade,
-    },
+  const baseMode: Mode = capital === undefined ? 'OBSERVE_ONLY' : budget.mode;
+  const equityTry = budget.signals.equityTry;
+  // decided before execution: this cycle's rejects are not known yet
+  const { anomalies, degrade } = decideDegradeOf(
+    input,
+    { baseMode, equityTry, cursorStalls },
+    { rejects: 0, cycleDurationMs: input.cycleDurationMs },
     s,
   );
   decisions.push(...degrade.decisions);
   return {
     mode: degrade.mode,
+    baseMode,
+    equityTry,
     multiplier: budget.multiplier,
     drawdownPct,
     degrade,
@@ -134,4 +136,59 @@ export function decideCycleRisk(input: CycleRiskInput, s: Stage4Settings): Cycle
     decisions,
     next: { capital, risk: budget.state, cursorStalls },
   };
+}
+
+/** What the cycle observed once its execution ended */
+export interface ExecutionObservation {
+  /** Rejects of this cycle's execution (spec 3.16 ORDER_REJECT_SPIKE) */
+  readonly rejects: number;
+  /** The whole cycle's duration so far, execution included */
+  readonly cycleDurationMs: number;
+}
+
+/**
+ * The degrade decision again, from the same stored state, with what execution observed: the one the cycle
+ * saves. The cycle's orders went out under `risk.mode`; this decision governs the next cycle.
+ */
+export function degradeAfterExecution(
+  input: CycleRiskInput,
+  risk: CycleRisk,
+  observed: ExecutionObservation,
+  s: Stage4Settings,
+): { readonly anomalies: readonly AnomalyEvent[]; readonly degrade: DegradeDecision } {
+  return decideDegradeOf(input, { ...risk, cursorStalls: risk.next.cursorStalls }, observed, s);
+}
+
+function decideDegradeOf(
+  input: CycleRiskInput,
+  base: { readonly baseMode: Mode; readonly equityTry: Dec; readonly cursorStalls: CursorStallState },
+  observed: ExecutionObservation,
+  s: Stage4Settings,
+): { anomalies: AnomalyEvent[]; degrade: DegradeDecision } {
+  const anomalies = detectAnomalies(
+    {
+      cycleId: input.cycleId,
+      nowMs: input.nowMs,
+      marketDataAgeMs: input.marketDataAgeMs,
+      cycleDurationMs: observed.cycleDurationMs,
+      rejectsThisCycle: observed.rejects,
+      cursorStallCycles: base.cursorStalls.stallCycles,
+      pnlSnapshot: undefined,
+      ledgerEquityTry: base.equityTry,
+    },
+    s,
+  );
+  const degrade = decideDegrade(
+    {
+      nowMs: input.nowMs,
+      anomalies,
+      breakerOpen: input.breakerOpen,
+      freezeActive: input.freezeActive,
+      baseMode: base.baseMode,
+      override: input.stored.degradeOverride,
+      previous: input.stored.degrade,
+    },
+    s,
+  );
+  return { anomalies, degrade };
 }

@@ -19,8 +19,13 @@ import { refreshOrders } from '../refresh-orders';
 import type { Stage4CycleDeps } from './run-stage4-cycle';
 
 export interface AccountSnapshot {
-  /** Free TRY; ZERO when the balance read failed (then `balancesFailed`) */
+  /** Free TRY, what new BUYs may spend; ZERO when the balance read failed (then `balancesFailed`) */
   readonly cashTry: Dec;
+  /**
+   * All TRY of the account, free and locked in resting orders: what equity and capital count. Free TRY
+   * alone would read an order placed a minute ago as a loss of its notional (a drawdown that halts buying).
+   */
+  readonly totalTry: Dec;
   readonly balancesFailed: boolean;
   readonly positions: ReadonlyMap<string, Position>;
   readonly ownOpen: readonly OpenOrderView[];
@@ -59,9 +64,12 @@ export async function accountSnapshot(
     }
   }
   let cashTry = ZERO;
+  let totalTry = ZERO;
   let balancesFailed = false;
   try {
-    cashTry = (await exchange.balances()).find((b) => b.asset === 'TRY')?.free ?? ZERO;
+    const lira = (await exchange.balances()).find((b) => b.asset === 'TRY');
+    cashTry = lira?.free ?? ZERO;
+    totalTry = lira?.total ?? ZERO;
   } catch {
     balancesFailed = true;
     decisions.push('account:balances_unavailable:sell_only');
@@ -88,10 +96,11 @@ export async function accountSnapshot(
     if (cursor !== undefined) fillCursors.set(symbol, String(cursor));
   }
   const ledger = await currentLedgerState(deps, account);
-  const report = ledgerReport(ledger, marks, cashTry, clock.nowMs());
+  const report = ledgerReport(ledger, marks, totalTry, clock.nowMs());
   const resting = refresh.resting.filter((o) => o.status === 'OPEN' || o.status === 'PARTIAL');
   return {
     cashTry,
+    totalTry,
     balancesFailed,
     positions: averageCostPositions(ledger),
     ownOpen: resting.filter((o) => !isExternalIntent(o.intentKey)).map(viewOf),

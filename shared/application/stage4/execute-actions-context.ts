@@ -1,12 +1,16 @@
 // What one stage 4 execution shares between its regular actions and its replace transactions: the deps with
-// the journal fenced by the cycle's lease, the plan, the result being added to, and the 1123 symbol cooldown
-// gate (read once, then kept current with the rejects this execution records).
+// the journal fenced by the cycle's lease, the plan, the result being added to, the 1123 symbol cooldown
+// gate (read once, then kept current with the rejects this execution records) and our live orders (read
+// once, then kept current with every order this execution writes, whichever part of it wrote it).
 import type { Side } from '../../domain/exchange-rules';
+import { isExternalIntent } from '../../domain/ids';
 import type { Dec } from '../../domain/money';
+import { IN_FLIGHT, RESTING } from '../../domain/order-state';
 import type { Clock } from '../../ports/clock';
 import type { Exchange } from '../../ports/exchange';
 import type { ReconcileQueue } from '../../ports/reconcile-queue';
 import type {
+  JournalOrder,
   LeaseFence,
   OrderJournal,
   ReplaceTransactionStore,
@@ -64,6 +68,7 @@ export interface ExecutionContext {
   readonly plan: Stage4ExecutionPlan;
   readonly result: Stage4ExecutionResult;
   readonly cooldown: CooldownGate;
+  readonly live: LiveOrders;
 }
 
 export function executionContext(
@@ -72,7 +77,40 @@ export function executionContext(
   result: Stage4ExecutionResult,
 ): ExecutionContext {
   const fenced = { ...deps, journal: fencedJournal(deps.journal, plan.fence) };
-  return { deps: fenced, plan, result, cooldown: cooldownGate(fenced) };
+  return { deps: fenced, plan, result, cooldown: cooldownGate(fenced), live: new LiveOrders(fenced.journal, plan) };
+}
+
+/**
+ * Our orders not closed yet (spec 9.1.4 dedupe): listed from the journal once, then kept current with what
+ * this execution journals. The listing reads an index that may lag the writes just made (DynamoDB GSIs are
+ * eventually consistent), so an order placed by a resumed replace transaction must be seen here, not
+ * re-listed, before a regular SUBMIT of its group is deduped against it.
+ */
+export class LiveOrders {
+  readonly #journal: OrderJournal;
+  readonly #account: string;
+  #orders: Map<string, JournalOrder> | undefined;
+  /** Written before the first listing: applied over it, since the listing may not hold them yet */
+  readonly #written = new Map<string, JournalOrder>();
+
+  constructor(journal: OrderJournal, plan: Pick<Stage4ExecutionPlan, 'account'>) {
+    this.#journal = journal;
+    this.#account = plan.account;
+  }
+
+  async all(): Promise<Iterable<JournalOrder>> {
+    if (this.#orders === undefined) {
+      const listed = await this.#journal.listByStatus(this.#account, [...IN_FLIGHT, ...RESTING]);
+      this.#orders = new Map(listed.filter((o) => !isExternalIntent(o.intentKey)).map((o) => [o.clientOrderId, o]));
+      for (const order of this.#written.values()) this.#orders.set(order.clientOrderId, order);
+    }
+    return this.#orders.values();
+  }
+
+  seen(order: JournalOrder): void {
+    this.#written.set(order.clientOrderId, order);
+    this.#orders?.set(order.clientOrderId, order);
+  }
 }
 
 export type CooldownVerdict = 'ok' | 'exchange_reject_1123_cooldown_gate' | 'exchange_reject_1123_state_read_failed';
@@ -139,6 +177,7 @@ export async function placeSubmission(ctx: ExecutionContext, subject: Subject, s
     { account: plan.account, stage: 'stage4', ...s },
     plan.fence,
   );
+  ctx.live.seen(outcome.order);
   if (outcome.kind === 'rejected' && outcome.code === MIN_TOTAL_REJECT_CODE) {
     await ctx.cooldown.recordReject(s.symbol);
     result.counters.rejectedMinNotional += 1;

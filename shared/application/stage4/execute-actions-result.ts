@@ -23,6 +23,8 @@ export interface Stage4ExecutionCounters {
   replaceCommitted: number;
   replaceBlocked: number;
   replaceFailed: number;
+  /** Replace transactions still open when the execution ended (resumed by later cycles) */
+  replaceOpen: number;
 }
 
 export interface Stage4ExecutionResult {
@@ -46,6 +48,7 @@ export const newExecutionResult = (): Stage4ExecutionResult => ({
     replaceCommitted: 0,
     replaceBlocked: 0,
     replaceFailed: 0,
+    replaceOpen: 0,
   },
   decisions: [],
 });

@@ -1,12 +1,13 @@
 // Stage 4 execution (spec 3.18) of the actions that passed the mode gate, by the order safety protocol of
 // stage 3 (ARCHITECTURE 5): journal before send, the write gate re-checked right before every write, an
-// uncertain outcome to the reconcile queue, every journal write fenced by the cycle's lease. Replace groups
-// run as replace transactions (replace-executor.ts) after the regular actions, which run in the order given.
+// uncertain outcome to the reconcile queue, every journal write fenced by the cycle's lease. One execution
+// per cycle, in three parts sharing one context: the open replace transactions of earlier cycles resumed
+// first, then the regular actions in the order given, then this cycle's replace groups as replace
+// transactions (replace-executor.ts).
 //
 // Dry-run sends nothing and journals nothing (the journal has no simulated status); its actions are counted
 // as simulated with a decision each.
 
-import { isExternalIntent } from '../../domain/ids';
 import { groupReplaces } from '../../domain/oms/replace-groups';
 import type { CancelAction, Stage4Action, SubmitAction } from '../../domain/oms/stage4-action';
 import { IN_FLIGHT, RESTING } from '../../domain/order-state';
@@ -20,7 +21,7 @@ import {
   type Stage4ExecutionPlan,
 } from './execute-actions-context';
 import { countCancel, decide, newExecutionResult, reject, type Stage4ExecutionResult } from './execute-actions-result';
-import { executeReplace } from './replace-executor';
+import { executeReplace, type OpenReplaces, resumeOpenReplaces } from './replace-executor';
 
 export type { Stage4ExecutionDeps, Stage4ExecutionPlan, Stage4ExecutionSettings } from './execute-actions-context';
 export type { Stage4ExecutionCounters, Stage4ExecutionResult } from './execute-actions-result';
@@ -32,42 +33,16 @@ export async function executeStage4Actions(
 ): Promise<Stage4ExecutionResult> {
   const result = newExecutionResult();
   const ctx = executionContext(deps, plan, result);
+  const open = await resumeOpenReplaces(ctx);
   const { groups, regular, decisions } = groupReplaces(actions);
   result.decisions.push(...decisions);
-  const live = new LiveOrders(ctx);
   for (const action of regular) {
-    if (action.kind === 'SUBMIT') await submit(ctx, live, action);
-    else await cancel(ctx, live, action);
+    if (action.kind === 'SUBMIT') await submit(ctx, open, action);
+    else await cancel(ctx, action);
   }
-  if (groups.length === 0) return result;
-  const open = plan.live ? await deps.replaceTransactions.listOpen(plan.account) : [];
   for (const group of groups) await executeReplace(ctx, group, open);
+  result.counters.replaceOpen = open.size;
   return result;
-}
-
-/**
- * Our orders not closed yet (spec 9.1.4 dedupe): read from the journal once, then kept current with what
- * this execution journals (a listing by status may lag the writes just made)
- */
-class LiveOrders {
-  readonly #ctx: ExecutionContext;
-  #orders: Map<string, JournalOrder> | undefined;
-  constructor(ctx: ExecutionContext) {
-    this.#ctx = ctx;
-  }
-
-  async all(): Promise<Iterable<JournalOrder>> {
-    if (this.#orders === undefined) {
-      const { deps, plan } = this.#ctx;
-      const listed = await deps.journal.listByStatus(plan.account, [...IN_FLIGHT, ...RESTING]);
-      this.#orders = new Map(listed.filter((o) => !isExternalIntent(o.intentKey)).map((o) => [o.clientOrderId, o]));
-    }
-    return this.#orders.values();
-  }
-
-  seen(order: JournalOrder): void {
-    this.#orders?.set(order.clientOrderId, order);
-  }
 }
 
 /**
@@ -76,13 +51,13 @@ class LiveOrders {
  * and side. Unknown orders dedupe until reconciled (spec 9.1.4); an order in flight on the symbol blocks
  * either side (ARCHITECTURE 5.4).
  */
-async function duplicateOf(ctx: ExecutionContext, live: LiveOrders, action: SubmitAction): Promise<string | undefined> {
+async function duplicateOf(ctx: ExecutionContext, action: SubmitAction): Promise<string | undefined> {
   const { deps, plan } = ctx;
   const byId = [
     await deps.journal.latestForIntent(plan.account, action.clientOrderId),
     await deps.journal.get(plan.account, action.clientOrderId),
   ];
-  const same = [...(await live.all())].filter(
+  const same = [...(await ctx.live.all())].filter(
     (o) => o.symbol === action.symbol && (o.side === action.side || IN_FLIGHT.has(o.status)),
   );
   const candidates = [...byId.filter((o): o is JournalOrder => o !== undefined), ...same];
@@ -91,7 +66,13 @@ async function duplicateOf(ctx: ExecutionContext, live: LiveOrders, action: Subm
   return undefined;
 }
 
-async function submit(ctx: ExecutionContext, live: LiveOrders, action: SubmitAction): Promise<void> {
+/**
+ * A regular SUBMIT. It is deduped before any gate that could refuse it: an order already placed (a retried
+ * cycle, a resumed replacement) is reported as the duplicate it is, never as a reject that would count
+ * towards the reject spike. A group with an open replace transaction gets its order from that transaction
+ * only: placed beside it, the pending replacement would make two resting orders of one group.
+ */
+async function submit(ctx: ExecutionContext, open: OpenReplaces, action: SubmitAction): Promise<void> {
   const { plan, result } = ctx;
   if (plan.freezeActive) {
     decide(result, action, 'BLOCK', 'unknown_order_freeze');
@@ -101,14 +82,18 @@ async function submit(ctx: ExecutionContext, live: LiveOrders, action: SubmitAct
     decide(result, action, 'SUPPRESS', 'kill_switch');
     return;
   }
+  const duplicate = await duplicateOf(ctx, action);
+  if (duplicate !== undefined) {
+    decide(result, action, 'DROP', duplicate);
+    return;
+  }
+  if (open.hasGroup(action.symbol, action.side)) {
+    decide(result, action, 'DEFER', 'replace_tx_open_for_group');
+    return;
+  }
   const verdict = await ctx.cooldown.check(action.symbol);
   if (verdict !== 'ok') {
     reject(result, action, verdict);
-    return;
-  }
-  const duplicate = await duplicateOf(ctx, live, action);
-  if (duplicate !== undefined) {
-    decide(result, action, 'DROP', duplicate);
     return;
   }
   if (!plan.live) {
@@ -116,7 +101,7 @@ async function submit(ctx: ExecutionContext, live: LiveOrders, action: SubmitAct
     decide(result, action, 'ACCEPT', 'simulated');
     return;
   }
-  const outcome = await placeSubmission(ctx, action, {
+  await placeSubmission(ctx, action, {
     symbol: action.symbol,
     side: action.side,
     price: action.price,
@@ -124,10 +109,9 @@ async function submit(ctx: ExecutionContext, live: LiveOrders, action: SubmitAct
     intentKey: action.clientOrderId,
     cycleId: plan.cycleId,
   });
-  live.seen(outcome.order);
 }
 
-async function cancel(ctx: ExecutionContext, live: LiveOrders, action: CancelAction): Promise<void> {
+async function cancel(ctx: ExecutionContext, action: CancelAction): Promise<void> {
   const { deps, plan, result } = ctx;
   if (plan.killSwitchActive && plan.freezeAll) {
     decide(result, action, 'SUPPRESS', 'kill_switch_freeze_all');
@@ -149,5 +133,5 @@ async function cancel(ctx: ExecutionContext, live: LiveOrders, action: CancelAct
   }
   const outcome = await cancelOrder({ ...deps, gate: deps.gates.cancel }, order);
   countCancel(result, action, outcome);
-  live.seen(outcome.order);
+  ctx.live.seen(outcome.order);
 }

@@ -11,6 +11,7 @@
 // the journal holds it, reconcile settles it, and the transaction never submits again); REJECTED and FAILED
 // (never placed) fail the transaction.
 import { ExchangeRejectedError, ExchangeUnavailableError } from '../../domain/errors';
+import type { Side } from '../../domain/exchange-rules';
 import { type ReplaceGroup, replaceRequestOf } from '../../domain/oms/replace-groups';
 import {
   nextReplaceStep,
@@ -18,26 +19,14 @@ import {
   type ReplaceTransaction,
   type ReplaceTxEvent,
   replaceTxId,
+  replaceTxMachine,
   replaceTxMetadataMismatch,
 } from '../../domain/oms/replace-transaction';
 import { confirmReplaceCancels } from '../../domain/oms/replace-transaction-confirmation';
 import type { JournalStatus } from '../../domain/order-state';
 import { cancelOrder } from '../cancel-order';
-import {
-  type ExecutionContext,
-  executionContext,
-  placeSubmission,
-  type Stage4ExecutionDeps,
-  type Stage4ExecutionPlan,
-} from './execute-actions-context';
-import {
-  countCancel,
-  decide,
-  newExecutionResult,
-  reject,
-  type Stage4ExecutionResult,
-  type Subject,
-} from './execute-actions-result';
+import { type ExecutionContext, placeSubmission, type Stage4ExecutionPlan } from './execute-actions-context';
+import { countCancel, decide, reject, type Subject } from './execute-actions-result';
 
 const gatesOf = (plan: Stage4ExecutionPlan): ReplaceGates => ({
   freezeActive: plan.freezeActive,
@@ -52,16 +41,59 @@ const subjectOf = (tx: ReplaceTransaction): Subject => ({
 });
 
 /**
+ * The account's open transactions during one execution: listed once before the resume, then kept current
+ * with every transaction this execution creates or moves (the listing reads an index that may lag).
+ */
+export class OpenReplaces {
+  readonly #byId = new Map<string, ReplaceTransaction>();
+  /** Resumed by this execution: a group planned again under the same id (a retried cycle) is not advanced twice */
+  readonly #resumed = new Set<string>();
+
+  constructor(listed: readonly ReplaceTransaction[]) {
+    for (const tx of listed) this.#byId.set(tx.id, tx);
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  list(): ReplaceTransaction[] {
+    return [...this.#byId.values()].sort((a, b) => a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : 1));
+  }
+
+  hasGroup(symbol: string, side: Side, exceptId?: string): boolean {
+    return [...this.#byId.values()].some((tx) => tx.symbol === symbol && tx.side === side && tx.id !== exceptId);
+  }
+
+  wasResumed(id: string): boolean {
+    return this.#resumed.has(id);
+  }
+
+  record(tx: ReplaceTransaction, resumed = false): void {
+    if (resumed) this.#resumed.add(tx.id);
+    if (replaceTxMachine.isTerminal(tx.state)) this.#byId.delete(tx.id);
+    else this.#byId.set(tx.id, tx);
+  }
+}
+
+/**
+ * Advances every open transaction of the account (BLOCKED_RECONCILE retried, CANCEL_SENT confirmed,
+ * SUBMIT_SENT settled...), oldest first, and returns those still open. Dry-run resumes nothing: nothing
+ * may be sent.
+ */
+export async function resumeOpenReplaces(ctx: ExecutionContext): Promise<OpenReplaces> {
+  const { deps, plan } = ctx;
+  const open = new OpenReplaces(plan.live ? await deps.replaceTransactions.listOpen(plan.account) : []);
+  for (const tx of open.list()) open.record(await advanceReplace(ctx, tx), true);
+  return open;
+}
+
+/**
  * One replace group of this cycle. In dry-run it is counted as simulated and nothing is written. A group
  * whose (symbol, side) already has an open transaction under another id waits for that one to finish
  * (`replace_tx_open_for_group`): two open transactions of one group could each place a replacement.
- * @param open the account's open transactions, read before this cycle's groups
  */
-export async function executeReplace(
-  ctx: ExecutionContext,
-  group: ReplaceGroup,
-  open: readonly ReplaceTransaction[],
-): Promise<void> {
+export async function executeReplace(ctx: ExecutionContext, group: ReplaceGroup, open: OpenReplaces): Promise<void> {
   const { deps, plan, result } = ctx;
   const request = replaceRequestOf(group, plan.account, plan.cycleId);
   const subject = group.submit;
@@ -71,35 +103,24 @@ export async function executeReplace(
     return;
   }
   const id = replaceTxId(request.symbol, request.side, request.newClientOrderId, request.oldClientOrderIds);
-  if (open.some((tx) => tx.symbol === group.symbol && tx.side === group.side && tx.id !== id)) {
+  if (open.hasGroup(group.symbol, group.side, id)) {
     decide(result, subject, 'DEFER', 'replace_tx_open_for_group');
     return;
   }
+  if (open.wasResumed(id)) return;
   const { created, tx } = await deps.replaceTransactions.create(request, plan.fence, deps.clock.nowMs());
   if (!created && replaceTxMetadataMismatch(tx, request)) {
     decide(result, subject, 'BLOCK', 'replace_tx_metadata_mismatch');
     return;
   }
-  await advanceReplace(ctx, tx);
+  open.record(await advanceReplace(ctx, tx));
 }
 
 /**
- * Advances every open transaction of the account (BLOCKED_RECONCILE retried, CANCEL_SENT confirmed,
- * SUBMIT_SENT settled...), oldest first. Dry-run resumes nothing: nothing may be sent.
+ * Takes `tx` through as many steps as this cycle allows; stops where the next step needs a later cycle.
+ * @returns the transaction as last recorded
  */
-export async function resumeOpenReplaces(
-  deps: Stage4ExecutionDeps,
-  plan: Stage4ExecutionPlan,
-): Promise<Stage4ExecutionResult> {
-  const result = newExecutionResult();
-  if (!plan.live) return result;
-  const ctx = executionContext(deps, plan, result);
-  for (const tx of await deps.replaceTransactions.listOpen(plan.account)) await advanceReplace(ctx, tx);
-  return result;
-}
-
-/** Takes `tx` through as many steps as this cycle allows; stops where the next step needs a later cycle */
-async function advanceReplace(ctx: ExecutionContext, start: ReplaceTransaction): Promise<void> {
+async function advanceReplace(ctx: ExecutionContext, start: ReplaceTransaction): Promise<ReplaceTransaction> {
   const { plan, result } = ctx;
   const subject = subjectOf(start);
   let tx = start;
@@ -107,17 +128,17 @@ async function advanceReplace(ctx: ExecutionContext, start: ReplaceTransaction):
     const step = nextReplaceStep(tx.state, gatesOf(plan));
     switch (step) {
       case 'none':
-        return;
+        return tx;
       case 'hold':
         decide(result, subject, 'DEFER', `replace_hold:${holdReason(plan)}`);
-        return;
+        return tx;
       case 'block_unknown':
         tx = await record(ctx, tx, 'FROZEN', ['unknown_order_freeze']);
         result.counters.replaceBlocked += 1;
         decide(result, subject, 'BLOCK', 'replace_blocked_unknown');
         // spec 3.17: under the freeze the group's cancels still go out, as plain cancels
         await cancelOldOrders(ctx, tx);
-        return;
+        return tx;
       case 'cancel': {
         tx = await record(ctx, tx, 'CANCELS_SENT', []);
         await cancelOldOrders(ctx, tx);
@@ -126,7 +147,7 @@ async function advanceReplace(ctx: ExecutionContext, start: ReplaceTransaction):
           tx = await record(ctx, tx, 'CANCELS_UNCONFIRMED', confirmation.reasons);
           result.counters.replaceBlocked += 1;
           decide(result, subject, 'BLOCK', 'replace_blocked_reconcile');
-          return;
+          return tx;
         }
         tx = await record(ctx, tx, 'CANCELS_CONFIRMED', []);
         break;
@@ -137,14 +158,13 @@ async function advanceReplace(ctx: ExecutionContext, start: ReplaceTransaction):
           tx = await record(ctx, tx, 'ABANDONED', [verdict]);
           result.counters.replaceFailed += 1;
           reject(result, subject, verdict);
-          return;
+          return tx;
         }
         tx = await record(ctx, tx, 'SUBMIT_SENT', []);
         break;
       }
       case 'await_submit':
-        await settleSubmit(ctx, tx);
-        return;
+        return settleSubmit(ctx, tx);
     }
   }
 }
@@ -171,7 +191,9 @@ async function cancelOldOrders(ctx: ExecutionContext, tx: ReplaceTransaction): P
       decide(result, order, 'REJECT', 'cancel_missing_exchange_order_id');
       continue;
     }
-    countCancel(result, order, await cancelOrder({ ...deps, gate: deps.gates.cancel }, order));
+    const outcome = await cancelOrder({ ...deps, gate: deps.gates.cancel }, order);
+    countCancel(result, order, outcome);
+    ctx.live.seen(outcome.order);
   }
 }
 
@@ -199,15 +221,18 @@ async function confirmCancels(ctx: ExecutionContext, tx: ReplaceTransaction) {
   });
 }
 
-/** SUBMIT_SENT: places the replacement unless the journal shows it was, then ends the transaction by its status */
-async function settleSubmit(ctx: ExecutionContext, tx: ReplaceTransaction): Promise<void> {
+/**
+ * SUBMIT_SENT: places the replacement unless the journal shows it was, then ends the transaction by its status
+ * @returns the transaction as last recorded
+ */
+async function settleSubmit(ctx: ExecutionContext, tx: ReplaceTransaction): Promise<ReplaceTransaction> {
   const { deps, plan, result } = ctx;
   const subject = subjectOf(tx);
   let status = (await deps.journal.latestForIntent(plan.account, tx.newClientOrderId))?.status;
   if (status === undefined) {
     if (plan.freezeActive || plan.killSwitchActive) {
       decide(result, subject, 'DEFER', `replace_hold:${holdReason(plan)}`);
-      return;
+      return tx;
     }
     const outcome = await placeSubmission(ctx, subject, {
       symbol: tx.symbol,
@@ -221,15 +246,18 @@ async function settleSubmit(ctx: ExecutionContext, tx: ReplaceTransaction): Prom
   }
   if (status === 'PENDING_SUBMIT') {
     decide(result, subject, 'DEFER', 'replace_submit_pending');
-    return;
+    return tx;
   }
   if (status === 'REJECTED' || status === 'FAILED') {
-    await record(ctx, tx, 'SUBMIT_FAILED', [status === 'REJECTED' ? 'submit_rejected' : 'submit_not_placed']);
+    const failed = await record(ctx, tx, 'SUBMIT_FAILED', [
+      status === 'REJECTED' ? 'submit_rejected' : 'submit_not_placed',
+    ]);
     result.counters.replaceFailed += 1;
     decide(result, subject, 'REJECT', 'replace_failed');
-    return;
+    return failed;
   }
-  await record(ctx, tx, 'SUBMIT_CONFIRMED', []);
+  const confirmed = await record(ctx, tx, 'SUBMIT_CONFIRMED', []);
   result.counters.replaceCommitted += 1;
   decide(result, subject, 'ACCEPT', 'replace_committed');
+  return confirmed;
 }

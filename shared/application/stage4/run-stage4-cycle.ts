@@ -1,9 +1,10 @@
 // One stage 4 cycle (spec 3.2 with the section 9 fixes), step by step: arming gates (dry-run by default) ->
-// the stage 4 lease (every journal and replace write fenced by it) -> market snapshot and marks -> account
-// snapshot (recovery, refresh with foreign orders imported, fills into the ledger, projection) -> the
-// unknown-order freeze -> capital checkpoint, risk budget, anomalies and degrade (cycle-risk.ts) -> decisions
-// (cycle-decide.ts) -> open replace transactions resumed -> execution by
-// the order safety protocol, each write re-checking the gates -> state documents saved (cycle-save.ts) -> audit.
+// the account's trading lease (every journal and replace write fenced by it) -> market snapshot and marks ->
+// account snapshot (recovery, refresh with foreign orders imported, fills into the ledger, projection) ->
+// the unknown-order freeze -> the 1123 breaker -> capital checkpoint, risk budget, anomalies and degrade
+// (cycle-risk.ts) -> decisions (cycle-decide.ts) -> execution by the order safety protocol, open replace
+// transactions first, each write re-checking the gates -> degrade decided again with the rejects execution
+// counted -> state documents saved (cycle-save.ts) -> audit (cycle-audit.ts).
 import { armingInputsOf, evaluateArming } from '../../domain/arming';
 import { actionDecision, type Decision } from '../../domain/decision';
 import { StaleLeaseError } from '../../domain/errors';
@@ -11,58 +12,44 @@ import type { ExchangeRules } from '../../domain/exchange-rules';
 import { ledgerReport } from '../../domain/ledger/ledger-report';
 import { emptyLedgerState } from '../../domain/ledger/ledger-state';
 import { evaluateFreeze } from '../../domain/oms/unknown-order-freeze';
-import type { Mode } from '../../domain/risk/mode';
-import type { ReplaceTransactionStore, SymbolCooldownStore } from '../../ports/state-store';
+import type { ReplaceTransactionStore, SymbolCooldown, SymbolCooldownStore } from '../../ports/state-store';
 import { withFields } from '../log-fields';
 import { marketSnapshot } from '../market-snapshot';
 import { loadOpState } from '../op-state';
 import { loadRules } from '../stage3/exchange-rules-cache';
-import type { CycleInput, CycleMode, CycleStatus, Stage3Deps } from '../stage3/run-stage3-cycle';
+import type { CycleInput, CycleMode, Stage3Deps } from '../stage3/run-stage3-cycle';
 import type { Stage3Settings } from '../stage3/stage3-settings';
 import { tradingLeaseName } from '../trading-lease';
+import {
+  type BreakerState,
+  type CycleOutcome,
+  recordStage4Cycle,
+  type Stage4CycleCounters,
+  type Stage4CycleResult,
+} from './cycle-audit';
 import { decideCycle } from './cycle-decide';
-import { decideCycleRisk } from './cycle-risk';
+import { type CycleRiskInput, decideCycleRisk, degradeAfterExecution } from './cycle-risk';
 import { saveCycleState } from './cycle-save';
 import { accountSnapshot } from './cycle-snapshot';
-import { executeStage4Actions, type Stage4ExecutionCounters, type Stage4ExecutionPlan } from './execute-actions';
+import { type DynamicUniverseSettings, readCycleUniverse } from './cycle-universe';
+import { executeSimulated } from './dry-run/execute-simulated';
+import { simulatedOpenViews } from './dry-run/simulated-orders';
+import { loadSimulatedOrders } from './dry-run/simulated-orders-state';
+import { executeStage4Actions, type Stage4ExecutionPlan } from './execute-actions';
 import { stage4WriteGates } from './execute-actions-gates';
-import { resumeOpenReplaces } from './replace-executor';
 import type { Stage4Settings } from './stage4-settings';
 import { loadStage4State } from './state/load-stage4-state';
+import { saveUniverseState } from './state/universe-state';
 
-export type Stage4CycleSettings = Stage3Settings & Stage4Settings;
+export type { Stage4CycleCounters, Stage4CycleResult } from './cycle-audit';
+
+export type Stage4CycleSettings = Stage3Settings & Stage4Settings & DynamicUniverseSettings;
 
 export interface Stage4CycleDeps extends Omit<Stage3Deps, 'settings'> {
   readonly settings: Stage4CycleSettings;
   readonly replaceTransactions: ReplaceTransactionStore;
   readonly cooldowns: SymbolCooldownStore;
 }
-
-export interface Stage4CycleCounters {
-  planned: number;
-  actions: number;
-  recovered: number;
-  fillsInserted: number;
-  imported: number;
-}
-
-export interface Stage4CycleResult {
-  readonly status: CycleStatus;
-  readonly mode: CycleMode;
-  readonly counters: Stage4CycleCounters;
-  readonly execution?: Stage4ExecutionCounters;
-  /** `layer:code` per decision of the cycle, in the order they were taken */
-  readonly decisions: readonly string[];
-  /** Why the cycle sent nothing, when it did not (empty when it acted) */
-  readonly reasonsNoAction: readonly string[];
-  readonly freezeActive: boolean;
-  /** The combined trading mode of risk budget and degrade, once the cycle got that far */
-  readonly riskMode?: Mode;
-}
-
-const AUDIT_TTL_SECONDS = 30 * 24 * 3600;
-
-const codeOf = (d: Decision): string => `${d.layer}:${d.code}`;
 
 export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): Promise<Stage4CycleResult> {
   const log = withFields(base.log, { cycle_id: input.cycleId, run_id: input.runId, request_id: input.invocationId });
@@ -85,64 +72,15 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
         : opState.killSwitchOn
           ? 'op_state'
           : undefined;
-
-  const finish = async (
-    status: CycleStatus,
-    mode: CycleMode,
-    decisions: string[],
-    extra: {
-      execution?: Stage4ExecutionCounters;
-      acted?: boolean;
-      freezeActive?: boolean;
-      riskMode?: Mode;
-    } = {},
-  ): Promise<Stage4CycleResult> => {
-    const refusals = decisions.filter((d) => !d.endsWith(':accepted'));
-    const reasonsNoAction = extra.acted ? [] : refusals.length > 0 ? [...new Set(refusals)] : ['no_planned_actions'];
-    const result: Stage4CycleResult = {
-      status,
-      mode,
-      counters,
-      ...(extra.execution ? { execution: extra.execution } : {}),
-      decisions,
-      reasonsNoAction,
-      freezeActive: extra.freezeActive ?? false,
-      ...(extra.riskMode ? { riskMode: extra.riskMode } : {}),
-    };
-    const { rejectedByCode, ...executionCounts } = extra.execution ?? { rejectedByCode: {} };
-    await deps.audits.put(
-      {
-        stage: 'stage4',
-        account,
-        cycleId: input.cycleId,
-        runId: input.runId,
-        startedAtMs,
-        finishedAtMs: clock.nowMs(),
-        mode,
-        counts: { ...counters, ...executionCounts },
-        decisions,
-        summary: JSON.stringify({
-          status,
-          mode,
-          ...(extra.riskMode ? { risk_mode: extra.riskMode } : {}),
-          ...counters,
-          execution: extra.execution ?? null,
-          freeze_active: result.freezeActive,
-          reasons_no_action: reasonsNoAction,
-          rejected_by_code: rejectedByCode,
-        }),
-      },
-      AUDIT_TTL_SECONDS,
-    );
-    deps.log.info('Stage 4 cycle completed', { status, mode, ...counters, reasons_no_action: reasonsNoAction });
-    return result;
-  };
+  const finish = (outcome: CycleOutcome) =>
+    recordStage4Cycle(deps, { ...input, account, startedAtMs }, counters, outcome);
 
   const ageMs = input.scheduledAtMs === undefined ? 0 : startedAtMs - input.scheduledAtMs;
-  if (ageMs > s.CYCLE_MAX_EVENT_AGE_SECONDS * 1000) return finish('expired', 'BLOCKED', ['cycle:event_too_old']);
+  if (ageMs > s.CYCLE_MAX_EVENT_AGE_SECONDS * 1000)
+    return finish({ status: 'expired', mode: 'BLOCKED', decisions: ['cycle:event_too_old'] });
   if (!inputs.dryRun && !arming.allowed) {
     deps.log.warn(arming.message, { reasons: arming.reasons });
-    return finish('blocked', 'BLOCKED', [...arming.reasonCodes]);
+    return finish({ status: 'blocked', mode: 'BLOCKED', decisions: [...arming.reasonCodes] });
   }
   const live = arming.allowed;
   const mode: CycleMode = live ? 'LIVE' : 'DRY_RUN';
@@ -168,7 +106,7 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
     const market = await marketSnapshot(deps.exchange, s.SYMBOLS, () => clock.nowMs(), s.MAX_MARKET_DATA_AGE_MS);
     if (market.stale || market.missingSymbols.length > 0) {
       deps.log.warn('market_data_stale_fail_closed', { missing_symbols: market.missingSymbols });
-      return await finish('stale_market_data', mode, ['market_data:stale']);
+      return await finish({ status: 'stale_market_data', mode, decisions: ['market_data:stale'] });
     }
     const marks = new Map([...market.tops].map(([symbol, top]) => [symbol, top.bid]));
     const mids = new Map([...market.tops].map(([symbol, top]) => [symbol, top.bid.add(top.ask).div(2)]));
@@ -179,7 +117,11 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
       if (r) rules.set(symbol, r);
     }
     const state = await loadStage4State(deps.documents, account);
-    const decisions: string[] = [];
+    // dry-run's simulated order rows (spec 3.18 step 9) stand in for the account's resting orders
+    const simulated = live ? undefined : await loadSimulatedOrders(deps.documents, account);
+    const simulatedOpen = simulatedOpenViews(simulated?.value ?? []);
+    const universe = await readCycleUniverse(deps.exchange, state.universe.value, live, s, clock.nowMs());
+    const decisions: (string | Decision)[] = [];
     const snapshot = live ? await accountSnapshot(deps, input.cycleId, fence, marks) : undefined;
     let freeze = state.freeze.value;
     if (snapshot) {
@@ -201,38 +143,42 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
       if (evaluation.activated)
         deps.log.error('Stage 4 unknown-order freeze activated', { reason: freeze.active?.reason });
     }
+    const nowMs = clock.nowMs();
+    // read once: the breaker now, and the execution's 1123 gate later
+    const cooldownsRead = deps.cooldowns.active(Math.floor(nowMs / 1000));
+    const breaker = await breakerOf(cooldownsRead, s.SYMBOLS);
+    if (breaker.state === 'unreadable') decisions.push('breaker:cooldowns_unreadable');
     const ledger = snapshot?.ledger ?? emptyLedgerState();
     // dry-run reads no account: its synthetic balance never reaches a live decision or a saved state
     const cashTry = snapshot?.cashTry ?? s.DRY_RUN_TRY_BALANCE;
-    const nowMs = clock.nowMs();
-    const report = snapshot?.report ?? ledgerReport(ledger, marks, cashTry, nowMs);
-    const risk = decideCycleRisk(
-      {
-        cycleId: input.cycleId,
-        nowMs,
-        live,
-        symbols: s.SYMBOLS,
-        ledger,
-        report,
-        marks,
-        cashTry,
-        marketDataAgeMs: new Map(
-          [...market.tops].map(([symbol, q]) => [symbol, nowMs - Math.min(q.receivedAtMs, q.stampedAtMs)]),
-        ),
-        cycleDurationMs: nowMs - startedAtMs,
-        fillCursors: snapshot?.fillCursors ?? new Map(),
-        freezeActive: freeze.active !== undefined,
-        stored: {
-          capital: state.capital.value,
-          risk: state.risk.value,
-          degrade: state.degrade.value,
-          cursorStalls: state.cursorStalls.value,
-          degradeOverride: state.degradeOverride.value,
-        },
+    const totalTry = snapshot?.totalTry ?? s.DRY_RUN_TRY_BALANCE;
+    const report = snapshot?.report ?? ledgerReport(ledger, marks, totalTry, nowMs);
+    const riskInput: CycleRiskInput = {
+      cycleId: input.cycleId,
+      nowMs,
+      live,
+      symbols: s.SYMBOLS,
+      ledger,
+      report,
+      marks,
+      totalTry,
+      marketDataAgeMs: new Map(
+        [...market.tops].map(([symbol, q]) => [symbol, nowMs - Math.min(q.receivedAtMs, q.stampedAtMs)]),
+      ),
+      cycleDurationMs: nowMs - startedAtMs,
+      fillCursors: snapshot?.fillCursors ?? new Map(),
+      freezeActive: freeze.active !== undefined,
+      breakerOpen: breaker.state === 'open',
+      stored: {
+        capital: state.capital.value,
+        risk: state.risk.value,
+        degrade: state.degrade.value,
+        cursorStalls: state.cursorStalls.value,
+        degradeOverride: state.degradeOverride.value,
       },
-      s,
-    );
-    decisions.push(...risk.decisions.map(codeOf));
+    };
+    const risk = decideCycleRisk(riskInput, s);
+    decisions.push(...risk.decisions);
     const decided = decideCycle(
       {
         account,
@@ -244,8 +190,9 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
         mids,
         positions: snapshot?.positions ?? new Map(),
         cashTry,
-        ownOpen: snapshot?.ownOpen ?? [],
-        allOpen: snapshot?.allOpen ?? [],
+        ownOpen: snapshot?.ownOpen ?? simulatedOpen,
+        allOpen: snapshot?.allOpen ?? simulatedOpen,
+        ...(universe ? { universe } : {}),
         realizedTodayTry: report.today.realizedTry,
         drawdownPct: risk.drawdownPct,
         multiplier: risk.multiplier,
@@ -254,11 +201,19 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
           buyQtyShrinkFactor: risk.degrade.policy.buyShrinkFactor,
           universeCap: risk.degrade.policy.universeCap,
         },
-        ...(killSwitchSource ? { killSwitch: { source: killSwitchSource } } : {}),
+        // a dry run shows what the strategy would do, as stage 3's does: the kill switch guards live writes
+        ...(killSwitchSource && live ? { killSwitch: { source: killSwitchSource } } : {}),
         ...(freeze.active ? { freeze: { reason: freeze.active.reason } } : {}),
       },
       s,
     );
+    if (killSwitchSource && !live)
+      decisions.push({
+        layer: 'kill_switch',
+        code: `not_applied_in_dry_run:${killSwitchSource}`,
+        action: 'ACCEPT',
+        scope: 'global',
+      });
     counters.planned = decided.planned;
     counters.actions = decided.actions.length;
     const balancesFailed = snapshot?.balancesFailed ?? false;
@@ -278,7 +233,10 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
       },
       s.KILL_SWITCH_FREEZE_ALL,
     );
-    const executionDeps = { ...deps, gates };
+    const cooldowns: SymbolCooldownStore = {
+      recordReject: (symbol, nowSec, policy) => deps.cooldowns.recordReject(symbol, nowSec, policy),
+      active: () => cooldownsRead,
+    };
     const plan: Stage4ExecutionPlan = {
       live,
       account,
@@ -288,34 +246,63 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
       killSwitchActive: killSwitchSource !== undefined,
       freezeAll: s.KILL_SWITCH_FREEZE_ALL,
     };
-    const resumed = await resumeOpenReplaces(executionDeps, plan);
-    const executed = await executeStage4Actions(executionDeps, actions, plan);
-    const all = [...decided.decisions, ...sellOnly, ...resumed.decisions, ...executed.decisions];
-    decisions.push(...all.map(codeOf));
-    if (live)
-      await saveCycleState(deps.documents, account, state, { ...risk.next, degrade: risk.degrade.state, freeze });
-    const execution = sumCounters(resumed.counters, executed.counters);
-    const acted = execution.submitted + execution.canceled + execution.simulated + execution.replaceCommitted > 0;
-    return await finish('completed', mode, decisions, {
+    const executed = simulated
+      ? await executeSimulated(deps.documents, account, simulated, actions, nowMs, market.tops)
+      : await executeStage4Actions({ ...deps, gates, cooldowns }, actions, plan);
+    decisions.push(...decided.decisions, ...sellOnly, ...executed.decisions);
+    const execution = executed.counters;
+    const after = live
+      ? degradeAfterExecution(
+          riskInput,
+          risk,
+          { rejects: execution.rejected, cycleDurationMs: clock.nowMs() - startedAtMs },
+          s,
+        )
+      : undefined;
+    if (after) {
+      if (after.degrade.level > risk.degrade.level)
+        deps.log.warn('Stage 4 degrade raised for the next cycle', { level: after.degrade.level });
+      await saveCycleState(deps.documents, account, state, { ...risk.next, degrade: after.degrade.state, freeze });
+    }
+    if (decided.universe) await saveUniverseState(deps.documents, account, decided.universe, state.universe.version);
+    const journalCounts = live ? await deps.journal.countByStatus(account) : undefined;
+    return await finish({
+      status: 'completed',
+      mode,
+      decisions,
       execution,
-      acted,
       freezeActive: plan.freezeActive,
       riskMode: risk.mode,
+      degrade: risk.degrade,
+      ...(after ? { nextDegrade: after.degrade } : {}),
+      anomalies: after?.anomalies ?? risk.anomalies,
+      breaker,
+      ...(journalCounts ? { journalCounts } : {}),
     });
   } catch (e) {
-    if (e instanceof StaleLeaseError) return finish('lease_lost', mode, ['lease_lost']);
+    if (e instanceof StaleLeaseError) return finish({ status: 'lease_lost', mode, decisions: ['lease_lost'] });
     throw e;
   } finally {
     await deps.leases.release(lease);
   }
 }
 
-function sumCounters(a: Stage4ExecutionCounters, b: Stage4ExecutionCounters): Stage4ExecutionCounters {
-  const rejectedByCode: Record<string, number> = { ...a.rejectedByCode };
-  for (const [code, n] of Object.entries(b.rejectedByCode)) rejectedByCode[code] = (rejectedByCode[code] ?? 0) + n;
-  const sum = { ...a, rejectedByCode };
-  for (const key of Object.keys(b) as (keyof Stage4ExecutionCounters)[]) {
-    if (key !== 'rejectedByCode') sum[key] = a[key] + b[key];
+/**
+ * The 1123 breaker: open when every configured symbol is in its 1123 cooldown (spec 3.18 step 3 reports a
+ * cooldown as `breaker_open`). An open breaker is degrade level 3 for the whole account, so one symbol's
+ * cooldown does not open it: the execution gate already holds that symbol's SUBMITs back, and the others
+ * trade on. When none can, degrade says so. An unreadable cooldown list opens nothing here: execution
+ * blocks every SUBMIT of this cycle on it, and a passing store error must not hold the account at level 3
+ * through a 30 minute cooldown.
+ */
+async function breakerOf(read: Promise<SymbolCooldown[]>, symbols: readonly string[]): Promise<BreakerState> {
+  let cooling: Set<string>;
+  try {
+    cooling = new Set((await read).map((c) => c.symbol));
+  } catch {
+    return { state: 'unreadable', coolingSymbols: [] };
   }
-  return sum;
+  const coolingSymbols = symbols.filter((symbol) => cooling.has(symbol));
+  const open = symbols.length > 0 && coolingSymbols.length === symbols.length;
+  return { state: open ? 'open' : 'closed', coolingSymbols };
 }

@@ -3,7 +3,6 @@
 // orders of one group, and a group ends with exactly one replacement.
 import { afterEach, describe, expect, it } from 'vitest';
 import { executeStage4Actions } from '../../../shared/application/stage4/execute-actions';
-import { resumeOpenReplaces } from '../../../shared/application/stage4/replace-executor';
 import type { ReplaceTransaction, ReplaceTxEvent } from '../../../shared/domain/oms/replace-transaction';
 import type { Exchange } from '../../../shared/ports/exchange';
 import type { JournalOrder, ReplaceTransactionStore } from '../../../shared/ports/state-store';
@@ -63,13 +62,13 @@ describe('a replace transaction', () => {
     expect(exchange.placed).toBe(0);
 
     await h.settle();
-    const early = await resumeOpenReplaces(deps, h.plan());
+    const early = await executeStage4Actions(deps, [], h.plan());
     expect(codes(early)).toEqual(['replace_blocked_reconcile']);
     expect(exchange.placed).toBe(0);
 
     h.sim.control.advanceMarket(61_000);
     await h.settle();
-    const resumed = await resumeOpenReplaces(deps, h.plan());
+    const resumed = await executeStage4Actions(deps, [], h.plan());
     expect(codes(resumed)).toEqual(['replace_committed']);
     expect(resumed.counters.replaceCommitted).toBe(1);
     expect((await storedTx(tx?.id ?? ''))?.state).toBe('SUBMIT_CONFIRMED');
@@ -77,7 +76,7 @@ describe('a replace transaction', () => {
     const replacement = await h.stores.journal.latestForIntent(ACCOUNT, 'bb4-BTCTRY-b-replacement');
     expect(venue.map((o) => o.clientOrderId)).toEqual([replacement?.clientOrderId]);
     expect(exchange.placed).toBe(1);
-    expect(await resumeOpenReplaces(deps, h.plan())).toMatchObject({ decisions: [] });
+    expect(await executeStage4Actions(deps, [], h.plan())).toMatchObject({ decisions: [] });
   });
 
   const crashes: readonly (ReplaceTxEvent | 'cancelOrder' | 'placeLimitOrder')[] = [
@@ -128,14 +127,14 @@ describe('a replace transaction', () => {
     try {
       await executeStage4Actions(deps, replaceGroup(old), h.plan());
       await h.settle();
-      await resumeOpenReplaces(deps, h.plan());
+      await executeStage4Actions(deps, [], h.plan());
     } catch {
       thrown = true;
     }
     expect(thrown).toBe(true);
     for (let cycle = 0; cycle < 4; cycle++) {
       await h.settle();
-      await resumeOpenReplaces(deps, h.plan());
+      await executeStage4Actions(deps, [], h.plan());
     }
     expect(await store.listOpen(ACCOUNT)).toEqual([]);
     const replacement = await h.stores.journal.latestForIntent(ACCOUNT, 'bb4-BTCTRY-b-replacement');
@@ -156,7 +155,7 @@ describe('a replace transaction', () => {
       h.sim.control.advanceMarket(61_000);
       await h.drainReconcile();
       await h.settle();
-      await resumeOpenReplaces(deps, h.plan());
+      await executeStage4Actions(deps, [], h.plan());
     }
     expect(await onlyTx()).toBeUndefined();
     const replacement = await h.stores.journal.latestForIntent(ACCOUNT, 'bb4-BTCTRY-b-replacement');
@@ -172,14 +171,14 @@ describe('a replace transaction', () => {
     const plan = h.plan({ killSwitchActive: true });
     await executeStage4Actions(deps, replaceGroup(old), plan);
     await h.settle();
-    const held = await resumeOpenReplaces(deps, { ...plan, cycleId: 'next' });
+    const held = await executeStage4Actions(deps, [], { ...plan, cycleId: 'next' });
     expect(codes(held)).toEqual(['replace_hold:kill_switch']);
     expect((await onlyTx())?.state).toBe('CANCEL_CONFIRMED');
     expect(await h.venueOpen()).toEqual([]);
     expect(h.exchange.writes).toEqual({ submits: 1, cancels: 1 });
 
     h.killSwitch.set(false);
-    const resumed = await resumeOpenReplaces(deps, h.plan());
+    const resumed = await executeStage4Actions(deps, [], h.plan());
     expect(codes(resumed)).toEqual(['replace_committed']);
     expect(await h.venueOpen()).toHaveLength(1);
   });
@@ -193,7 +192,7 @@ describe('a replace transaction', () => {
     expect(codes(result)).toEqual(['replace_blocked_unknown']);
     expect((await onlyTx())?.state).toBe('BLOCKED_UNKNOWN');
     await h.settle();
-    await resumeOpenReplaces(deps, { ...plan, cycleId: 'next' });
+    await executeStage4Actions(deps, [], { ...plan, cycleId: 'next' });
     expect((await onlyTx())?.state).toBe('BLOCKED_UNKNOWN');
     expect(h.exchange.writes.submits).toBe(1);
     expect(await h.venueOpen()).toEqual([]);
@@ -209,7 +208,7 @@ describe('a replace transaction', () => {
       submitAction(h, { clientOrderId: 'bb4-BTCTRY-b-second', reason: 'replace_submit' }),
     ];
     const second = await executeStage4Actions(deps, again, h.plan());
-    expect(codes(second)).toEqual(['replace_tx_open_for_group']);
+    expect(codes(second)).toEqual(['replace_blocked_reconcile', 'replace_tx_open_for_group']);
     expect(await h.stores.replaceTransactions.listOpen(ACCOUNT)).toHaveLength(1);
   });
 });

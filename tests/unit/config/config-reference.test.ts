@@ -23,7 +23,7 @@ describe('README configuration table', () => {
   it('shows the accepted range of each number', () => {
     const row = (name: string) => configReferenceMarkdown([name as keyof typeof KNOBS]).split('\n')[2];
     expect(row('MAX_MARKET_DATA_AGE_MS')).toBe(
-      '| `MAX_MARKET_DATA_AGE_MS` \\| `BTCTURK_MARKETDATA_MAX_AGE_MS` | `15000` | ms | 1..60000 | 1.11 | stage3 | Freshness gate: older market data fails closed |',
+      '| `MAX_MARKET_DATA_AGE_MS` \\| `BTCTURK_MARKETDATA_MAX_AGE_MS` | `15000` | ms | 1..60000 | 1.11 | stage3, stage4 | Freshness gate: older market data fails closed |',
     );
     expect(row('TTL_SECONDS')).toContain('| s | > 0 |');
     expect(row('RECONCILE_NOT_PLACED_CHECKS')).toContain('|  | >= 2 |');

@@ -76,8 +76,14 @@ describe('anomaly detector (spec 3.16)', () => {
     expect(found({ pnlSnapshot: undefined, ledgerEquityTry: dec('99999') })).toEqual([]);
   });
 
-  it('refuses a cycle id that would make event ids ambiguous and counts that cannot be', () => {
-    expect(() => found({ cycleId: 'a:b' })).toThrow(ValidationError);
+  it('keys events of a scheduler cycle id (it holds ":") by its code and severity, the last two parts', () => {
+    const id = 'btcbot-dev-stage4@2026-01-05T09:00:00.000Z';
+    const ids = found({ cycleId: id, rejectsThisCycle: 99 }).map(([eventId]) => eventId);
+    expect(ids).toEqual([`${id}:ORDER_REJECT_SPIKE:WARN`]);
+  });
+
+  it('refuses an empty cycle id and counts that cannot be', () => {
+    expect(() => found({ cycleId: '' })).toThrow(ValidationError);
     expect(() => found({ cycleId: '' })).toThrow(/cycleId/);
     expect(() => found({ rejectsThisCycle: -1 })).toThrow(/rejectsThisCycle/);
     expect(() => found({ cycleDurationMs: 1.5 })).toThrow(/cycleDurationMs/);
