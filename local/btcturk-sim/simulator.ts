@@ -10,6 +10,8 @@ export interface RunningSimulator {
   readonly baseUrl: string;
   readonly port: number;
   readonly control: SimulatorControl;
+  /** The venue itself: what a safety check judges against (its own books), never only what the gateway reports */
+  readonly venue: Venue;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     baseUrl: `http://127.0.0.1:${port}`,
     port,
     control,
+    venue,
     close: () =>
       new Promise<void>((done, fail) => {
         server.close((e) => (e ? fail(e) : done()));

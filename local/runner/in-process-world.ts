@@ -9,6 +9,7 @@ import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconc
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
 import { runStage3Cycle, type Stage3CycleResult } from '../../shared/application/stage3/run-stage3-cycle';
 import { type Config, loadConfig } from '../../shared/config/load-config';
+import type { Exchange } from '../../shared/ports/exchange';
 import type { Logger } from '../../shared/ports/logger';
 import type { StateStores } from '../../shared/ports/state-store';
 import { type InProcessSimulator, inProcessSimulator } from '../btcturk-sim/in-process-dispatcher';
@@ -23,6 +24,8 @@ export interface InProcessWorld {
   readonly clock: ManualClock;
   readonly config: Config;
   readonly stores: StateStores;
+  /** The real gateway over the in-process dispatcher */
+  readonly exchange: Exchange;
   /** Requests that reached the venue so far, by `METHOD /path` */
   readonly received: ReadonlyMap<string, number>;
   /** One live stage 3 cycle; `cycleId` defaults to a fresh one */
@@ -73,6 +76,7 @@ export function inProcessWorld(o: InProcessWorldOptions): InProcessWorld {
     clock,
     config,
     stores,
+    exchange,
     received,
     cycle: (cycleId = randomUUID()) =>
       runStage3Cycle(deps, { cycleId, runId: 'in-process', invocationId: randomUUID() }),

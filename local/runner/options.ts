@@ -5,10 +5,14 @@ import { FAULT_PROFILES } from '../btcturk-sim/fault-settings';
 const FAULT_PROFILE_NAMES = Object.keys(FAULT_PROFILES);
 const AWS_MODES = ['embedded', 'moto'] as const;
 export type AwsMode = (typeof AWS_MODES)[number];
+/** The trading stages a local run can schedule, in the order they fire within one simulated minute */
+export const LOCAL_STAGES = ['stage3', 'stage4'] as const;
+export type LocalStage = (typeof LOCAL_STAGES)[number];
 
 export interface LocalRunOptions {
   readonly cycles: number;
-  readonly stages: readonly 'stage3'[];
+  /** Each fires once per simulated minute; both only in dry-run */
+  readonly stages: readonly LocalStage[];
   readonly symbols: readonly string[];
   readonly seed: number;
   readonly speed: number;
@@ -73,11 +77,30 @@ function parseAws(raw: RawLocalOptions, envEndpoint: string | undefined): Pick<L
   return { aws: 'moto', awsEndpoint: endpoint ?? null };
 }
 
+/**
+ * Stage 3 and stage 4 share one account: live, their strategies would fight over its orders (the rule the
+ * CDK synth enforces for the two schedules). In dry-run nothing reaches the venue, so both may run.
+ */
+function parseStages(raw: string, liveSim: boolean): LocalStage[] {
+  const named = raw.split(',').map((s) => s.trim());
+  const unknown = named.filter((s) => !LOCAL_STAGES.includes(s as LocalStage));
+  if (unknown.length > 0) {
+    throw new RangeError(`--stages must be ${LOCAL_STAGES.join(', ')} or both (comma-separated), got ${raw}`);
+  }
+  const stages = LOCAL_STAGES.filter((s) => named.includes(s));
+  if (liveSim && stages.length > 1) {
+    throw new RangeError(
+      '--stages stage3,stage4 with --live-sim: stage 3 and stage 4 would trade one account and fight over its ' +
+        'orders (the CDK synth refuses both schedules for the same reason); run one stage live, or both in dry-run',
+    );
+  }
+  return stages;
+}
+
 /** @param envEndpoint AWS_ENDPOINT_URL, the fallback for --aws-endpoint; @throws RangeError naming the bad option */
 export function parseLocalOptions(raw: RawLocalOptions, envEndpoint?: string): LocalRunOptions {
   const d = DEFAULT_LOCAL_OPTIONS;
-  const stages = raw.stages === undefined ? d.stages : raw.stages.split(',').map((s) => s.trim());
-  if (stages.some((s) => s !== 'stage3')) throw new RangeError(`--stages: only stage3 exists, got ${raw.stages}`);
+  const stages = raw.stages === undefined ? d.stages : parseStages(raw.stages, raw.liveSim ?? false);
   const faults = raw.faults ?? d.faults;
   if (!FAULT_PROFILE_NAMES.includes(faults)) {
     throw new RangeError(`--faults must be one of ${FAULT_PROFILE_NAMES.join(', ')}, got ${faults}`);
@@ -92,7 +115,7 @@ export function parseLocalOptions(raw: RawLocalOptions, envEndpoint?: string): L
   return {
     ...d,
     cycles: raw.cycles === undefined ? d.cycles : nonNegativeInt('cycles', raw.cycles, 1),
-    stages: ['stage3'],
+    stages,
     symbols,
     seed: raw.seed === undefined ? d.seed : nonNegativeInt('seed', raw.seed, 0),
     speed,

@@ -4,11 +4,13 @@ import { drawdownPercent } from './drawdown';
 import {
   FILL_COLUMNS,
   fillRows,
+  minutesOf,
   ORDER_COLUMNS,
   orderRows,
   POSITION_COLUMNS,
   positionRows,
   safetyChecks,
+  totalsTables,
 } from './report-md';
 import type { LocalRunSummary } from './summary';
 import { lineChartSvg } from './svg-chart';
@@ -31,12 +33,13 @@ td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f
 </head><body>
 <h1>btcbot local run</h1>
 <p>Mode <b>${esc(s.config.mode)}</b> (APP_ROLE=${esc(s.config.appRole)}, DRY_RUN=${s.config.dryRun}, kill switch ${s.config.killSwitch ? 'on' : 'off'}),
-symbols ${esc(o.symbols.join(','))}, seed ${o.seed}, faults <code>${esc(o.faults)}</code>, ${s.totals.cycles} cycles from ${esc(s.config.startIso)}.</p>
+stages ${esc(o.stages.join(','))}, symbols ${esc(o.symbols.join(','))}, seed ${o.seed}, faults <code>${esc(o.faults)}</code>, ${minutesOf(s)} simulated minutes from ${esc(s.config.startIso)}.</p>
 <p>Equity ${esc(s.equity.start)} → ${esc(s.equity.end)} TRY; bot PnL ${esc(s.equity.pnl)} TRY.</p>
 ${lineChartSvg('Equity (TRY, at mid marks)', equity, '#1565c0', 'TRY')}
 ${lineChartSvg('Drawdown (% below peak)', drawdownPercent(equity), '#c62828', '%')}
-<h2>Totals</h2>
-${table(['intents', 'approved', 'submitted', 'simulated', 'rejected', 'unknown', 'fills', 'cycle errors'], [[s.totals.intents, s.totals.approved, s.totals.submitted, s.totals.simulated, s.totals.rejected, s.totals.unknown, s.fills.length, s.totals.errors]])}
+${totalsTables(s)
+  .map((t) => `<h2>${esc(t.title)}</h2>\n${table(t.head, t.rows)}`)
+  .join('\n')}
 <h2>Safety checks</h2>
 ${table(
   ['check', 'value', 'ok'],

@@ -51,6 +51,108 @@ export const fillRows = (s: LocalRunSummary) =>
     `${f.fee} ${f.feeAsset}`,
   ]);
 
+/** Simulated minutes the run scheduled (each fires every selected stage once) */
+export const minutesOf = (s: LocalRunSummary): number => s.equitySeries.length;
+
+export interface TotalsTable {
+  readonly title: string;
+  readonly head: readonly string[];
+  readonly rows: readonly (readonly (string | number)[])[];
+}
+
+/** One totals table per stage the run scheduled */
+export function totalsTables(s: LocalRunSummary): TotalsTable[] {
+  const tables: TotalsTable[] = [];
+  const s3 = s.stages.stage3;
+  if (s3) {
+    tables.push({
+      title: 'Stage 3 totals',
+      head: [
+        'cycles',
+        'intents',
+        'approved',
+        'submitted',
+        'simulated',
+        'rejected',
+        'unknown',
+        'recovered',
+        'fills',
+        'reconciled',
+        'unknown outstanding',
+        'duplicates',
+        'cycle errors',
+      ],
+      rows: [
+        [
+          s3.cycles,
+          s3.intents,
+          s3.approved,
+          s3.submitted,
+          s3.simulated,
+          s3.rejected,
+          s3.unknown,
+          s3.recovered,
+          s3.fillsInserted,
+          s3.reconciled,
+          s3.unknownOutstanding,
+          s3.duplicates,
+          s3.errors,
+        ],
+      ],
+    });
+  }
+  const s4 = s.stages.stage4;
+  if (s4) {
+    tables.push({
+      title: 'Stage 4 totals',
+      head: [
+        'cycles',
+        'planned',
+        'actions',
+        'placed',
+        'replaced',
+        'canceled',
+        'filled',
+        'simulated',
+        'rejected',
+        'uncertain',
+        'reconciled',
+        'unknown outstanding',
+        'duplicates',
+        'cycle errors',
+      ],
+      rows: [
+        [
+          s4.cycles,
+          s4.planned,
+          s4.actions,
+          s4.placed,
+          s4.replaced,
+          s4.canceled,
+          s4.filled,
+          s4.simulated,
+          s4.rejected,
+          s4.uncertainSubmits + s4.uncertainCancels,
+          s4.reconciled,
+          s4.unknownOutstanding,
+          s4.duplicates,
+          s4.errors,
+        ],
+      ],
+    });
+    tables.push({
+      title: 'Stage 4 risk modes and reasons for no action (cycles)',
+      head: ['what', 'cycles'],
+      rows: [
+        ...Object.entries(s4.riskModes).map(([mode, n]) => [`mode ${mode}`, n]),
+        ['unknown-order freeze', s4.freezeCycles],
+        ...Object.entries(s4.reasonsNoAction).map(([reason, n]) => [`no action: ${reason}`, n]),
+      ],
+    });
+  }
+  return tables;
+}
+
 export function safetyChecks(s: LocalRunSummary): [string, string, boolean][] {
   return [
     [
@@ -62,6 +164,11 @@ export function safetyChecks(s: LocalRunSummary): [string, string, boolean][] {
       'every client order id at most once on the exchange',
       `${s.exchange.duplicateClientIds.length} duplicates`,
       s.exchange.duplicateClientIds.length === 0,
+    ],
+    [
+      'never two orders resting at once for one client id, intent or replace group',
+      `${s.exchange.restingDuplicates.length} duplicates`,
+      s.exchange.restingDuplicates.length === 0,
     ],
     ['no UNKNOWN order left', `${s.outcome.unknown} UNKNOWN`, s.outcome.unknown === 0],
     [
@@ -79,27 +186,9 @@ export function reportMarkdown(s: LocalRunSummary): string {
     '',
     `Mode **${s.config.mode}** (APP_ROLE=${s.config.appRole}, DRY_RUN=${s.config.dryRun}, kill switch ${s.config.killSwitch ? 'on' : 'off'}), ` +
       `stages ${o.stages.join(',')}, symbols ${o.symbols.join(',')}, seed ${o.seed}, faults \`${o.faults}\`, ` +
-      `${s.totals.cycles} cycles of ${o.intervalMs / 1000} s simulated time from ${s.config.startIso}.`,
+      `${minutesOf(s)} simulated minutes of ${o.intervalMs / 1000} s from ${s.config.startIso}.`,
     '',
-    '## Totals',
-    '',
-    ...table(
-      ['intents', 'approved', 'submitted', 'simulated', 'rejected', 'unknown', 'recovered', 'fills', 'cycle errors'],
-      [
-        [
-          s.totals.intents,
-          s.totals.approved,
-          s.totals.submitted,
-          s.totals.simulated,
-          s.totals.rejected,
-          s.totals.unknown,
-          s.totals.recovered,
-          s.fills.length,
-          s.totals.errors,
-        ],
-      ],
-    ),
-    '',
+    ...totalsTables(s).flatMap((t) => [`## ${t.title}`, '', ...table(t.head, t.rows), '']),
     `Equity ${s.equity.start} → ${s.equity.end} TRY; bot PnL (realized + unrealized) ${s.equity.pnl} TRY.`,
     '',
     '## Safety checks',

@@ -1,12 +1,14 @@
 // One local run end to end: assemble the world, print the banner, run the schedule (one line per cycle,
 // a progress bar on a TTY), settle reconcile, write the summary and reports. A stop request (Ctrl-C) ends
-// the schedule after the current cycle; the reports are still written. Exit code 1 only on a safety breach.
+// the schedule after the current cycle; the reports are still written. Exit code 1 only on a safety breach:
+// a client id placed twice, more venue orders than journal entries, or two orders resting at once for one
+// client id, intent or replace group.
 import { CYCLE_HEADER, cycleLine } from './cycle-line';
 import type { StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
 import { progressBar } from './progress-bar';
 import { runSchedule } from './scheduler';
-import { buildSummary, type LocalRunSummary } from './summary';
+import { buildSummary, type LocalRunSummary, type Stage3Totals, type Stage4Totals } from './summary';
 import { valuate } from './valuation';
 import { assembleWorld } from './world';
 import { writeReports } from './write-reports';
@@ -28,10 +30,20 @@ const banner = (o: LocalRunOptions, url: string, state: StateInfo): string[] => 
   o.liveSim
     ? 'LIVE against the local BTCTurk simulator: every gate armed, kill switch off (no real exchange is reachable)'
     : 'DRY RUN: no order is sent; intents are simulated. Add --live-sim to arm every gate against the simulator',
-  `simulator ${url}  seed ${o.seed}  faults ${o.faults}  symbols ${o.symbols.join(',')}  cycles ${o.cycles}` +
+  `simulator ${url}  seed ${o.seed}  faults ${o.faults}  stages ${o.stages.join(',')}  symbols ${o.symbols.join(',')}  cycles ${o.cycles}` +
     `  every ${o.intervalMs / 1000}s simulated  speed ${o.speed === 0 ? 'fast' : `${o.speed}x`}`,
   stateLine(state),
 ];
+
+const stage3Line = (t: Stage3Totals): string =>
+  `stage3: ${t.cycles} cycles, ${t.intents} intents, ${t.submitted} submitted, ${t.simulated} simulated, ` +
+  `${t.fillsInserted} fills, ${t.reconciled} reconciled, ${t.unknownOutstanding} UNKNOWN, ${t.duplicates} duplicates, ` +
+  `${t.errors} cycle errors`;
+
+const stage4Line = (t: Stage4Totals): string =>
+  `stage4: ${t.cycles} cycles, ${t.planned} planned, ${t.placed} placed, ${t.replaced} replaced, ` +
+  `${t.canceled} canceled, ${t.filled} filled, ${t.simulated} simulated, ${t.uncertainSubmits + t.uncertainCancels} uncertain, ` +
+  `${t.reconciled} reconciled, ${t.unknownOutstanding} UNKNOWN, ${t.duplicates} duplicates, ${t.errors} cycle errors`;
 
 export async function runLocal(
   options: LocalRunOptions,
@@ -57,14 +69,23 @@ export async function runLocal(
     const summary = await buildSummary(world, options, schedule, startEquity);
     const files = await writeReports(options.out, summary);
     const x = summary.exchange;
+    const { stage3, stage4 } = summary.stages;
+    if (stage3) io.out(stage3Line(stage3));
+    if (stage4) io.out(stage4Line(stage4));
     io.out(
-      `done: ${summary.totals.cycles} cycles, ${summary.totals.intents} intents, ${x.journalOrders} journal orders, ` +
-        `${x.orders} exchange orders (${x.duplicateClientIds.length} duplicate client ids), ${summary.fills.length} fills, ` +
+      `done: ${summary.equitySeries.length} simulated minutes, ${x.journalOrders} journal orders, ` +
+        `${x.orders} exchange orders (${x.duplicateClientIds.length} duplicate client ids, ` +
+        `${x.restingDuplicates.length} resting duplicates), ${summary.fills.length} fills, ` +
         `${summary.outcome.unknown} UNKNOWN, ${summary.outcome.failed} FAILED, ${summary.outcome.deadLetters} in DLQ`,
     );
     io.out(`equity ${summary.equity.start} -> ${summary.equity.end} TRY, bot PnL ${summary.equity.pnl} TRY`);
     io.out(`wrote ${files.join(', ')}`);
-    const breach = x.duplicateClientIds.length > 0 || x.orders > x.journalOrders;
+    const breach = x.duplicateClientIds.length > 0 || x.orders > x.journalOrders || x.restingDuplicates.length > 0;
+    for (const d of x.restingDuplicates) {
+      io.err(
+        `DUPLICATE ${d.kind} ${d.key} (${d.stage}): venue orders ${d.venueOrderIds.join(', ')} resting at ${d.atIso}`,
+      );
+    }
     return { code: breach ? 1 : 0, summary, files };
   } finally {
     await world.close();

@@ -1,36 +1,61 @@
-// The local schedule in simulated time: one EventBridge Scheduled Event per interval to the stage 3
-// handler, reconcile messages routed after each cycle, the market advanced to the next firing. After the
-// last cycle (or a stop request) reconcile keeps being routed until the queue is empty or a bound is hit.
+// The local schedule in simulated time: every interval, one EventBridge Scheduled Event to each selected
+// stage's handler (stage 3 first), reconcile messages routed after each cycle, the duplicate check judged,
+// then the market advanced to the next firing. After the last cycle (or a stop request) reconcile keeps
+// being routed until the queue is empty or a bound is hit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Stage3CycleResult } from '../../shared/application/stage3/run-stage3-cycle';
+import type { Stage4CycleResult } from '../../shared/application/stage4/run-stage4-cycle';
+import type { StageName } from '../../shared/domain/ids';
+import type { JournalStatus } from '../../shared/domain/order-state';
+import type { JournalOrder } from '../../shared/ports/state-store';
 import { lambdaContext } from './lambda-context';
-import type { LocalRunOptions } from './options';
+import type { LocalRunOptions, LocalStage } from './options';
 import type { RouteResult } from './reconcile-router';
 import { SQS_VISIBILITY_TIMEOUT_MS } from './sqs-router';
 import { positionsOf, valuate } from './valuation';
 import type { LocalWorld } from './world';
 
-export interface CycleRecord {
+interface CycleRecordBase {
+  /** The simulated minute, from 1; each selected stage has one record per minute */
   readonly index: number;
   readonly cycleId: string;
   readonly timeIso: string;
-  readonly stage: 'stage3';
   readonly status: Stage3CycleResult['status'] | 'error';
   readonly mode: Stage3CycleResult['mode'] | 'ERROR';
-  readonly counters: Stage3CycleResult['counters'] | undefined;
   /** UNKNOWN journal entries after the cycle and its reconcile routing */
   readonly unknown: number;
   readonly fills: number;
   readonly equity: string;
   readonly pnl: string;
   readonly reconcile: RouteResult;
+  /** Journal entries the reconcile routing after the cycle settled (out of UNKNOWN, PENDING_SUBMIT, CANCEL_REQUESTED) */
+  readonly reconciled: number;
   readonly error?: string;
 }
+
+export interface Stage3CycleRecord extends CycleRecordBase {
+  readonly stage: 'stage3';
+  readonly counters: Stage3CycleResult['counters'] | undefined;
+}
+
+export interface Stage4CycleRecord extends CycleRecordBase {
+  readonly stage: 'stage4';
+  readonly counters: Stage4CycleResult['counters'] | undefined;
+  readonly execution: Stage4CycleResult['execution'];
+  readonly decisions: readonly string[];
+  readonly reasonsNoAction: readonly string[];
+  readonly riskMode: Stage4CycleResult['riskMode'];
+  readonly freezeActive: boolean;
+}
+
+export type CycleRecord = Stage3CycleRecord | Stage4CycleRecord;
 
 export interface ScheduleResult {
   readonly cycles: CycleRecord[];
   readonly drain: { readonly rounds: number; readonly left: number };
   readonly deadLetters: number;
+  /** Journal entries reconcile settled over the whole run (after cycles and while draining), by their stage */
+  readonly reconciled: Readonly<Record<StageName, number>>;
   readonly stoppedEarly: boolean;
 }
 
@@ -39,7 +64,10 @@ export interface ScheduleHooks {
   shouldStop(): boolean;
 }
 
-const scheduledEvent = (id: string, timeIso: string) => ({
+/** What reconcile may settle: an uncertain submit, a submit not yet answered, a cancel not yet seen done */
+const AWAITING_RECONCILE: readonly JournalStatus[] = ['UNKNOWN', 'PENDING_SUBMIT', 'CANCEL_REQUESTED'];
+
+const scheduledEvent = (stage: LocalStage, id: string, timeIso: string) => ({
   version: '0',
   id,
   'detail-type': 'Scheduled Event',
@@ -47,16 +75,99 @@ const scheduledEvent = (id: string, timeIso: string) => ({
   account: '000000000000',
   time: timeIso,
   region: 'local',
-  resources: ['arn:aws:scheduler:local:000000000000:schedule/default/btcbot-local-stage3'],
+  resources: [`arn:aws:scheduler:local:000000000000:schedule/default/btcbot-local-${stage}`],
   detail: {},
 });
 
-async function invokeStage3(world: LocalWorld, cycleId: string, timeIso: string) {
+type Invoked<R> = { readonly result?: R; readonly error?: string };
+
+async function invoke<R>(
+  handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<R>,
+  functionName: string,
+  event: ReturnType<typeof scheduledEvent>,
+): Promise<Invoked<R>> {
   try {
-    return { result: await world.stage3(scheduledEvent(cycleId, timeIso), lambdaContext('btcbot-stage3', cycleId)) };
+    return { result: await handler(event, lambdaContext(functionName, event.id)) };
   } catch (e) {
     return { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
+}
+
+/** Routes reconcile once; @returns what was routed and the entries it settled */
+async function routeReconcile(world: LocalWorld): Promise<{ route: RouteResult; settled: JournalOrder[] }> {
+  const account = world.config.BOT_ACCOUNT;
+  const awaiting = await world.stores.journal.listByStatus(account, AWAITING_RECONCILE);
+  const route = await world.router.route();
+  if (route.delivered === 0) return { route, settled: [] };
+  const settled: JournalOrder[] = [];
+  for (const before of awaiting) {
+    const after = await world.stores.journal.get(account, before.clientOrderId);
+    if (after !== undefined && after.status !== before.status) settled.push(after);
+  }
+  return { route, settled };
+}
+
+interface CycleOutcome {
+  readonly status: Stage3CycleResult['status'];
+  readonly mode: Stage3CycleResult['mode'];
+  readonly counters: { readonly fillsInserted: number };
+}
+
+/** What every stage's record holds: the cycle's outcome, then reconcile, the duplicate check and the books */
+async function afterCycle(
+  world: LocalWorld,
+  at: Pick<CycleRecordBase, 'index' | 'cycleId' | 'timeIso'>,
+  invoked: Invoked<CycleOutcome>,
+): Promise<{ base: CycleRecordBase; settled: JournalOrder[] }> {
+  const { route, settled } = await routeReconcile(world);
+  await world.duplicates.judge();
+  const account = world.config.BOT_ACCOUNT;
+  const counts = await world.stores.journal.countByStatus(account);
+  const value = valuate(world.sim.control.state(), await positionsOf(world, account));
+  const base: CycleRecordBase = {
+    ...at,
+    status: invoked.result?.status ?? 'error',
+    mode: invoked.result?.mode ?? 'ERROR',
+    unknown: counts.UNKNOWN,
+    fills: invoked.result?.counters.fillsInserted ?? 0,
+    equity: value.equity.toFixed(2),
+    pnl: value.pnl.toFixed(2),
+    reconcile: route,
+    reconciled: settled.length,
+    ...(invoked.error ? { error: invoked.error } : {}),
+  };
+  return { base, settled };
+}
+
+async function runStageCycle(
+  world: LocalWorld,
+  stage: LocalStage,
+  index: number,
+  options: LocalRunOptions,
+): Promise<{ record: CycleRecord; settled: JournalOrder[] }> {
+  const cycleId = `local-${options.seed}-${stage}-${String(index).padStart(4, '0')}`;
+  const timeIso = new Date(world.clock.nowMs()).toISOString();
+  const event = scheduledEvent(stage, cycleId, timeIso);
+  const at = { index, cycleId, timeIso };
+  if (stage === 'stage3') {
+    const invoked = await invoke(world.stage3, 'btcbot-stage3', event);
+    const { base, settled } = await afterCycle(world, at, invoked);
+    return { record: { ...base, stage, counters: invoked.result?.counters }, settled };
+  }
+  const invoked = await invoke(world.stage4, 'btcbot-stage4', event);
+  const { base, settled } = await afterCycle(world, at, invoked);
+  const result = invoked.result;
+  const record: Stage4CycleRecord = {
+    ...base,
+    stage,
+    counters: result?.counters,
+    execution: result?.execution,
+    decisions: result?.decisions ?? [],
+    reasonsNoAction: result?.reasonsNoAction ?? [],
+    riskMode: result?.riskMode,
+    freezeActive: result?.freezeActive ?? false,
+  };
+  return { record, settled };
 }
 
 export async function runSchedule(
@@ -65,41 +176,27 @@ export async function runSchedule(
   hooks: ScheduleHooks,
 ): Promise<ScheduleResult> {
   const router = world.router;
-  const account = world.config.BOT_ACCOUNT;
   const startMs = world.clock.nowMs();
   const cycles: CycleRecord[] = [];
+  const reconciled: Record<StageName, number> = { stage3: 0, stage4: 0, stage7: 0 };
+  const count = (settled: readonly JournalOrder[]) => {
+    for (const o of settled) reconciled[o.stage] += 1;
+  };
   let stoppedEarly = false;
-  for (let index = 0; index < options.cycles; index += 1) {
+  for (let index = 1; index <= options.cycles; index += 1) {
     if (hooks.shouldStop()) {
       stoppedEarly = true;
       break;
     }
-    const cycleId = `local-${options.seed}-${String(index + 1).padStart(4, '0')}`;
-    const timeIso = new Date(world.clock.nowMs()).toISOString();
-    const invoked = await invokeStage3(world, cycleId, timeIso);
-    const reconcile = await router.route();
-    const counts = await world.stores.journal.countByStatus(account);
-    const value = valuate(world.sim.control.state(), await positionsOf(world, account));
-    const record: CycleRecord = {
-      index: index + 1,
-      cycleId,
-      timeIso,
-      stage: 'stage3',
-      status: invoked.result?.status ?? 'error',
-      mode: invoked.result?.mode ?? 'ERROR',
-      counters: invoked.result?.counters,
-      unknown: counts.UNKNOWN,
-      fills: invoked.result?.counters.fillsInserted ?? 0,
-      equity: value.equity.toFixed(2),
-      pnl: value.pnl.toFixed(2),
-      reconcile,
-      ...(invoked.error ? { error: invoked.error } : {}),
-    };
-    cycles.push(record);
-    hooks.onCycle(record);
-    if (index + 1 === options.cycles) break;
+    for (const stage of options.stages) {
+      const { record, settled } = await runStageCycle(world, stage, index, options);
+      count(settled);
+      cycles.push(record);
+      hooks.onCycle(record);
+    }
+    if (index === options.cycles) break;
     if (options.speed > 0) await sleep(options.intervalMs / options.speed);
-    const nextMs = startMs + (index + 1) * options.intervalMs;
+    const nextMs = startMs + index * options.intervalMs;
     world.sim.control.advanceMarket(Math.max(0, nextMs - world.clock.nowMs()));
   }
   let rounds = 0;
@@ -109,12 +206,14 @@ export async function runSchedule(
       Math.max(world.config.RECONCILE_RETRY_DELAY_SECONDS * 1000, SQS_VISIBILITY_TIMEOUT_MS),
     );
     await router.awaitRetry();
-    await router.route();
+    count((await routeReconcile(world)).settled);
   }
+  await world.duplicates.judge();
   return {
     cycles,
     drain: { rounds, left: await router.pending() },
     deadLetters: await router.deadLetters(),
+    reconciled,
     stoppedEarly,
   };
 }

@@ -1,14 +1,62 @@
-// The machine-readable result of a local run (out/summary.json): configuration, per-cycle records,
-// totals, journal orders, ledger fills, final positions, the equity series, and the exchange's own order
-// list counted by client order id (read after the run with faults off, so the audit itself is exact).
-import type { CycleCounters } from '../../shared/application/stage3/cycle-counters';
+// The machine-readable result of a local run (out/summary.json): configuration, per-cycle records, totals
+// per stage, journal orders, ledger fills, final positions, the equity series, the exchange's own order list
+// counted by client order id (read after the run with faults off, so the audit itself is exact), and the
+// duplicates the venue's books showed resting at once (duplicate-check.ts).
+import { type CycleCounters, newCounters } from '../../shared/application/stage3/cycle-counters';
+import { newExecutionResult } from '../../shared/application/stage4/execute-actions-result';
+import type { StageName } from '../../shared/domain/ids';
 import { toPlain } from '../../shared/domain/money';
 import { JOURNAL_STATUSES } from '../../shared/domain/order-state';
+import type { JournalOrder } from '../../shared/ports/state-store';
+import type { RestingDuplicate } from './duplicate-check';
 import type { StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
-import type { CycleRecord, ScheduleResult } from './scheduler';
+import type { CycleRecord, ScheduleResult, Stage3CycleRecord, Stage4CycleRecord } from './scheduler';
 import { positionsOf, valuate } from './valuation';
 import { LOCAL_START_MS, type LocalWorld } from './world';
+
+/** What every stage's totals hold besides its own counters */
+export interface StageOutcome {
+  readonly cycles: number;
+  readonly errors: number;
+  /** Its journal entries the reconcile function settled */
+  readonly reconciled: number;
+  /** Its journal entries still UNKNOWN at the end */
+  readonly unknownOutstanding: number;
+  /** Its orders the venue's books showed resting at once for one client id, intent or replace group */
+  readonly duplicates: number;
+}
+
+export type Stage3Totals = CycleCounters & StageOutcome;
+
+export interface Stage4Totals extends StageOutcome {
+  /** Orders the decision pipeline planned, and actions left after lifecycle, the risk filter and the mode gate */
+  readonly planned: number;
+  readonly actions: number;
+  /** Orders placed on the venue (replacements included) */
+  readonly placed: number;
+  /** Replace transactions committed: every old order's cancel confirmed, then the replacement submitted */
+  readonly replaced: number;
+  readonly canceled: number;
+  /** Fills ingested into the ledger */
+  readonly filled: number;
+  readonly simulated: number;
+  readonly rejected: number;
+  /** Submits and cancels whose outcome was unclear: what reconcile has to settle */
+  readonly uncertainSubmits: number;
+  readonly uncertainCancels: number;
+  readonly recovered: number;
+  readonly imported: number;
+  readonly replaceBlocked: number;
+  readonly replaceFailed: number;
+  readonly gateBlocked: number;
+  /** Cycles that ran under the unknown-order freeze */
+  readonly freezeCycles: number;
+  /** Cycles per combined trading mode */
+  readonly riskModes: Readonly<Record<string, number>>;
+  /** Cycles per reason they sent nothing */
+  readonly reasonsNoAction: Readonly<Record<string, number>>;
+}
 
 export interface LocalRunSummary {
   readonly config: {
@@ -24,7 +72,8 @@ export interface LocalRunSummary {
     readonly startIso: string;
   };
   readonly cycles: readonly CycleRecord[];
-  readonly totals: CycleCounters & { readonly cycles: number; readonly errors: number };
+  /** One entry per stage the run scheduled */
+  readonly stages: { readonly stage3?: Stage3Totals; readonly stage4?: Stage4Totals };
   readonly orders: readonly {
     clientOrderId: string;
     cycleId: string;
@@ -66,17 +115,83 @@ export interface LocalRunSummary {
     readonly distinctClientIds: number;
     readonly duplicateClientIds: readonly string[];
     readonly journalOrders: number;
-    readonly intents: number;
+    /** Our orders resting at once for one client id, intent or replace group, each once, first seen first */
+    readonly restingDuplicates: readonly RestingDuplicate[];
   };
 }
 
-const sumCounters = (records: readonly CycleRecord[]): CycleCounters => {
-  const totals: Record<string, number> = {};
-  for (const r of records) {
-    for (const [k, v] of Object.entries(r.counters ?? {})) totals[k] = (totals[k] ?? 0) + v;
+/** Field-wise sum of numeric counters, from `zero` (which names every field) */
+function sumOf<T extends object>(zero: T, items: readonly (T | undefined)[]): T {
+  const sum: Record<string, number> = { ...(zero as Record<string, number>) };
+  for (const item of items) {
+    for (const [k, v] of Object.entries(item ?? {})) if (typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
   }
-  return totals as unknown as CycleCounters;
+  return sum as T;
+}
+
+const tally = (keys: readonly string[]): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
+  return counts;
 };
+
+interface OutcomeInputs {
+  readonly schedule: ScheduleResult;
+  readonly journal: readonly JournalOrder[];
+  readonly duplicates: readonly RestingDuplicate[];
+}
+
+function outcomeOf(stage: StageName, records: readonly CycleRecord[], o: OutcomeInputs): StageOutcome {
+  return {
+    cycles: records.length,
+    errors: records.filter((r) => r.status === 'error').length,
+    reconciled: o.schedule.reconciled[stage],
+    unknownOutstanding: o.journal.filter((j) => j.stage === stage && j.status === 'UNKNOWN').length,
+    duplicates: o.duplicates.filter((d) => d.stage === stage).length,
+  };
+}
+
+function stage3Totals(records: readonly Stage3CycleRecord[], o: OutcomeInputs): Stage3Totals {
+  return {
+    ...sumOf(
+      newCounters(),
+      records.map((r) => r.counters),
+    ),
+    ...outcomeOf('stage3', records, o),
+  };
+}
+
+function stage4Totals(records: readonly Stage4CycleRecord[], o: OutcomeInputs): Stage4Totals {
+  const counters = sumOf(
+    { planned: 0, actions: 0, recovered: 0, fillsInserted: 0, imported: 0 },
+    records.map((r) => r.counters),
+  );
+  const x = sumOf(
+    newExecutionResult().counters,
+    records.map((r) => r.execution),
+  );
+  return {
+    ...outcomeOf('stage4', records, o),
+    planned: counters.planned,
+    actions: counters.actions,
+    placed: x.submitted,
+    replaced: x.replaceCommitted,
+    canceled: x.canceled,
+    filled: counters.fillsInserted,
+    simulated: x.simulated,
+    rejected: x.rejected,
+    uncertainSubmits: x.unknown,
+    uncertainCancels: x.cancelUncertain,
+    recovered: counters.recovered,
+    imported: counters.imported,
+    replaceBlocked: x.replaceBlocked,
+    replaceFailed: x.replaceFailed,
+    gateBlocked: x.gateBlocked,
+    freezeCycles: records.filter((r) => r.freezeActive).length,
+    riskModes: tally(records.flatMap((r) => (r.riskMode ? [r.riskMode] : []))),
+    reasonsNoAction: tally(records.flatMap((r) => r.reasonsNoAction)),
+  };
+}
 
 async function exchangeOrders(world: LocalWorld) {
   world.sim.control.setFaults('none');
@@ -100,7 +215,10 @@ export async function buildSummary(
   const venueOrders = await exchangeOrders(world);
   const perClientId = new Map<string, number>();
   for (const o of venueOrders) perClientId.set(o.clientOrderId, (perClientId.get(o.clientOrderId) ?? 0) + 1);
-  const totals = sumCounters(schedule.cycles);
+  const duplicates = world.duplicates.found;
+  const inputs: OutcomeInputs = { schedule, journal, duplicates };
+  const stage3 = schedule.cycles.filter((r): r is Stage3CycleRecord => r.stage === 'stage3');
+  const stage4 = schedule.cycles.filter((r): r is Stage4CycleRecord => r.stage === 'stage4');
   const last = schedule.cycles.at(-1);
   return {
     config: {
@@ -115,10 +233,9 @@ export async function buildSummary(
       startIso: new Date(LOCAL_START_MS).toISOString(),
     },
     cycles: schedule.cycles,
-    totals: {
-      ...totals,
-      cycles: schedule.cycles.length,
-      errors: schedule.cycles.filter((c) => c.status === 'error').length,
+    stages: {
+      ...(options.stages.includes('stage3') ? { stage3: stage3Totals(stage3, inputs) } : {}),
+      ...(options.stages.includes('stage4') ? { stage4: stage4Totals(stage4, inputs) } : {}),
     },
     orders: [...journal]
       .sort((a, b) => a.createdAtMs - b.createdAtMs || a.clientOrderId.localeCompare(b.clientOrderId))
@@ -162,7 +279,10 @@ export async function buildSummary(
       end: value.equity.toFixed(2),
       pnl: value.pnl.toFixed(2),
     },
-    equitySeries: schedule.cycles.map((c) => ({ timeIso: c.timeIso, equity: c.equity, pnl: c.pnl })),
+    // one point per simulated minute: after the last stage that ran in it
+    equitySeries: schedule.cycles
+      .filter((c, i, all) => all[i + 1]?.index !== c.index)
+      .map((c) => ({ timeIso: c.timeIso, equity: c.equity, pnl: c.pnl })),
     outcome: {
       unknown: byStatus.UNKNOWN,
       failed: byStatus.FAILED,
@@ -179,7 +299,7 @@ export async function buildSummary(
       distinctClientIds: perClientId.size,
       duplicateClientIds: [...perClientId].flatMap(([id, n]) => (n > 1 ? [id] : [])),
       journalOrders: journal.length,
-      intents: totals.intents,
+      restingDuplicates: duplicates,
     },
   };
 }

@@ -1,14 +1,17 @@
 // Assembles a local system: the BTCTurk simulator on 127.0.0.1 (seeded market, ManualClock shared with
 // the gateway), the real gateway, the state (embedded in-memory adapters, or the real AWS adapters on
-// moto_server with --aws moto), and the real stage 3 and reconcile handlers built on those dependencies.
+// moto_server with --aws moto), and the real stage 3, stage 4 and reconcile handlers built on those
+// dependencies. Every placement and every replace transaction is shown to the run's duplicate check.
 import { Agent } from 'undici';
 import { createHandler as createReconcileHandler } from '../../functions/reconcile/handler';
 import { createHandler as createStage3Handler } from '../../functions/stage3-cycle/handler';
+import { createHandler as createStage4Handler } from '../../functions/stage4-cycle/handler';
 import { createBtcturkGateway } from '../../shared/adapters/btcturk/create-gateway';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import type { ReconcileMessageDeps } from '../../shared/application/reconcile-batch';
 import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import type { Stage3Deps } from '../../shared/application/stage3/run-stage3-cycle';
+import type { Stage4CycleDeps } from '../../shared/application/stage4/run-stage4-cycle';
 import { type Config, loadConfig } from '../../shared/config/load-config';
 import { escalationThresholdsOf } from '../../shared/domain/escalation';
 import type { Clock } from '../../shared/ports/clock';
@@ -20,6 +23,7 @@ import type { ReconcileQueue, ReconcileRetryQueue } from '../../shared/ports/rec
 import type { StateStores } from '../../shared/ports/state-store';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../btcturk-sim/simulator';
+import { DuplicateCheck, recordReplaces, watchPlacements } from './duplicate-check';
 import type { LocalState, StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
 import type { ReconcileRouter } from './reconcile-router';
@@ -59,7 +63,10 @@ export interface LocalWorld {
   readonly log: CountingLogger;
   readonly exchange: Exchange;
   readonly stage3: ReturnType<typeof createStage3Handler>;
+  readonly stage4: ReturnType<typeof createStage4Handler>;
   readonly reconcile: ReturnType<typeof createReconcileHandler>;
+  /** Never two of our orders resting for one client id, intent or replace group, on the venue's own books */
+  readonly duplicates: DuplicateCheck;
   close(): Promise<void>;
 }
 
@@ -132,6 +139,14 @@ export const stage3DepsOf = (p: Stage3Parts): Stage3Deps => ({
   reconcilePolicy: reconcilePolicyOf(p.config),
 });
 
+/** The stage 4 handler's dependencies: stage 3's plus the replace transactions and the 1123 symbol cooldowns */
+export const stage4DepsOf = (p: Stage3Parts): Stage4CycleDeps => ({
+  ...stage3DepsOf(p),
+  settings: p.config,
+  replaceTransactions: p.stores.replaceTransactions,
+  cooldowns: p.stores.cooldowns,
+});
+
 export interface ReconcileParts {
   readonly config: Config;
   readonly clock: Clock;
@@ -157,10 +172,18 @@ export const reconcileDepsOf = (p: ReconcileParts): ReconcileMessageDeps => ({
 
 function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulator, state: LocalState): LocalWorld {
   const config = loadConfig({ ...localEnv(options, sim.baseUrl), ...state.env });
-  const { stores, queue, killSwitch } = state;
+  const { queue, killSwitch } = state;
   const log = new CountingLogger();
-  const { exchange, dispatcher } = simulatorGateway(config, clock, state.credentials);
-  const stage3Deps = stage3DepsOf({ config, clock, exchange, stores, killSwitch, queue, log });
+  const duplicates = new DuplicateCheck(sim.venue, state.stores.journal, config.BOT_ACCOUNT);
+  const stores = {
+    ...state.stores,
+    replaceTransactions: recordReplaces(state.stores.replaceTransactions, duplicates),
+  };
+  const gateway = simulatorGateway(config, clock, state.credentials);
+  const exchange = watchPlacements(gateway.exchange, duplicates);
+  const parts = { config, clock, exchange, stores, killSwitch, queue, log };
+  const stage3Deps = stage3DepsOf(parts);
+  const stage4Deps = stage4DepsOf(parts);
   const reconcileDeps = reconcileDepsOf({ config, clock, exchange, stores, queue, log });
   const reconcile = createReconcileHandler(() => reconcileDeps);
   return {
@@ -174,10 +197,12 @@ function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulato
     log,
     exchange,
     stage3: createStage3Handler(() => stage3Deps),
+    stage4: createStage4Handler(() => stage4Deps),
     reconcile,
+    duplicates,
     async close() {
       await sim.close();
-      await dispatcher.close();
+      await gateway.dispatcher.close();
       await state.close();
     },
   };
