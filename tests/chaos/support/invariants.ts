@@ -2,7 +2,8 @@
 // engine's orders and fills: what the venue holds), never against what the gateway reports. Each broken
 // rule is a named violation kind; a schedule may break several.
 
-import type { SimOrder } from '../../../local/btcturk-sim/orders';
+import { isOpen, type SimOrder } from '../../../local/btcturk-sim/orders';
+import type { ReplaceTransaction } from '../../../shared/domain/oms/replace-transaction';
 import { JOURNAL_STATUSES, type JournalStatus } from '../../../shared/domain/order-state';
 import type { JournalOrder } from '../../../shared/ports/state-store';
 import { CHAOS_SYMBOLS, type ChaosWorld, KILL_SWITCH_WINDOW_MS } from './chaos-world';
@@ -14,13 +15,16 @@ export const VIOLATION_KINDS = [
   'lost_fill',
   'phantom_fill',
   'write_while_gate_closed',
+  'write_after_takeover',
   'no_termination',
+  'replace_left_open',
   'in_flight_after_drain',
   'foreign_not_imported',
   'vanished_left_open',
   'cycle_crashed',
   'final_cycle_failed',
   'scale_rejection',
+  'two_resting_in_replace_group',
 ] as const;
 
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
@@ -30,14 +34,26 @@ export interface Violation {
   readonly detail: string;
 }
 
+/** An order the venue stopped listing: gone from the engine's books, kept here for its lifetime */
+export interface VanishedOrder {
+  readonly order: SimOrder;
+  readonly clientId: string;
+  readonly journalStatus: JournalStatus | undefined;
+}
+
 /** What the schedule did that the checks need to know */
 export interface ScheduleFacts {
   /** Venue ids of orders someone else placed on the account */
   readonly foreign: ReadonlySet<number>;
   /** Venue ids of orders the venue stopped listing, with the journal status the order had at that moment */
-  readonly vanished: ReadonlyMap<number, { clientId: string; journalStatus: JournalStatus | undefined }>;
+  readonly vanished: ReadonlyMap<number, VanishedOrder>;
   /** The request during which the kill switch went on, and the first request after it went off again */
   readonly killSwitch?: { readonly onSeq: number; readonly onAtMs: number; readonly offSeq: number };
+  /**
+   * Venue requests (seq after `from`, up to `to`) made while a stalled stage 4 invocation went on after
+   * another had taken its lease over; no other writer runs then (reconcile only reads the venue)
+   */
+  readonly stale: readonly { readonly from: number; readonly to: number }[];
   /** Server time of the final look: venue changes after it cannot be expected in the journal */
   readonly observedAtServerMs: number;
 }
@@ -52,8 +68,12 @@ const VENUE_STATUS: Partial<Record<JournalStatus, SimOrder['status']>> = {
   CANCELED: 'Canceled',
 };
 
-const isWrite = (method: string, url: string) =>
+const isOrderWrite = (method: string, url: string) =>
   (method === 'POST' || method === 'DELETE') && url.startsWith('/api/v1/order');
+
+// stage 4 still cancels under the kill switch (spec 3.17, KILL_SWITCH_FREEZE_ALL off): only its submits count
+const isGatedWrite = (w: ChaosWorld, method: string, url: string) =>
+  isOrderWrite(method, url) && (method === 'POST' || w.stage === 'stage3');
 
 export async function journalOf(w: ChaosWorld): Promise<JournalOrder[]> {
   return w.stores.journal.listByStatus(ACCOUNT, JOURNAL_STATUSES);
@@ -153,11 +173,23 @@ export async function checkInvariants(w: ChaosWorld, facts: ScheduleFacts): Prom
   const ks = facts.killSwitch;
   if (ks) {
     for (const r of w.received) {
-      if (!isWrite(r.method, r.url) || r.seq <= ks.onSeq || r.seq >= ks.offSeq) continue;
+      if (!isGatedWrite(w, r.method, r.url) || r.seq <= ks.onSeq || r.seq >= ks.offSeq) continue;
       if (r.atMs < ks.onAtMs + KILL_SWITCH_WINDOW_MS) continue;
       add(
         'write_while_gate_closed',
         `${r.method} ${r.url} (request ${r.seq}) after the kill switch (request ${ks.onSeq})`,
+      );
+    }
+  }
+
+  // write_after_takeover: an invocation that lost its lease sends nothing more (its journal writes are
+  // fenced, and the write gate re-reads the lease before every send)
+  for (const { from, to } of facts.stale) {
+    for (const r of w.received) {
+      if (r.seq <= from || r.seq > to || !isOrderWrite(r.method, r.url)) continue;
+      add(
+        'write_after_takeover',
+        `${r.method} ${r.url} (request ${r.seq}) by an invocation whose lease was taken over`,
       );
     }
   }
@@ -182,6 +214,8 @@ export async function checkInvariants(w: ChaosWorld, facts: ScheduleFacts): Prom
     }
   }
 
+  out.push(...replaceGroupViolations(w, facts.vanished, journal));
+
   // scale_rejection: every chaos order is valid for its pair, so the venue never refuses one for its scale
   for (const j of journal) {
     if (j.status === 'REJECTED' && /SCALE/i.test(j.lastError ?? '')) {
@@ -193,3 +227,67 @@ export async function checkInvariants(w: ChaosWorld, facts: ScheduleFacts): Prom
   }
   return out;
 }
+
+/**
+ * two_resting_in_replace_group: a replace group (a transaction's old orders and every attempt at its
+ * replacement, the journal entries under its new client order id) never has its replacement resting at the
+ * venue while another order of the group rests. Judged on each venue order's whole resting lifetime, from
+ * its creation to the settlement of its cancel or its last fill (server time), so an overlap between two
+ * looks, e.g. a replacement placed while the old order's cancel was accepted but not yet settled, counts
+ * too. Old orders resting side by side are no replace's doing: they rested so before the group was formed.
+ */
+export function replaceGroupViolations(
+  w: ChaosWorld,
+  vanished: ReadonlyMap<number, VanishedOrder>,
+  journal: readonly JournalOrder[],
+): Violation[] {
+  const orders = [...w.sim.venue.engine.orders.values(), ...[...vanished.values()].map((x) => x.order)];
+  const out: Violation[] = [];
+  for (const tx of w.replaces.transactions) {
+    const members = groupMembers(tx, journal, orders);
+    const replacements = members.filter((m) => m.replacement);
+    for (const r of replacements) {
+      for (const other of members) {
+        if (other === r || (other.replacement && other.order.id < r.order.id)) continue;
+        const from = Math.max(r.order.createdMs, other.order.createdMs);
+        const to = Math.min(restingUntil(r.order), restingUntil(other.order));
+        if (from >= to) continue;
+        out.push({
+          kind: 'two_resting_in_replace_group',
+          detail:
+            `${tx.id} (${tx.state}) ${tx.symbol} ${tx.side}: replacement ${describe(r.order)} and ` +
+            `${other.replacement ? 'replacement' : 'old'} ${describe(other.order)} both rested from ${from}`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+interface GroupMember {
+  readonly order: SimOrder;
+  readonly replacement: boolean;
+}
+
+function groupMembers(tx: ReplaceTransaction, journal: readonly JournalOrder[], orders: readonly SimOrder[]) {
+  const oldIds = new Set(tx.oldClientOrderIds);
+  const attempts = journal.filter((j) => j.intentKey === tx.newClientOrderId);
+  const newIds = new Set([tx.newClientOrderId, ...attempts.map((j) => j.clientOrderId)]);
+  const venueIdsOf = (ids: ReadonlySet<string>) =>
+    new Set(journal.filter((j) => ids.has(j.clientOrderId) && j.exchangeOrderId).map((j) => j.exchangeOrderId));
+  const oldVenueIds = venueIdsOf(oldIds);
+  const newVenueIds = venueIdsOf(newIds);
+  const members: GroupMember[] = [];
+  for (const order of orders) {
+    const venueId = String(order.id);
+    if (newIds.has(order.clientId) || newVenueIds.has(venueId)) members.push({ order, replacement: true });
+    else if (oldIds.has(order.clientId) || oldVenueIds.has(venueId)) members.push({ order, replacement: false });
+  }
+  return members;
+}
+
+/** When the order stopped resting: its last update once closed or canceled, never while it rests */
+const restingUntil = (o: SimOrder): number => (isOpen(o) ? Number.POSITIVE_INFINITY : o.updateMs);
+
+const describe = (o: SimOrder): string =>
+  `${o.id} ${o.clientId} (${o.status}, ${o.createdMs}-${isOpen(o) ? 'open' : o.updateMs})`;

@@ -3,6 +3,7 @@
 // combination of every fault and behaviour, for the interactions the single profiles miss.
 import type { FaultSettings } from '../../../local/btcturk-sim/fault-settings';
 import type { Prng } from '../../../local/market/prng';
+import type { ChaosStage } from './chaos-world';
 
 export const PROFILE_NAMES = [
   'lost-responses',
@@ -83,6 +84,9 @@ function mixed(rng: Prng): Profile {
 
 /** The seed's profile by slot: each single profile one slot, `mixed` (where interactions hide) four */
 const SLOTS: readonly ProfileName[] = [...PROFILE_NAMES, 'mixed', 'mixed', 'mixed'];
+
+/** A third of the seeds run stage 4, as many with every profile (the profile is the seed's slot) */
+export const stageOf = (seed: number): ChaosStage => (Math.floor(seed / SLOTS.length) % 3 === 2 ? 'stage4' : 'stage3');
 
 export function profileOf(seed: number, rng: Prng): Profile {
   const name = SLOTS[seed % SLOTS.length] as ProfileName;

@@ -1,19 +1,30 @@
-// One seeded chaos schedule: a profile of faults, 2-4 stage 3 cycles with extra intents placed by the same
-// protocol, reconcile drains (concurrent with a cycle in some profiles), foreign and vanishing orders and a
-// kill switch flipped mid-cycle in others; then the faults stop and the system settles as in production (a
-// reconcile drain and an observing cycle every simulated minute, bounded) until the queue is empty and
+// One seeded chaos schedule: a profile of faults, 2-4 stage 3 cycles (or, in a third of the seeds, 4-6 stage
+// 4 cycles: never both on one account) with extra intents placed by the same protocol, reconcile drains
+// (concurrent with a cycle in some profiles), foreign and vanishing orders and a kill switch flipped
+// mid-cycle in others; stage 4 cycles are also interrupted at one of their writes (the invocation dies, or
+// stalls while another takes its lease over). Then the faults stop and the system settles as in production
+// (a reconcile drain and an observing cycle every simulated minute, bounded) until the queue is empty and
 // nothing is in flight, and the invariants are checked against the venue's books as of the last look.
 import { createPrng, type Prng } from '../../../local/market/prng';
 import { clearStoredKillSwitch, loadOpState } from '../../../shared/application/op-state';
 import { placeOrder } from '../../../shared/application/place-order';
 import { cycleWriteGate } from '../../../shared/application/stage3/cycle-write-gate';
-import type { Stage3CycleResult } from '../../../shared/application/stage3/run-stage3-cycle';
+import { loadFreezeState } from '../../../shared/application/stage4/state/freeze-state';
 import { deriveRules, type ExchangeRules, quantizeLimitOrder } from '../../../shared/domain/exchange-rules';
 import { dec } from '../../../shared/domain/money';
-import type { JournalStatus } from '../../../shared/domain/order-state';
-import { CHAOS_SYMBOLS, type ChaosWorld, chaosWorld } from './chaos-world';
-import { checkInvariants, type ScheduleFacts, type Violation } from './invariants';
-import { type ProfileName, profileOf } from './profiles';
+import type { ReplaceTransaction } from '../../../shared/domain/oms/replace-transaction';
+import {
+  CHAOS_START_MS,
+  CHAOS_SYMBOLS,
+  type ChaosStage,
+  type ChaosWorld,
+  type CycleOutcome,
+  chaosWorld,
+} from './chaos-world';
+import { checkInvariants, type ScheduleFacts, type VanishedOrder, type Violation } from './invariants';
+import { type ProfileName, profileOf, stageOf } from './profiles';
+import { trendingMarket } from './trending-market';
+import { ChaosCrash, type Interruption, type InterruptionHit, type WriteKind } from './write-points';
 
 /**
  * Simulated time the system gets to settle once the faults stop: past the longest reconcile back-off
@@ -24,10 +35,17 @@ const SETTLE_STEP_MS = 60_000;
 /** Looks the settle phase takes at least: an order listed nowhere is closed only after repeated looks */
 const MIN_SETTLE_LOOKS = 2;
 const CYCLE_STEP_MS = 60_000;
+/** Stage 4 schedules run longer: an order rests past TTL_SECONDS before lifecycle replaces it */
+const STAGE4_EXTRA_CYCLES = 2;
+/** Share of stage 4 schedules whose market trends up (the others get the generated market, which fills more) */
+const TRENDING_SHARE = 0.75;
+/** Share of stage 4 cycles interrupted at one of their writes */
+const INTERRUPTED_SHARE = 0.5;
 
 export interface ScheduleResult {
   readonly seed: number;
   readonly profile: ProfileName;
+  readonly stage: ChaosStage;
   readonly violations: readonly Violation[];
   readonly requests: number;
   readonly venueOrders: number;
@@ -35,6 +53,9 @@ export interface ScheduleResult {
   readonly rejections: number;
   /** Why the system set its stored kill switch (the harness then clears it as an operator would) */
   readonly escalation?: string;
+  readonly replaces: { readonly created: number; readonly committed: number };
+  /** Where stage 4 cycles were interrupted */
+  readonly interruptions: readonly InterruptionHit[];
 }
 
 let rulesOnce: Promise<ReadonlyMap<string, ExchangeRules>> | undefined;
@@ -81,7 +102,7 @@ async function placeExtraOrders(w: ChaosWorld, rng: Prng, tag: string, count: nu
       const { price, qty } = validOrder(w, r, side, rng, 0.01);
       await placeOrder(
         deps,
-        { account: 'default', stage: 'stage3', cycleId: tag, intentKey: `${tag}-${i}`, symbol, side, price, qty },
+        { account: 'default', stage: w.stage, cycleId: tag, intentKey: `${tag}-${i}`, symbol, side, price, qty },
         fence,
       );
     }
@@ -120,7 +141,7 @@ async function vanishOrders(
   rng: Prng,
   count: number,
   foreign: ReadonlySet<number>,
-  into: Map<number, { clientId: string; journalStatus: JournalStatus | undefined }>,
+  into: Map<number, VanishedOrder>,
 ): Promise<void> {
   const orders = [...w.sim.venue.engine.orders.values()].filter((o) => !foreign.has(o.id));
   const resting = orders.filter((o) => o.status === 'Untouched' || o.status === 'Partial');
@@ -129,19 +150,41 @@ async function vanishOrders(
     const [o] = pool.splice(rng.int(pool.length), 1);
     if (!o) continue;
     const j = await w.stores.journal.get('default', o.clientId);
-    into.set(o.id, { clientId: o.clientId, journalStatus: j?.status });
+    into.set(o.id, { order: o, clientId: o.clientId, journalStatus: j?.status });
     w.sim.control.vanishOrder(o.id);
   }
+}
+
+/**
+ * A stage 4 cycle's interruption, if this cycle gets one: mostly inside a replace (after the cycle's first
+ * replace transaction write), where the replacement's submit is what must never happen twice or early
+ */
+function interruptionOf(rng: Prng, takeover: () => Promise<void>): Interruption | undefined {
+  if (rng.next() >= INTERRUPTED_SHARE) return undefined;
+  const midReplace = rng.next() < 0.7;
+  const nth = 1 + rng.int(3);
+  if (rng.next() < 0.3) {
+    const kind = rng.next() < 0.5 ? 'journal' : 'replace_tx';
+    return { action: 'stall', kind, nth, midReplace, takeover };
+  }
+  const kinds: readonly WriteKind[] = ['submit', 'submit', 'cancel', 'journal', 'replace_tx'];
+  const kind = kinds[rng.int(kinds.length)] ?? 'journal';
+  return { action: 'crash', kind, nth: kind === 'submit' ? 1 : nth, midReplace, after: rng.next() < 0.5 };
 }
 
 export async function runSchedule(seed: number): Promise<ScheduleResult> {
   const rng = createPrng(seed, 'chaos-schedule');
   const profile = profileOf(seed, rng);
-  const cycles = 2 + rng.int(3);
+  const stage = stageOf(seed);
+  // stage 4's own draws come from their own stream: stage 3 schedules stay what they were
+  const rng4 = createPrng(seed, 'chaos-stage4');
+  const cycles = 2 + rng.int(3) + (stage === 'stage4' ? STAGE4_EXTRA_CYCLES : 0);
   const cycleErrors: Record<string, number> = {};
   const violations: Violation[] = [];
-  // a cycle degrades under faults (stale data, unavailable lookups) but never throws: a throw is a crash
+  // a cycle degrades under faults (stale data, unavailable lookups) but never throws: a throw is a crash,
+  // unless the schedule killed the invocation itself
   const failed = (e: unknown) => {
+    if (e instanceof ChaosCrash) return;
     const name = e instanceof Error ? e.name : 'non-error';
     cycleErrors[name] = (cycleErrors[name] ?? 0) + 1;
     violations.push({ kind: 'cycle_crashed', detail: `${name}: ${e instanceof Error ? e.message : String(e)}` });
@@ -161,10 +204,15 @@ export async function runSchedule(seed: number): Promise<ScheduleResult> {
     killOn = { seq, atMs };
     w.killSwitch.set(true);
   };
+  const trendBps = stage === 'stage4' && rng4.next() < TRENDING_SHARE ? 5 + rng4.int(21) : 0;
   const w = chaosWorld({
     seed,
+    stage,
+    ...(trendBps > 0 ? { market: trendingMarket(CHAOS_SYMBOLS, seed, CHAOS_START_MS, trendBps) } : {}),
     faults: profile.faults,
     rateLimits: profile.rateLimits,
+    // BTCTurk settles cancels asynchronously: a replace then waits for a later cycle to confirm its cancels
+    cancelDelayMs: stage === 'stage4' && rng4.next() < 0.5 ? 500 + rng4.int(4_500) : 0,
     onRequest: (r) => {
       if (current < 0) return;
       cycleRequests += 1;
@@ -173,12 +221,16 @@ export async function runSchedule(seed: number): Promise<ScheduleResult> {
       if (cycleRequests >= kill.atRequest && !r.url.startsWith('/api/v2/server/time')) switchOn(r.seq, r.atMs);
     },
   });
+  const leaseTtlMs = w.config.LEASE_TTL_SECONDS * 1000;
 
   const foreign = new Set<number>();
-  const vanished = new Map<number, { clientId: string; journalStatus: JournalStatus | undefined }>();
+  const vanished = new Map<number, VanishedOrder>();
   const foreignAt = b.foreignOrders ? rng.int(cycles) : -1;
   const vanishAt = b.vanishingOrders ? 1 + rng.int(cycles - 1) : -1;
   const concurrent = b.concurrentReconcile;
+  // from the end of a takeover to the end of the stalled cycle: the venue requests its stale holder made
+  const stale: { from: number; to: number }[] = [];
+  let staleFrom: number | undefined;
 
   for (let i = 0; i < cycles; i++) {
     const tag = `s${seed}-c${i}`;
@@ -186,6 +238,15 @@ export async function runSchedule(seed: number): Promise<ScheduleResult> {
     if (i === vanishAt) await vanishOrders(w, rng, 1 + rng.int(2), foreign, vanished);
     current = i;
     cycleRequests = 0;
+    // a stalled invocation outlives its lease: the next scheduled one takes the account over meanwhile
+    const takeover = async () => {
+      w.sim.control.advanceMarket(leaseTtlMs + 1_000);
+      await w.cycle(`${tag}-takeover`).catch(failed);
+      staleFrom = w.sim.dispatcher.requests;
+    };
+    const interruption = stage === 'stage4' ? interruptionOf(rng4, takeover) : undefined;
+    if (interruption) w.points.arm(interruption);
+    const hitsBefore = w.points.hits.length;
     if (concurrent) {
       drainAfter = rng.int(16);
       const started = new Promise<void>((go) => {
@@ -202,8 +263,13 @@ export async function runSchedule(seed: number): Promise<ScheduleResult> {
     } else {
       await w.cycle(tag).catch(failed);
     }
+    w.points.disarm();
+    if (staleFrom !== undefined) stale.push({ from: staleFrom, to: w.sim.dispatcher.requests });
+    staleFrom = undefined;
     current = -1;
     if (kill?.cycle === i && !killOn) switchOn(w.sim.dispatcher.requests, w.clock.nowMs());
+    // a dead invocation's lease holds the account until it expires
+    if (w.points.hits.slice(hitsBefore).some((h) => h.action === 'crash')) w.sim.control.advanceMarket(leaseTtlMs);
     await placeExtraOrders(w, rng, `${tag}-extra`, 1 + rng.int(3)).catch(failed);
     // concurrent: what is left uncertain meets the next cycle's recovery and a drain at the same time
     if (!concurrent) await w.drainReconcile().catch(failed);
@@ -217,15 +283,21 @@ export async function runSchedule(seed: number): Promise<ScheduleResult> {
     w.killSwitch.set(false);
     killSwitch = { onSeq: killOn.seq, onAtMs: killOn.atMs, offSeq: w.sim.dispatcher.requests + 1 };
   }
-  // settle as production would: every minute a reconcile drain and a cycle (observing only: it places and
-  // cancels nothing), until the queue is empty, nothing is in flight and the venue was looked at twice
+  // settle as production would: every minute a reconcile drain and a cycle (observing only: it plans no
+  // order and no stale cancel, though a stage 4 look still finishes open replaces and pulls orders the
+  // market drifted away from), until the queue is empty, nothing is in flight (cancels included), no
+  // replace can move on, and the venue was looked at twice
   let escalation: string | undefined;
+  let replacing: ReplaceTransaction[] = [];
   let observedAtServerMs = w.sim.venue.serverNowMs();
-  let last: Stage3CycleResult | undefined;
+  let last: CycleOutcome | undefined;
   let lastError: unknown;
   for (let looks = 0, elapsed = 0; ; looks++, elapsed += SETTLE_STEP_MS) {
-    const inFlight = await w.stores.journal.listByStatus('default', ['PENDING_SUBMIT', 'UNKNOWN']);
-    const quiet = w.queue.size === 0 && inFlight.length === 0;
+    const inFlight = await w.stores.journal.listByStatus('default', ['PENDING_SUBMIT', 'UNKNOWN', 'CANCEL_REQUESTED']);
+    // the unknown-order freeze holds open replaces until an operator clears it: the looks cannot move them on
+    const frozen = (await loadFreezeState(w.stores.documents, 'default')).value.active !== undefined;
+    replacing = frozen ? [] : await w.stores.replaceTransactions.listOpen('default');
+    const quiet = w.queue.size === 0 && inFlight.length === 0 && replacing.length === 0;
     if ((quiet && looks >= MIN_SETTLE_LOOKS) || elapsed >= SETTLE_LIMIT_MS) break;
     w.clock.advance(SETTLE_STEP_MS);
     await w.drainReconcile();
@@ -241,6 +313,10 @@ export async function runSchedule(seed: number): Promise<ScheduleResult> {
       (e: unknown) => [undefined, e] as const,
     );
   }
+  if (replacing.length > 0) {
+    const left = replacing.map((tx) => `${tx.id} ${tx.state} (${tx.reasons.join(',')})`).join(', ');
+    violations.push({ kind: 'replace_left_open', detail: `after ${SETTLE_LIMIT_MS / 60_000} min: ${left}` });
+  }
   if (w.queue.size > 0) {
     const left = w.queue.bodies.map((m) => `${m.clientOrderId} (${m.reason})`).join(', ');
     violations.push({
@@ -254,16 +330,19 @@ export async function runSchedule(seed: number): Promise<ScheduleResult> {
   } else if (last && last.status !== 'completed') {
     violations.push({ kind: 'final_cycle_failed', detail: `final cycle ${last.status}: ${last.decisions}` });
   }
-  violations.push(...(await checkInvariants(w, { foreign, vanished, killSwitch, observedAtServerMs })));
+  violations.push(...(await checkInvariants(w, { foreign, vanished, killSwitch, stale, observedAtServerMs })));
   const journal = await w.stores.journal.countByStatus('default');
   return {
     seed,
     profile: profile.name,
+    stage,
     violations,
     requests: w.sim.dispatcher.requests,
     venueOrders: w.sim.venue.engine.orders.size,
     cycleErrors,
     rejections: journal.REJECTED,
     ...(escalation ? { escalation } : {}),
+    replaces: { created: w.replaces.created, committed: w.replaces.committed },
+    interruptions: w.points.hits,
   };
 }
