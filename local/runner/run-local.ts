@@ -1,8 +1,8 @@
 // One local run end to end: assemble the world, print the banner, run the schedule (one line per cycle,
 // a progress bar on a TTY), settle reconcile, write the summary and reports. A stop request (Ctrl-C) ends
 // the schedule after the current cycle; the reports are still written. Exit code 1 only on a safety breach:
-// a client id placed twice, more venue orders than journal entries, or two orders resting at once for one
-// client id, intent or replace group.
+// a client id placed twice, more venue orders than journal entries, two orders resting at once for one
+// client id, intent or replace group, or a venue order the journal has no row for or accounts for otherwise.
 import { CYCLE_HEADER, cycleLine } from './cycle-line';
 import type { StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
@@ -78,9 +78,19 @@ export async function runLocal(
         `${x.restingDuplicates.length} resting duplicates), ${summary.fills.length} fills, ` +
         `${summary.outcome.unknown} UNKNOWN, ${summary.outcome.failed} FAILED, ${summary.outcome.deadLetters} in DLQ`,
     );
+    const r = x.reconciled;
+    io.out(
+      `reconciled: ${r.agree} of ${x.orders} venue orders agree with the journal (status and filled quantity)` +
+        (r.lagging.length > 0 ? `, ${r.lagging.length} not yet refreshed` : '') +
+        (r.disagree.length > 0 ? `, ${r.disagree.length} DISAGREE: ${r.disagree.join('; ')}` : ''),
+    );
     io.out(`equity ${summary.equity.start} -> ${summary.equity.end} TRY, bot PnL ${summary.equity.pnl} TRY`);
     io.out(`wrote ${files.join(', ')}`);
-    const breach = x.duplicateClientIds.length > 0 || x.orders > x.journalOrders || x.restingDuplicates.length > 0;
+    const breach =
+      x.duplicateClientIds.length > 0 ||
+      x.orders > x.journalOrders ||
+      x.restingDuplicates.length > 0 ||
+      x.reconciled.disagree.length > 0;
     for (const d of x.restingDuplicates) {
       io.err(
         `DUPLICATE ${d.kind} ${d.key} (${d.stage}): venue orders ${d.venueOrderIds.join(', ')} resting at ${d.atIso}`,

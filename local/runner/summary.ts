@@ -13,6 +13,7 @@ import type { StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
 import type { CycleRecord, ScheduleResult, Stage3CycleRecord, Stage4CycleRecord } from './scheduler';
 import { positionsOf, valuate } from './valuation';
+import { type VenueAgreement, venueAgreement } from './venue-agreement';
 import { LOCAL_START_MS, type LocalWorld } from './world';
 
 /** What every stage's totals hold besides its own counters */
@@ -117,6 +118,8 @@ export interface LocalRunSummary {
     readonly journalOrders: number;
     /** Our orders resting at once for one client id, intent or replace group, each once, first seen first */
     readonly restingDuplicates: readonly RestingDuplicate[];
+    /** The venue's orders set against the journal rows that sent them, after the run */
+    readonly reconciled: VenueAgreement;
   };
 }
 
@@ -300,6 +303,7 @@ export async function buildSummary(
       duplicateClientIds: [...perClientId].flatMap(([id, n]) => (n > 1 ? [id] : [])),
       journalOrders: journal.length,
       restingDuplicates: duplicates,
+      reconciled: venueAgreement(venueOrders, journal),
     },
   };
 }

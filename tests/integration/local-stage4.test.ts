@@ -52,6 +52,8 @@ describe('btcbot local --stages stage4', () => {
     expect(summary.exchange.duplicateClientIds).toEqual([]);
     expect(summary.exchange.orders).toBeGreaterThan(t?.placed ?? 0);
     expect(summary.exchange.orders).toBe(summary.exchange.journalOrders);
+    // after the drain every venue order is accounted for by its journal row, status and filled quantity alike
+    expect(summary.exchange.reconciled).toEqual({ agree: summary.exchange.orders, lagging: [], disagree: [] });
     expect(summary.orders.every((o) => o.clientOrderId.startsWith('bb4-'))).toBe(true);
     expect(summary.outcome.unknown).toBe(0);
     expect(summary.outcome.reconcileLeft).toBe(0);
