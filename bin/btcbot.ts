@@ -41,10 +41,13 @@ program
   .option('--json', 'print the effective values as JSON')
   .option('--reference', 'print the configuration reference table (Markdown)')
   .option('--stage3', 'with --reference: only the knobs of the stage 3 and reconcile functions')
+  .option('--stage4', 'with --reference: only the knobs the stage 4 cycle reads')
   .option('--cross-checks', 'with --reference: the cross-field checks the loader applies (Markdown list)')
-  .action((options: { json?: boolean; reference?: boolean; stage3?: boolean; crossChecks?: boolean }) => {
-    process.exitCode = configCommand(commandEnvironment(), options, io);
-  });
+  .action(
+    (options: { json?: boolean; reference?: boolean; stage3?: boolean; stage4?: boolean; crossChecks?: boolean }) => {
+      process.exitCode = configCommand(commandEnvironment(), options, io);
+    },
+  );
 
 program
   .command('local')

@@ -1,6 +1,11 @@
 // `btcbot config`: validates the configuration, prints the arming banner (spec 1.7) and the effective
 // values with secrets masked. Exit code 2 on invalid configuration (spec 1.1).
-import { configReferenceMarkdown, crossChecksMarkdown, STAGE3_KNOBS } from '../../shared/config/config-reference';
+import {
+  configReferenceMarkdown,
+  crossChecksMarkdown,
+  STAGE3_KNOBS,
+  STAGE4_KNOBS,
+} from '../../shared/config/config-reference';
 import { describeConfig, type Env, loadConfig } from '../../shared/config/load-config';
 import { armingBanner, armingInputsOf, evaluateArming } from '../../shared/domain/arming';
 import { ConfigError } from '../../shared/domain/errors';
@@ -10,6 +15,8 @@ export interface ConfigCommandOptions {
   readonly reference?: boolean;
   /** With reference: only the stage 3 knobs */
   readonly stage3?: boolean;
+  /** With reference: only the knobs the stage 4 cycle reads */
+  readonly stage4?: boolean;
   /** With reference: the list of cross-field checks instead of a table */
   readonly crossChecks?: boolean;
 }
@@ -22,7 +29,9 @@ export interface CommandIo {
 export function configCommand(env: Env, options: ConfigCommandOptions, io: CommandIo): number {
   if (options.reference) {
     if (options.crossChecks) io.out(crossChecksMarkdown());
-    else io.out(options.stage3 ? configReferenceMarkdown(STAGE3_KNOBS) : configReferenceMarkdown());
+    else if (options.stage3) io.out(configReferenceMarkdown(STAGE3_KNOBS));
+    else if (options.stage4) io.out(configReferenceMarkdown(STAGE4_KNOBS));
+    else io.out(configReferenceMarkdown());
     return 0;
   }
   let config: ReturnType<typeof loadConfig>;

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configReferenceMarkdown, crossChecksMarkdown, STAGE3_KNOBS } from '../../../shared/config/config-reference';
+import {
+  configReferenceMarkdown,
+  crossChecksMarkdown,
+  STAGE3_KNOBS,
+  STAGE4_KNOBS,
+} from '../../../shared/config/config-reference';
 import { CROSS_FIELD_RULES } from '../../../shared/config/cross-field';
 import { KNOBS } from '../../../shared/config/knobs';
 
@@ -39,6 +44,14 @@ describe('README configuration table', () => {
 describe('README stage 3 table', () => {
   it('matches the stage 3 knob list (regenerate with: npm run btcbot -- config --reference --stage3)', () => {
     expect(block('stage3-config')).toBe(configReferenceMarkdown(STAGE3_KNOBS));
+  });
+});
+
+describe('README stage 4 table', () => {
+  it('matches the knobs the stage 4 cycle reads (regenerate with: npm run btcbot -- config --reference --stage4)', () => {
+    expect(block('stage4-config')).toBe(configReferenceMarkdown(STAGE4_KNOBS));
+    expect(STAGE4_KNOBS).toContain('KILL_SWITCH_FREEZE_ALL');
+    expect(STAGE4_KNOBS).not.toContain('RECONCILE_MAX_RECEIVES');
   });
 });
 
