@@ -76,7 +76,6 @@ export async function stage4Harness(options: Parameters<typeof stage3Harness>[0]
       ...overrides,
     }),
     plan: (overrides = {}) => ({
-      live: true,
       account: ACCOUNT,
       cycleId: randomUUID(),
       fence,

@@ -49,8 +49,6 @@ export interface Stage4ExecutionDeps {
 }
 
 export interface Stage4ExecutionPlan {
-  /** False in dry-run: nothing is sent or journaled, actions are counted as simulated */
-  readonly live: boolean;
   readonly account: string;
   readonly cycleId: string;
   /** The cycle's lease: every journal and replace transaction write is fenced by it */

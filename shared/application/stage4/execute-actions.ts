@@ -5,8 +5,7 @@
 // first, then the regular actions in the order given, then this cycle's replace groups as replace
 // transactions (replace-executor.ts).
 //
-// Dry-run sends nothing and journals nothing (the journal has no simulated status); its actions are counted
-// as simulated with a decision each.
+// Live only: a dry run executes on its simulated order rows (dry-run/execute-simulated.ts), never here.
 
 import { groupReplaces } from '../../domain/oms/replace-groups';
 import type { CancelAction, Stage4Action, SubmitAction } from '../../domain/oms/stage4-action';
@@ -96,11 +95,6 @@ async function submit(ctx: ExecutionContext, open: OpenReplaces, action: SubmitA
     reject(result, action, verdict);
     return;
   }
-  if (!plan.live) {
-    result.counters.simulated += 1;
-    decide(result, action, 'ACCEPT', 'simulated');
-    return;
-  }
   await placeSubmission(ctx, action, {
     symbol: action.symbol,
     side: action.side,
@@ -124,11 +118,6 @@ async function cancel(ctx: ExecutionContext, action: CancelAction): Promise<void
   }
   if (!order.exchangeOrderId) {
     decide(result, action, 'REJECT', 'cancel_missing_exchange_order_id');
-    return;
-  }
-  if (!plan.live) {
-    result.counters.simulated += 1;
-    decide(result, action, 'ACCEPT', 'simulated');
     return;
   }
   const outcome = await cancelOrder({ ...deps, gate: deps.gates.cancel }, order);

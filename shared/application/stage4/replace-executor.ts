@@ -78,18 +78,17 @@ export class OpenReplaces {
 
 /**
  * Advances every open transaction of the account (BLOCKED_RECONCILE retried, CANCEL_SENT confirmed,
- * SUBMIT_SENT settled...), oldest first, and returns those still open. Dry-run resumes nothing: nothing
- * may be sent.
+ * SUBMIT_SENT settled...), oldest first, and returns those still open.
  */
 export async function resumeOpenReplaces(ctx: ExecutionContext): Promise<OpenReplaces> {
   const { deps, plan } = ctx;
-  const open = new OpenReplaces(plan.live ? await deps.replaceTransactions.listOpen(plan.account) : []);
+  const open = new OpenReplaces(await deps.replaceTransactions.listOpen(plan.account));
   for (const tx of open.list()) open.record(await advanceReplace(ctx, tx), true);
   return open;
 }
 
 /**
- * One replace group of this cycle. In dry-run it is counted as simulated and nothing is written. A group
+ * One replace group of this cycle. A group
  * whose (symbol, side) already has an open transaction under another id waits for that one to finish
  * (`replace_tx_open_for_group`): two open transactions of one group could each place a replacement.
  */
@@ -97,11 +96,6 @@ export async function executeReplace(ctx: ExecutionContext, group: ReplaceGroup,
   const { deps, plan, result } = ctx;
   const request = replaceRequestOf(group, plan.account, plan.cycleId);
   const subject = group.submit;
-  if (!plan.live) {
-    result.counters.simulated += group.cancels.length + 1;
-    decide(result, subject, 'ACCEPT', 'replace_simulated');
-    return;
-  }
   const id = replaceTxId(request.symbol, request.side, request.newClientOrderId, request.oldClientOrderIds);
   if (open.hasGroup(group.symbol, group.side, id)) {
     decide(result, subject, 'DEFER', 'replace_tx_open_for_group');

@@ -35,7 +35,7 @@ import { type DynamicUniverseSettings, readCycleUniverse } from './cycle-univers
 import { executeSimulated } from './dry-run/execute-simulated';
 import { simulatedOpenViews } from './dry-run/simulated-orders';
 import { loadSimulatedOrders } from './dry-run/simulated-orders-state';
-import { executeStage4Actions, type Stage4ExecutionPlan } from './execute-actions';
+import { executeStage4Actions } from './execute-actions';
 import { stage4WriteGates } from './execute-actions-gates';
 import type { Stage4Settings } from './stage4-settings';
 import { loadStage4State } from './state/load-stage4-state';
@@ -222,33 +222,35 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
     const sellOnly = decided.actions
       .filter((a) => !actions.includes(a))
       .map((a) => actionDecision('account', a, 'BLOCK', 'sell_only:balances_unavailable'));
-    const gates = stage4WriteGates(
-      {
-        settings: s,
-        killSwitch: deps.killSwitch,
-        storedKillSwitchOn: async () => (await loadOpState(deps.documents, account)).killSwitchOn,
-        leases: deps.leases,
-        fence,
-        clock,
-      },
-      s.KILL_SWITCH_FREEZE_ALL,
-    );
-    const cooldowns: SymbolCooldownStore = {
-      recordReject: (symbol, nowSec, policy) => deps.cooldowns.recordReject(symbol, nowSec, policy),
-      active: () => cooldownsRead,
-    };
-    const plan: Stage4ExecutionPlan = {
-      live,
-      account,
-      cycleId: input.cycleId,
-      fence,
-      freezeActive: freeze.active !== undefined,
-      killSwitchActive: killSwitchSource !== undefined,
-      freezeAll: s.KILL_SWITCH_FREEZE_ALL,
-    };
     const executed = simulated
       ? await executeSimulated(deps.documents, account, simulated, actions, nowMs, market.tops)
-      : await executeStage4Actions({ ...deps, gates, cooldowns }, actions, plan);
+      : await executeStage4Actions(
+          {
+            ...deps,
+            gates: stage4WriteGates(
+              {
+                settings: s,
+                killSwitch: deps.killSwitch,
+                storedKillSwitchOn: async () => (await loadOpState(deps.documents, account)).killSwitchOn,
+                leases: deps.leases,
+                fence,
+                clock,
+              },
+              s.KILL_SWITCH_FREEZE_ALL,
+            ),
+            // the breaker's read serves the execution's 1123 gate too
+            cooldowns: { recordReject: (...args) => deps.cooldowns.recordReject(...args), active: () => cooldownsRead },
+          },
+          actions,
+          {
+            account,
+            cycleId: input.cycleId,
+            fence,
+            freezeActive: freeze.active !== undefined,
+            killSwitchActive: killSwitchSource !== undefined,
+            freezeAll: s.KILL_SWITCH_FREEZE_ALL,
+          },
+        );
     decisions.push(...decided.decisions, ...sellOnly, ...executed.decisions);
     const execution = executed.counters;
     const after = live
@@ -271,7 +273,7 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
       mode,
       decisions,
       execution,
-      freezeActive: plan.freezeActive,
+      freezeActive: freeze.active !== undefined,
       riskMode: risk.mode,
       degrade: risk.degrade,
       ...(after ? { nextDegrade: after.degrade } : {}),

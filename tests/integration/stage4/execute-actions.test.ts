@@ -90,22 +90,6 @@ describe('stage 4 SUBMIT', () => {
     expect(row?.symbol).toBe('BTCTRY');
     expect(h.exchange.writes.submits).toBe(1);
   });
-
-  it('dry-run sends and journals nothing and counts the actions as simulated', async () => {
-    h = await stage4Harness();
-    const resting = await restingBuy(h, 'ETHTRY');
-    const action = submitAction(h, { clientOrderId: 'bb4-dry' });
-    const result = await executeStage4Actions(
-      h.executionDeps(),
-      [action, cancelAction(resting)],
-      h.plan({ live: false }),
-    );
-    expect(result.counters.simulated).toBe(2);
-    expect(codes(result)).toEqual(['simulated', 'simulated']);
-    expect(await h.stores.journal.latestForIntent(ACCOUNT, action.clientOrderId)).toBeUndefined();
-    expect((await h.stores.journal.get(ACCOUNT, resting.clientOrderId))?.status).toBe('OPEN');
-    expect(h.exchange.writes).toEqual({ submits: 1, cancels: 0 });
-  });
 });
 
 describe('stage 4 CANCEL', () => {
