@@ -57,7 +57,8 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
 
 const overrideText = (o: OperatorOverride, nowMs: number): string =>
-  `${o.mode} until ${iso(o.untilMs)} (${nowMs < o.untilMs ? `${seconds(o.untilMs - nowMs)} left` : 'expired'})`;
+  `${o.mode} until ${iso(o.untilMs)} (${nowMs < o.untilMs ? `${seconds(o.untilMs - nowMs)} left` : 'expired'})` +
+  (o.reason === undefined ? '' : `: ${JSON.stringify(o.reason)}`);
 
 /** The degrade level, its cooldown and the override as `degrade status` and `status --stage stage4` show them */
 export function degradeRows(view: DegradeView, nowMs: number): [string, string][] {
@@ -126,7 +127,7 @@ export async function degradeCommand(
   try {
     if (request !== undefined) {
       const change = await setDegradeOverride(documents, account, request, nowMs);
-      io.out(`${label}: override set (reason: ${JSON.stringify(request.reason)})${changeText(change, nowMs)}`);
+      io.out(`${label}: override set${changeText(change, nowMs)}`);
       if (request.mode === 'NORMAL')
         io.out(
           "note: NORMAL relaxes nothing: it only replaces a stricter override; the degrade level stays the cycle's",

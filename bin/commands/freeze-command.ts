@@ -51,7 +51,12 @@ export function freezeRows(state: FreezeState): [string, string][] {
     ],
     ...(active ? [['Triggered by', active.details.join(', ')] as [string, string]] : []),
     ['Mismatches', mismatches.length > 0 ? mismatches.join(', ') : 'none'],
-    ['Last clear', lastClear ? `${iso(lastClear.atMs)} by ${lastClear.operator} (was ${lastClear.reason})` : 'never'],
+    [
+      'Last clear',
+      lastClear
+        ? `${iso(lastClear.atMs)} by ${lastClear.operator} (was ${lastClear.reason}): ${JSON.stringify(lastClear.note)}`
+        : 'never',
+    ],
   ];
 }
 
@@ -106,7 +111,7 @@ export async function freezeCommand(
   const { reason, operator } = request;
   let outcome: Awaited<ReturnType<typeof clearStage4Freeze>>;
   try {
-    outcome = await clearStage4Freeze(documents, target.account, operator, nowMs);
+    outcome = await clearStage4Freeze(documents, target.account, operator, reason, nowMs);
   } catch (e) {
     return failed(io, action, target, e);
   }

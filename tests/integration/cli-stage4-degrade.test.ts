@@ -77,12 +77,13 @@ describe.skipIf(endpoint === null)('btcbot degrade (moto_server)', () => {
     expect(set.code).toBe(0);
     expect(set.out[0]).toMatch(
       new RegExp(
-        `^${label.replace(/[()]/g, '\\$&')}: override set \\(reason: "venue incident"\\): OBSERVE_ONLY until \\S+ \\(900 s left\\)$`,
+        `^${label.replace(/[()]/g, '\\$&')}: override set: OBSERVE_ONLY until \\S+ \\(900 s left\\): "venue incident"$`,
       ),
     );
     expect((await loadDegradeOverride(h.stores.documents, ACCOUNT)).value).toEqual({
       mode: 'OBSERVE_ONLY',
       untilMs: now + 900_000,
+      reason: 'venue incident',
     });
 
     const cycle = await stage4Cycle(h);
@@ -102,7 +103,7 @@ describe.skipIf(endpoint === null)('btcbot degrade (moto_server)', () => {
     const normal = await run('override', { mode: 'NORMAL', reason: 'incident over', cooldownSeconds: '60' });
     expect(normal.code).toBe(0);
     expect(normal.out[0]).toMatch(
-      /override set \(reason: "incident over"\): NORMAL until \S+ \(60 s left\); was OBSERVE_ONLY until/,
+      /override set: NORMAL until \S+ \(60 s left\): "incident over"; was OBSERVE_ONLY until \S+ \(\d+ s left\): "venue incident"$/,
     );
     expect(normal.out[1]).toBe(
       "note: NORMAL relaxes nothing: it only replaces a stricter override; the degrade level stays the cycle's",
@@ -110,7 +111,7 @@ describe.skipIf(endpoint === null)('btcbot degrade (moto_server)', () => {
 
     const cleared = await run('clear');
     expect(cleared.code).toBe(0);
-    expect(cleared.out[0]).toMatch(/: override cleared; was NORMAL until \S+ \(\d+ s left\)$/);
+    expect(cleared.out[0]).toMatch(/: override cleared; was NORMAL until \S+ \(\d+ s left\): "incident over"$/);
     expect(cleared.out[1]).toBe(
       'note: degrade level 3 stays through its cooldown, then steps down one level after 4 stable cycles',
     );

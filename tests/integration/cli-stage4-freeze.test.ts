@@ -117,7 +117,12 @@ describe.skipIf(endpoint === null)('btcbot freeze (moto_server)', () => {
     );
     const stored = (await loadFreezeState(h.stores.documents, ACCOUNT)).value;
     expect(stored.active).toBeUndefined();
-    expect(stored.lastClear).toEqual({ operator: 'alice', atMs: now, reason: 'imported_external_orders' });
+    expect(stored.lastClear).toEqual({
+      operator: 'alice',
+      atMs: now,
+      reason: 'imported_external_orders',
+      note: 'canceled the web UI order',
+    });
 
     const next = await stage4Cycle(h);
     expect(next.freezeActive).toBe(false);

@@ -38,6 +38,8 @@ export interface FreezeClear {
   readonly atMs: number;
   /** The reason of the freeze that was cleared */
   readonly reason: FreezeReason;
+  /** The operator's own words: what was repaired, why the freeze may lift */
+  readonly note: string;
 }
 
 export interface FreezeState {
@@ -131,14 +133,16 @@ export const isFrozen = (state: FreezeState): boolean => state.active !== undefi
  * @returns the state unchanged (the same object) when no freeze is active: nothing to write
  * @throws ValidationError an empty operator name or a `nowMs` that is no epoch ms
  */
-export function clearFreeze(state: FreezeState, operator: string, nowMs: number): FreezeState {
+export function clearFreeze(state: FreezeState, operator: string, note: string, nowMs: number): FreezeState {
   const issues: ValidationIssue[] = [];
   if (operator.trim().length === 0)
     issues.push({ path: 'operator', message: `expected who clears, was ${JSON.stringify(operator)}` });
+  if (note.trim().length === 0)
+    issues.push({ path: 'note', message: `expected why the freeze may lift, was ${JSON.stringify(note)}` });
   if (!isEpochMs(nowMs)) issues.push({ path: 'nowMs', message: `expected epoch milliseconds, was ${nowMs}` });
   if (issues.length > 0) throw new ValidationError('freeze clear', issues);
   if (state.active === undefined) return state;
-  return { ...state, active: undefined, lastClear: { operator, atMs: nowMs, reason: state.active.reason } };
+  return { ...state, active: undefined, lastClear: { operator, atMs: nowMs, reason: state.active.reason, note } };
 }
 
 const isEpochMs = (ms: number): boolean => Number.isSafeInteger(ms) && ms >= 0;

@@ -60,6 +60,8 @@ export const INITIAL_DEGRADE_STATE: DegradeState = {
 export interface OperatorOverride {
   readonly mode: Mode;
   readonly untilMs: number;
+  /** The operator's own words, kept for whoever reads the override later; the decision never reads it */
+  readonly reason?: string;
 }
 
 export interface DegradeInputs {

@@ -358,7 +358,12 @@ export function stage4CycleScenarios(
         expect((await summaryOf(w)).freeze_active).toBe(true);
 
         const { value, version } = await loadFreezeState(w.stores.documents, ACCOUNT);
-        await saveFreezeState(w.stores.documents, ACCOUNT, clearFreeze(value, 'operator', w.clock.nowMs()), version);
+        await saveFreezeState(
+          w.stores.documents,
+          ACCOUNT,
+          clearFreeze(value, 'operator', 'canceled the foreign order', w.clock.nowMs()),
+          version,
+        );
         const cleared = await w.cycleAt(11);
         expect(cleared.freezeActive).toBe(false);
         // the foreign order is known now: it does not freeze the account again

@@ -101,11 +101,15 @@ export interface OverrideChange {
 export async function setDegradeOverride(
   documents: DocumentStore,
   account: string,
-  request: { readonly mode: Mode; readonly cooldownSeconds: number },
+  request: { readonly mode: Mode; readonly cooldownSeconds: number; readonly reason?: string },
   nowMs: number,
 ): Promise<OverrideChange> {
   const { value: previous, version } = await loadDegradeOverride(documents, account);
-  const override = { mode: request.mode, untilMs: nowMs + request.cooldownSeconds * 1000 };
+  const override = {
+    mode: request.mode,
+    untilMs: nowMs + request.cooldownSeconds * 1000,
+    ...(request.reason === undefined ? {} : { reason: request.reason }),
+  };
   await saveDegradeOverride(documents, account, override, version);
   return { previous, override, written: true };
 }

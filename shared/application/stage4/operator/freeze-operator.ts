@@ -34,7 +34,7 @@ export type FreezeClearOutcome =
     };
 
 /**
- * @throws ValidationError an empty operator name or a `nowMs` that is no epoch ms; nothing was written
+ * @throws ValidationError an empty operator name or note, or a `nowMs` that is no epoch ms; nothing was written
  * @throws ConcurrentUpdateError the document changed since it was read (a cycle saved it); nothing was written
  * @throws CorruptStateError the stored document is not valid; nothing was written
  */
@@ -42,11 +42,12 @@ export async function clearStage4Freeze(
   documents: DocumentStore,
   account: string,
   operator: string,
+  note: string,
   nowMs: number,
 ): Promise<FreezeClearOutcome> {
   const { value, version } = await loadFreezeState(documents, account);
   // validates the operator and time even when there is nothing to clear
-  const state = clearFreeze(value, operator, nowMs);
+  const state = clearFreeze(value, operator, note, nowMs);
   if (value.active === undefined) return { cleared: false, state: value, version };
   const saved = await saveFreezeState(documents, account, state, version);
   return { cleared: true, was: value.active, state, version: saved };

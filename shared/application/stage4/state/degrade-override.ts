@@ -5,14 +5,14 @@ import * as z from 'zod';
 import type { OperatorOverride } from '../../../domain/risk/degrade';
 import { MODES } from '../../../domain/risk/mode';
 import type { DocumentStore } from '../../../ports/state-store';
-import { epochMs, loadDocument, type Stage4DocumentCodec, saveDocument } from './stage4-document';
+import { defined, epochMs, loadDocument, type Stage4DocumentCodec, saveDocument, shortText } from './stage4-document';
 
-const schema = z.strictObject({ mode: z.enum(MODES), untilMs: epochMs });
+const schema = z.strictObject({ mode: z.enum(MODES), untilMs: epochMs, reason: shortText.optional() });
 
 export const degradeOverrideCodec: Stage4DocumentCodec<OperatorOverride | undefined> = {
   name: 'degrade-override',
   schema: schema.nullable().transform((o) => o ?? undefined),
-  encode: (o) => (o === undefined ? null : { mode: o.mode, untilMs: o.untilMs }),
+  encode: (o) => (o === undefined ? null : defined({ mode: o.mode, untilMs: o.untilMs, reason: o.reason })),
   initial: undefined,
 };
 

@@ -23,7 +23,7 @@ const schema = z
       })
       .nullable(),
     mismatches: z.record(shortText, z.strictObject({ firstSeenMs: epochMs, cycles: count.min(1) })),
-    lastClear: z.strictObject({ operator: shortText, atMs: epochMs, reason }).nullable(),
+    lastClear: z.strictObject({ operator: shortText, atMs: epochMs, reason, note: shortText }).nullable(),
   })
   .transform(
     (s): FreezeState => ({
@@ -45,7 +45,12 @@ export const freezeStateCodec: Stage4DocumentCodec<FreezeState> = {
     lastClear:
       s.lastClear === undefined
         ? null
-        : { operator: s.lastClear.operator, atMs: s.lastClear.atMs, reason: s.lastClear.reason },
+        : {
+            operator: s.lastClear.operator,
+            atMs: s.lastClear.atMs,
+            reason: s.lastClear.reason,
+            note: s.lastClear.note,
+          },
   }),
   initial: INITIAL_FREEZE_STATE,
 };

@@ -140,25 +140,31 @@ describe('the freeze holds until the operator clears it', () => {
   });
 
   it('clearFreeze lifts it and records who cleared which freeze', () => {
-    const cleared = clearFreeze(frozen, 'alice', T0 + 5_000);
+    const cleared = clearFreeze(frozen, 'alice', 'fixed', T0 + 5_000);
     expect(cleared.active).toBeUndefined();
-    expect(cleared.lastClear).toEqual({ operator: 'alice', atMs: T0 + 5_000, reason: 'order_without_client_id' });
+    expect(cleared.lastClear).toEqual({
+      operator: 'alice',
+      atMs: T0 + 5_000,
+      reason: 'order_without_client_id',
+      note: 'fixed',
+    });
     expect(isFrozen(evaluateFreeze(cleared, quiet(T0 + 6_000), settings).state)).toBe(false);
   });
 
   it('clearing keeps the streaks: a mismatch still there freezes again on the next cycle', () => {
     const persisted = run(Array.from({ length: 3 }, (_, i) => ({ ...quiet(T0 + i * 1_000), mismatches: ['c-1'] })));
-    const cleared = clearFreeze(persisted, 'alice', T0 + 3_000);
+    const cleared = clearFreeze(persisted, 'alice', 'fixed', T0 + 3_000);
     const next = evaluateFreeze(cleared, { ...quiet(T0 + 4_000), mismatches: ['c-1'] }, settings);
     expect(next.activated).toBe(true);
   });
 
   it('clearing what is not frozen changes nothing (the same object: nothing to write)', () => {
-    expect(clearFreeze(INITIAL_FREEZE_STATE, 'alice', T0)).toBe(INITIAL_FREEZE_STATE);
+    expect(clearFreeze(INITIAL_FREEZE_STATE, 'alice', 'fixed', T0)).toBe(INITIAL_FREEZE_STATE);
   });
 
-  it('refuses a clear without an operator or with a time that is no epoch ms', () => {
-    expect(() => clearFreeze(frozen, ' ', T0)).toThrow(/operator: expected who clears/);
-    expect(() => clearFreeze(frozen, 'alice', Number.NaN)).toThrow(ValidationError);
+  it('refuses a clear without an operator, without a note or with a time that is no epoch ms', () => {
+    expect(() => clearFreeze(frozen, ' ', 'fixed', T0)).toThrow(/operator: expected who clears/);
+    expect(() => clearFreeze(frozen, 'alice', ' ', T0)).toThrow(/note: expected why the freeze may lift/);
+    expect(() => clearFreeze(frozen, 'alice', 'fixed', Number.NaN)).toThrow(ValidationError);
   });
 });

@@ -44,7 +44,7 @@ async function storedFreeze() {
 describe('clearStage4Freeze', () => {
   it('lifts an active freeze, records who cleared it and keeps the mismatch streaks', async () => {
     const documents = await storedFreeze();
-    const outcome = await clearStage4Freeze(documents, ACCOUNT, 'alice', NOW);
+    const outcome = await clearStage4Freeze(documents, ACCOUNT, 'alice', 'canceled it', NOW);
     expect(outcome).toMatchObject({
       cleared: true,
       was: { reason: 'imported_external_orders', sinceMs: NOW - 60_000, details: ['imported_external:advanced'] },
@@ -53,19 +53,27 @@ describe('clearStage4Freeze', () => {
     const stored = await loadFreezeState(documents, ACCOUNT);
     expect(stored.version).toBe(2);
     expect(stored.value.active).toBeUndefined();
-    expect(stored.value.lastClear).toEqual({ operator: 'alice', atMs: NOW, reason: 'imported_external_orders' });
+    expect(stored.value.lastClear).toEqual({
+      operator: 'alice',
+      atMs: NOW,
+      reason: 'imported_external_orders',
+      note: 'canceled it',
+    });
     // a clear does not repair: the next cycle that still sees the mismatch counts on from here
     expect(stored.value.mismatches.get('bb4-BTCTRY-b-1')).toEqual({ firstSeenMs: NOW - 60_000, cycles: 1 });
   });
 
   it('writes nothing when no freeze is active: absent, or already cleared', async () => {
     const empty = new MemoryDocumentStore();
-    expect(await clearStage4Freeze(empty, ACCOUNT, 'alice', NOW)).toMatchObject({ cleared: false, version: 0 });
+    expect(await clearStage4Freeze(empty, ACCOUNT, 'alice', 'canceled it', NOW)).toMatchObject({
+      cleared: false,
+      version: 0,
+    });
     expect(await empty.get(`stage4#${ACCOUNT}#freeze`)).toBeUndefined();
 
     const documents = await storedFreeze();
-    await clearStage4Freeze(documents, ACCOUNT, 'alice', NOW);
-    const again = await clearStage4Freeze(documents, ACCOUNT, 'bob', NOW + 1000);
+    await clearStage4Freeze(documents, ACCOUNT, 'alice', 'canceled it', NOW);
+    const again = await clearStage4Freeze(documents, ACCOUNT, 'bob', 'again', NOW + 1000);
     expect(again).toMatchObject({ cleared: false, version: 2 });
     expect((await loadFreezeState(documents, ACCOUNT)).value.lastClear?.operator).toBe('alice');
   });
@@ -74,7 +82,9 @@ describe('clearStage4Freeze', () => {
     const inner = await storedFreeze();
     const later = { ...frozen(), mismatches: new Map([['bb4-BTCTRY-b-1', { firstSeenMs: NOW - 60_000, cycles: 2 }]]) };
     const documents = racingDocuments(inner, (d) => saveFreezeState(d, ACCOUNT, later, 1));
-    await expect(clearStage4Freeze(documents, ACCOUNT, 'alice', NOW)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(clearStage4Freeze(documents, ACCOUNT, 'alice', 'canceled it', NOW)).rejects.toBeInstanceOf(
+      ConcurrentUpdateError,
+    );
     const stored = await loadFreezeState(inner, ACCOUNT);
     expect(stored.version).toBe(2);
     expect(stored.value.active?.reason).toBe('imported_external_orders');
@@ -83,7 +93,9 @@ describe('clearStage4Freeze', () => {
 
   it('refuses a blank operator before writing anything', async () => {
     const documents = await storedFreeze();
-    await expect(clearStage4Freeze(documents, ACCOUNT, ' ', NOW)).rejects.toBeInstanceOf(ValidationError);
+    await expect(clearStage4Freeze(documents, ACCOUNT, ' ', 'canceled it', NOW)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect((await loadFreezeState(documents, ACCOUNT)).version).toBe(1);
   });
 });

@@ -69,7 +69,7 @@ export const freezeState: fc.Arbitrary<FreezeState> = fc.record({
   mismatches: fc
     .dictionary(text, fc.record({ firstSeenMs: epoch, cycles: fc.integer({ min: 1, max: 100 }) }))
     .map((d) => new Map(Object.entries(d))),
-  lastClear: opt(fc.record({ operator: text, atMs: epoch, reason: fc.constantFrom(...FREEZE_REASONS) })),
+  lastClear: opt(fc.record({ operator: text, atMs: epoch, reason: fc.constantFrom(...FREEZE_REASONS), note: text })),
 });
 
 export const universeState: fc.Arbitrary<UniverseState> = fc.record({
