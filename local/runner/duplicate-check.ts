@@ -4,6 +4,8 @@
 // is placed, so the books are snapshot right after every placement the run's gateway makes, whatever its
 // outcome; the snapshots are judged after each cycle, when the journal and the replace transactions created
 // so far say which orders belong together.
+
+import { forwardingExchange } from '../../shared/adapters/forwarding-exchange';
 import { isBotClientOrderId, type StageName } from '../../shared/domain/ids';
 import type { ReplaceTransaction } from '../../shared/domain/oms/replace-transaction';
 import type { Exchange } from '../../shared/ports/exchange';
@@ -127,16 +129,7 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined)
 /** The gateway, with the books snapshot after every placement, whatever its outcome (an unclear one may rest) */
 export function watchPlacements(inner: Exchange, check: DuplicateCheck): Exchange {
   return {
-    serverTime: () => inner.serverTime(),
-    exchangeInfo: () => inner.exchangeInfo(),
-    orderBookTop: (symbol) => inner.orderBookTop(symbol),
-    tickers: () => inner.tickers(),
-    requestsSent: () => inner.requestsSent(),
-    balances: () => inner.balances(),
-    openOrders: (symbol) => inner.openOrders(symbol),
-    allOrders: (symbol, sinceMs) => inner.allOrders(symbol, sinceMs),
-    userTrades: (symbol, sinceMs) => inner.userTrades(symbol, sinceMs),
-    findOrderByClientId: (symbol, id, atMs) => inner.findOrderByClientId(symbol, id, atMs),
+    ...forwardingExchange(inner),
     async placeLimitOrder(order) {
       try {
         return await inner.placeLimitOrder(order);
@@ -144,7 +137,6 @@ export function watchPlacements(inner: Exchange, check: DuplicateCheck): Exchang
         check.look();
       }
     },
-    cancelOrder: (symbol, id) => inner.cancelOrder(symbol, id),
   };
 }
 

@@ -8,6 +8,7 @@ import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/s
 import { SqsRouter } from '../../local/runner/sqs-router';
 import { LIVE_SIM_ENV, LOCAL_ENV, reconcileDepsOf, simulatorGateway, stage3DepsOf } from '../../local/runner/world';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
+import { forwardingExchange } from '../../shared/adapters/forwarding-exchange';
 import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
 import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
@@ -55,17 +56,8 @@ export function countingExchange(
 ): Exchange & { readonly writes: { submits: number; cancels: number } } {
   const writes = { submits: 0, cancels: 0 };
   return {
+    ...forwardingExchange(inner),
     writes,
-    serverTime: () => inner.serverTime(),
-    exchangeInfo: () => inner.exchangeInfo(),
-    orderBookTop: (symbol) => inner.orderBookTop(symbol),
-    tickers: () => inner.tickers(),
-    requestsSent: () => inner.requestsSent(),
-    balances: () => inner.balances(),
-    openOrders: (symbol) => inner.openOrders(symbol),
-    allOrders: (symbol, since) => inner.allOrders(symbol, since),
-    userTrades: (symbol, since) => inner.userTrades(symbol, since),
-    findOrderByClientId: (symbol, id, at) => inner.findOrderByClientId(symbol, id, at),
     placeLimitOrder: (order) => {
       writes.submits += 1;
       return inner.placeLimitOrder(order);

@@ -3,39 +3,18 @@
 // canceled under an OBSERVE_ONLY override, filled when the market crosses them), the dynamic universe state is kept,
 // and the venue, the order journal and the ledger never see any of it.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Candle } from '../../../local/market/candle';
 import { loadSimulatedOrders } from '../../../shared/application/stage4/dry-run/simulated-orders-state';
 import { clearDegradeOverride, resetDegradeLevel } from '../../../shared/application/stage4/operator/degrade-operator';
 import { saveDegradeOverride } from '../../../shared/application/stage4/state/degrade-override';
 import { loadUniverseState } from '../../../shared/application/stage4/state/universe-state';
 import { type Stage3Harness, stage3Harness } from '../../support/stage3-harness';
 import { ACCOUNT, stage4Cycle } from '../../support/stage4-harness';
+import { BTC, MINUTE, START } from './dry-run-market';
 
 let h: Stage3Harness;
 afterEach(async () => {
   await h.close();
 });
-
-/** The harness clock's start */
-const START = Date.UTC(2026, 10, 21, 12, 0, 0);
-const MINUTE = 60_000;
-const candle = (minute: number, close: string): Candle => ({
-  timeMs: START + minute * MINUTE,
-  open: close,
-  high: close,
-  low: close,
-  close,
-  volume: '5',
-  spreadBps: '2',
-});
-/** BTCTRY flat, up 1 % a minute twice, flat, then back down to where it started */
-const BTC = [
-  candle(0, '3000000'),
-  candle(1, '3030000'),
-  candle(2, '3060000'),
-  candle(3, '3060000'),
-  candle(4, '3000000'),
-];
 
 async function cycleAt(minute: number) {
   h.clock.set(START + minute * MINUTE);

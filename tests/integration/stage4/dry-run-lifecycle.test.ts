@@ -3,7 +3,6 @@
 // open rows fed back to the next cycle. Place -> replace on drift -> cancel under OBSERVE_ONLY -> a simulated
 // fill, while the simulator receives no write, the order journal holds nothing and the ledger stays empty.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Candle } from '../../../local/market/candle';
 import { marketSnapshot } from '../../../shared/application/market-snapshot';
 import { loadRules } from '../../../shared/application/stage3/exchange-rules-cache';
 import { decideCycle } from '../../../shared/application/stage4/cycle-decide';
@@ -15,32 +14,12 @@ import { dec } from '../../../shared/domain/money';
 import type { Mode } from '../../../shared/domain/risk/mode';
 import { type Stage3Harness, stage3Harness } from '../../support/stage3-harness';
 import { ACCOUNT } from '../../support/stage4-harness';
+import { BTC, MINUTE, START } from './dry-run-market';
 
 let h: Stage3Harness;
 afterEach(async () => {
   await h.close();
 });
-
-/** The harness clock's start */
-const START = Date.UTC(2026, 10, 21, 12, 0, 0);
-const MINUTE = 60_000;
-const candle = (minute: number, close: string): Candle => ({
-  timeMs: START + minute * MINUTE,
-  open: close,
-  high: close,
-  low: close,
-  close,
-  volume: '5',
-  spreadBps: '2',
-});
-/** BTCTRY flat at 3,000,000, up 1 % a minute for two minutes, then back down to 3,000,000 */
-const BTC = [
-  candle(0, '3000000'),
-  candle(1, '3030000'),
-  candle(2, '3060000'),
-  candle(3, '3060000'),
-  candle(4, '3000000'),
-];
 
 /** One dry-run cycle as the stage 4 cycle runs it, at minute `minute` of the candles */
 async function dryRunCycle(minute: number, mode: Mode = 'NORMAL') {
