@@ -34,7 +34,8 @@ export const SCHEDULE_INPUT = {
   detail: {},
 };
 
-const CYCLE_TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'Query'];
+// no cycle deletes: journal rows, ledger events and documents are never deleted, a lease is released by an update
+const CYCLE_TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query'];
 // reconcile touches the order journal, which never deletes, and the op-state document (versioned puts)
 const RECONCILE_TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query'];
 

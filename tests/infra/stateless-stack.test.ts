@@ -180,7 +180,6 @@ describe('StatelessStack', () => {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
         'dynamodb:ConditionCheckItem',
         'dynamodb:Query',
       ],
