@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHandler as createStage3Handler } from '../../functions/stage3-cycle/handler';
 import { createHandler as createStage4Handler } from '../../functions/stage4-cycle/handler';
 import { JOURNAL_COUNT_METRICS } from '../../lib/constructs/bot-monitoring';
-import { CYCLES } from '../../lib/stateless-stack';
+import { CYCLES, SCHEDULE_INPUT } from '../../lib/stateless-stack';
 import { tradingLeaseName } from '../../shared/application/trading-lease';
 import { ValidationError } from '../../shared/domain/errors';
 import { JOURNAL_STATUSES } from '../../shared/domain/order-state';
@@ -93,6 +93,25 @@ describe('stage4-cycle handler', () => {
       ...(await harness.exchange.openOrders('ETHTRY')),
     ];
     expect(resting.map((o) => o.clientOrderId).sort()).toEqual(journal.map((o) => o.clientOrderId).sort());
+  });
+
+  it('runs the cycle the deployed schedule fires: the Scheduler input, its cycle id holding ":"', async () => {
+    const harness = await started();
+    const { handler, writes } = stage4Handler(harness);
+    const time = new Date(harness.clock.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const fired = {
+      ...SCHEDULE_INPUT,
+      id: 'c0ffee00-0000-4000-8000-000000000001',
+      time,
+      resources: ['arn:aws:scheduler:eu-central-1:123456789012:schedule/default/btcbot-dev-stage4'],
+    };
+
+    const result = await handler(fired, context('req-s'));
+
+    expect(result.status).toBe('completed');
+    expect(writes.submits).toBeGreaterThan(0);
+    const [audit] = await harness.stores.audits.latest('stage4', ACCOUNT, 1);
+    expect(audit?.cycleId).toBe(`btcbot-dev-stage4@${time}`);
   });
 
   it('runs a cycle for an event just inside CYCLE_MAX_EVENT_AGE_SECONDS', async () => {
