@@ -176,13 +176,7 @@ describe('StatelessStack', () => {
       }));
     expect(grants('Stage4CycleFunctionRole').map((g) => g.actions)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:Query',
-      ],
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
       ['ssm:GetParameter'],
       ['secretsmanager:GetSecretValue'],
       ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
