@@ -2,6 +2,8 @@
 // DELETE) is never sent twice by the HTTP layer, whatever the failure (a 429 too: ARCHITECTURE 5.3). A GET
 // answered 429 waits the venue's Retry-After when it fits the per-delay cap; 5xx and transient transport
 // failures back off exponentially with jitter from a seeded PRNG; a total sleep budget bounds a call.
+
+import { mulberry32 } from '../../domain/prng';
 import type { Failure } from './classify-error';
 
 export interface RetryOptions {
@@ -23,18 +25,6 @@ export const DEFAULT_RETRY: RetryOptions = {
   jitterSeed: 17,
 };
 
-/** mulberry32: a small, fast, seedable PRNG in [0, 1) */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class RetryPolicy {
   readonly #options: RetryOptions;
   readonly #random: () => number;
@@ -44,7 +34,7 @@ export class RetryPolicy {
       throw new RangeError(`expected maxAttempts >= 1 and delays >= 0, was ${JSON.stringify(options)}`);
     }
     this.#options = options;
-    this.#random = seededRandom(options.jitterSeed);
+    this.#random = mulberry32(options.jitterSeed);
   }
 
   /** The longest single wait a read accepts: a Retry-After beyond it is not waited out */
