@@ -223,3 +223,25 @@ export class CapitalPolicyError extends TradingError {
     super(`${reason}: ${detail}`);
   }
 }
+
+/** A simulated account (stage 7) cannot cover a fill or a lock: the balance would go negative; nothing changed */
+export class InsufficientBalanceError extends TradingError {
+  constructor(
+    readonly asset: string,
+    readonly required: string,
+    readonly available: string,
+  ) {
+    super(`${asset}: expected a free balance >= ${required}, was ${available}`);
+  }
+}
+
+/** The simulated market answered a stage 7 submit with a NON_RETRYABLE failure (spec 4.10 step 8: it propagates) */
+export class NonRetryableSubmitError extends TradingError {
+  constructor(
+    readonly clientOrderId: string,
+    readonly attempt: number,
+    readonly failure: string,
+  ) {
+    super(`${clientOrderId}: simulated submit attempt ${attempt} failed with ${failure}, which is not retried`);
+  }
+}

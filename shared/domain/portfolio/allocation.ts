@@ -54,6 +54,10 @@ const BPS_DIVISOR = dec('10000');
  * aggressive path's budget and left the allocation's at full size whatever the risk budget said).
  * @throws ValidationError a negative cash balance or a multiplier outside [0, 1]
  */
+/** The fee buffer both planners reserve: FEE_BUFFER_RATIO when > 0, else ALLOCATION_FEE_BUFFER_BPS / 10000 */
+export const feeBufferRatioOf = (s: Pick<AllocationSettings, 'FEE_BUFFER_RATIO' | 'ALLOCATION_FEE_BUFFER_BPS'>): Dec =>
+  s.FEE_BUFFER_RATIO.gt(0) ? s.FEE_BUFFER_RATIO : s.ALLOCATION_FEE_BUFFER_BPS.div(BPS_DIVISOR);
+
 export function cycleBudget(cashTry: Dec, multiplier: Dec, s: CycleBudgetSettings): CycleBudget {
   const issues = [];
   if (cashTry.lt(0)) issues.push({ path: 'cashTry', message: `expected >= 0, was ${toPlain(cashTry)}` });
@@ -81,7 +85,7 @@ export function cycleBudget(cashTry: Dec, multiplier: Dec, s: CycleBudgetSetting
   }
   if (multiplier.lt(1)) parts.push(`multiplier:${toPlain(multiplier)}`);
   const investableThisCycleTry = thisCycle.mul(multiplier);
-  const feeBufferRatio = s.FEE_BUFFER_RATIO.gt(0) ? s.FEE_BUFFER_RATIO : s.ALLOCATION_FEE_BUFFER_BPS.div(BPS_DIVISOR);
+  const feeBufferRatio = feeBufferRatioOf(s);
   return {
     cashTry,
     targetTry: s.TRY_CASH_TARGET,
