@@ -103,20 +103,26 @@ export function boundParams(params: Stage7Params, settings: Stage7BoundsSettings
 }
 
 /**
+ * STAGE7_SCORE_WEIGHTS as weights (a missing key weighs 0, a negative one 0), scaled to sum 1 and then normalised
+ * as adaptation bounds them, so 3:1 keeps its proportion and all zero falls back to 0.5/0.3/0.2
+ */
+export function scoreWeightsFromKnob(entries: readonly { readonly key: string; readonly weight: Dec }[]): ScoreWeights {
+  const raw = SCORE_WEIGHT_KEYS.map((key) => maxDec(ZERO, entries.findLast((e) => e.key === key)?.weight ?? ZERO));
+  const total = sumDec(raw);
+  const [liquidity, spread, volatility] = raw.map((w) => (total.gt(ZERO) ? w.div(total) : w)) as [Dec, Dec, Dec];
+  return normalizeScoreWeights({ liquidity, spread, volatility });
+}
+
+/**
  * Version 1 from the settings, bounded, so an active row is always within the bounds (spec 4.3). The knob's
  * weights are first scaled to sum 1 as universe scoring reads them (spec 4.5), so `liquidity:3,spread:1`
  * keeps its 3:1 proportion instead of being clipped to 1:1.
  */
 export function initialParams(settings: Stage7ParamsSettings, nowMs: number): Stage7Params {
-  const weight = (key: ScoreWeightKey) =>
-    maxDec(ZERO, settings.STAGE7_SCORE_WEIGHTS.findLast((e) => e.key === key)?.weight ?? ZERO);
-  const raw = SCORE_WEIGHT_KEYS.map(weight);
-  const total = sumDec(raw);
-  const [liquidity, spread, volatility] = raw.map((w) => (total.gt(ZERO) ? w.div(total) : w)) as [Dec, Dec, Dec];
   return boundParams(
     {
       universeSize: settings.STAGE7_UNIVERSE_SIZE,
-      scoreWeights: { liquidity, spread, volatility },
+      scoreWeights: scoreWeightsFromKnob(settings.STAGE7_SCORE_WEIGHTS),
       orderOffsetBps: settings.STAGE7_ORDER_OFFSET_BPS,
       turnoverCapTry: settings.NOTIONAL_CAP_TRY_PER_CYCLE,
       maxOrdersPerCycle: settings.MAX_ORDERS_PER_CYCLE,
