@@ -5,9 +5,9 @@
 // stored fill without its events. The cursor only moves forward: to the newest fill seen, or to now when
 // a first window holds none.
 import { TradingError } from '../domain/errors';
-import { feeEventId, fillEventId } from '../domain/ids';
 import { convert } from '../domain/ledger/conversion';
-import { type Dec, ZERO } from '../domain/money';
+import { fillEvents } from '../domain/ledger/fill-events';
+import type { Dec } from '../domain/money';
 import { splitSymbol } from '../domain/symbols';
 import type { Exchange, VenueFill } from '../ports/exchange';
 import type { CursorStore, Fill, FillStore, LedgerEvent, LedgerStore } from '../ports/state-store';
@@ -112,29 +112,18 @@ function recordsOf(account: string, symbol: string, t: VenueFill, marks: Readonl
     tradeId: t.tradeId,
     clientOrderId: t.clientOrderId,
   };
-  const fillEvent: LedgerEvent = {
+  const events = fillEvents({
     ...base,
-    eventId: fillEventId(symbol, t.tradeId),
-    type: 'FILL',
     side: t.side,
     qty: t.qty,
     price: t.price,
-    fee: inQuote ?? fee,
-    feeAsset: inQuote === undefined || fee.isZero() ? feeAsset : quote,
-  };
-  const feeEvent: LedgerEvent = {
-    ...base,
-    eventId: feeEventId(symbol, t.tradeId),
-    type: 'FEE',
-    side: undefined,
-    qty: ZERO,
-    price: ZERO,
     fee,
     feeAsset,
-  };
+    fillFee: inQuote === undefined || fee.isZero() ? { fee, feeAsset } : { fee: inQuote, feeAsset: quote },
+  });
   return {
     fill: { ...base, orderId: t.orderId, side: t.side, price: t.price, qty: t.qty, fee, feeAsset },
-    events: fee.gt(0) ? [fillEvent, feeEvent] : [fillEvent],
+    events,
     ...(inQuote === undefined ? { unconvertedAsset: feeAsset } : {}),
   };
 }

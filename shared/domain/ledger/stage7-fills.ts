@@ -16,13 +16,13 @@
 import { CorruptStateError, ValidationError, type ValidationIssue } from '../errors';
 import type { Side } from '../exchange-rules';
 import { sha256Hex } from '../hashing';
-import { feeEventId, fillEventId } from '../ids';
 import { bpsOf, type Dec, sumDec, ZERO } from '../money';
 import { byCode } from '../oms/stage7-oms-pass';
 import { isStateChanging, type Stage7Order, type Stage7OrderEvent } from '../oms/stage7-oms-state';
 import { type OmsStatus, omsMachine } from '../order-state';
 import { CASH_ASSET, type SimulatedAccount } from '../portfolio/simulated-account';
 import { canonicalSymbol, splitSymbol } from '../symbols';
+import { fillEvents } from './fill-events';
 import type { LedgerEvent } from './ledger-event';
 import { heldQty, type LedgerState } from './ledger-state';
 
@@ -147,30 +147,20 @@ function fillOf(account: string, order: Stage7Order, filled: FilledEvent, feesBp
   const fillId = stage7FillId(order.cycleId, order.clientOrderId, symbol, order.side);
   const [qty, price] = [filled.qty, filled.avgPrice];
   const feeTry = stage7FeeTry(price, qty, feesBps);
-  const shared = { account, symbol, timestampMs: filled.tsMs, clientOrderId: order.clientOrderId };
-  // The shape ingest-fills gives a venue fill whose fee was paid in the quote
-  const fillEvent: LedgerEvent = {
-    ...shared,
-    eventId: fillEventId(symbol, fillId),
-    type: 'FILL',
+  const events = fillEvents({
+    account,
+    symbol,
+    timestampMs: filled.tsMs,
+    tradeId: fillId,
+    clientOrderId: order.clientOrderId,
     side: order.side,
     qty,
     price,
     fee: feeTry,
     feeAsset: CASH_ASSET,
-    tradeId: fillId,
-  };
-  const feeEvent: LedgerEvent = {
-    ...shared,
-    eventId: feeEventId(symbol, fillId),
-    type: 'FEE',
-    side: undefined,
-    qty: ZERO,
-    price: ZERO,
-    fee: feeTry,
-    feeAsset: CASH_ASSET,
-    tradeId: `fee:${fillId}`,
-  };
+    fillFee: { fee: feeTry, feeAsset: CASH_ASSET },
+    feeTradeId: `fee:${fillId}`,
+  });
   return {
     fillId,
     source: STAGE7_FILL_SOURCE,
@@ -185,7 +175,7 @@ function fillOf(account: string, order: Stage7Order, filled: FilledEvent, feesBp
     feeTry,
     slippageTry: stage7SlippageTry(price, order.price, qty),
     timestampMs: filled.tsMs,
-    events: feeTry.gt(0) ? [fillEvent, feeEvent] : [fillEvent],
+    events,
   };
 }
 
