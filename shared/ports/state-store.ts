@@ -8,6 +8,7 @@ import type { Dec } from '../domain/money';
 import type { NewReplaceTransaction, ReplaceTransaction, ReplaceTxEvent } from '../domain/oms/replace-transaction';
 import type { JournalEvent, JournalStatus } from '../domain/order-state';
 import type { SymbolCooldown, SymbolRejectPolicy } from '../domain/store-rules';
+import type { Stage7Store } from './stage7-store';
 
 export type { SymbolCooldown, SymbolRejectPolicy } from '../domain/store-rules';
 
@@ -324,4 +325,5 @@ export interface StateStores {
   readonly audits: CycleAuditStore;
   readonly cooldowns: SymbolCooldownStore;
   readonly replaceTransactions: ReplaceTransactionStore;
+  readonly stage7: Stage7Store;
 }

@@ -9,6 +9,7 @@ import { actionLogContract, idempotencyKeysContract } from './idempotency-store.
 import { leaseStoreContract } from './lease-store.contract';
 import { orderJournalContract } from './order-journal.contract';
 import { replaceTransactionContract } from './replace-transaction.contract';
+import { stage7StoreContract } from './stage7-store.contract';
 import { oneRequestAtATime } from './state-store-serial-moto';
 
 const endpoint = motoEndpoint();
@@ -29,4 +30,5 @@ describe.skipIf(endpoint === null)('state stores on DynamoDB (moto_server)', () 
   cycleAuditStoreContract('dynamodb', makeStores);
   symbolCooldownStoreContract('dynamodb', makeStores);
   replaceTransactionContract('dynamodb', makeStores);
+  stage7StoreContract('dynamodb', makeStores);
 });

@@ -7,6 +7,7 @@ import { actionLogContract, idempotencyKeysContract } from './idempotency-store.
 import { leaseStoreContract } from './lease-store.contract';
 import { orderJournalContract } from './order-journal.contract';
 import { replaceTransactionContract } from './replace-transaction.contract';
+import { stage7StoreContract } from './stage7-store.contract';
 
 const makeStores = async () => createMemoryStateStores();
 
@@ -20,3 +21,4 @@ documentStoreContract('memory', makeStores);
 cycleAuditStoreContract('memory', makeStores);
 symbolCooldownStoreContract('memory', makeStores);
 replaceTransactionContract('memory', makeStores);
+stage7StoreContract('memory', makeStores);

@@ -3,7 +3,8 @@
 // cannot match a longer neighbour; numbers in sort keys are zero-padded so string order is numeric order.
 import type { JournalStatus } from '../../domain/order-state';
 
-const part = (value: string) => value.replaceAll('%', '%25').replaceAll('#', '%23');
+/** One variable part of a key, escaped */
+export const part = (value: string) => value.replaceAll('%', '%25').replaceAll('#', '%23');
 
 /** Non-negative integers padded to 16 digits (ms epochs until year 318857, seconds far beyond) */
 export function pad(value: number): string {

@@ -11,6 +11,7 @@ import { DynamoLeaseStore } from './dynamodb-lease-store';
 import { DynamoLedgerStore } from './dynamodb-ledger-store';
 import { DynamoOrderJournal } from './dynamodb-order-journal';
 import { DynamoReplaceTransactions } from './dynamodb-replace-transactions';
+import { DynamoStage7Store } from './dynamodb-stage7-store';
 import { DynamoSymbolCooldownStore } from './dynamodb-symbol-cooldown-store';
 
 export function createDynamoStateStores(client: DynamoDBClient, tableName: string): StateStores {
@@ -26,5 +27,6 @@ export function createDynamoStateStores(client: DynamoDBClient, tableName: strin
     audits: new DynamoCycleAuditStore(client, tableName),
     cooldowns: new DynamoSymbolCooldownStore(client, tableName),
     replaceTransactions: new DynamoReplaceTransactions(client, tableName),
+    stage7: new DynamoStage7Store(client, tableName),
   };
 }

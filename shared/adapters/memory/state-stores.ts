@@ -9,6 +9,7 @@ import { MemoryLeaseStore } from './memory-lease-store';
 import { MemoryLedgerStore } from './memory-ledger-store';
 import { MemoryOrderJournal } from './memory-order-journal';
 import { MemoryReplaceTransactions } from './memory-replace-transactions';
+import { MemoryStage7Store } from './memory-stage7-store';
 
 export function createMemoryStateStores(): StateStores {
   const leases = new MemoryLeaseStore();
@@ -24,5 +25,6 @@ export function createMemoryStateStores(): StateStores {
     audits: new MemoryCycleAuditStore(),
     cooldowns: new MemorySymbolCooldownStore(),
     replaceTransactions: new MemoryReplaceTransactions(leases),
+    stage7: new MemoryStage7Store(leases),
   };
 }

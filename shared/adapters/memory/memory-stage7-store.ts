@@ -1,0 +1,158 @@
+// In-memory stage 7 store with the DynamoDB store's semantics, by construction: it keeps each record as the
+// item the DynamoDB codec writes (so it refuses, ignores and reads back exactly what that store does) and
+// applies a cycle's operations (dynamodb-stage7-ops.ts) after checking all of them, in one synchronous turn:
+// a refused write leaves nothing behind. It has no transaction limit, so nothing is ever split or logged.
+// Reads cost what they return (indexes per kind), never the history: backtests run thousands of cycles on it.
+
+import type { ParamsCheckpoint } from '../../domain/adaptation/adaptation-model';
+import { StaleLeaseError } from '../../domain/errors';
+import { EMPTY_STAGE7_OMS_STATE, type Stage7OmsState, stage7IdempotencyKey } from '../../domain/oms/stage7-oms-state';
+import type {
+  Stage7CycleState,
+  Stage7CycleWrite,
+  Stage7DocumentName,
+  Stage7Documents,
+  Stage7Store,
+} from '../../ports/stage7-store';
+import type { LeaseFence, Versioned } from '../../ports/state-store';
+import type { Item } from '../dynamodb/attributes';
+import { recordKind, stage7Keys } from '../dynamodb/dynamodb-stage7-keys';
+import {
+  checkpointSelection,
+  conditionHolds,
+  type Stage7Op,
+  settleRefused,
+  stage7OmsState,
+  stage7Ops,
+} from '../dynamodb/dynamodb-stage7-ops';
+import { parseStage7ActiveParams, parseStage7Checkpoint } from '../dynamodb/dynamodb-stage7-params-codec';
+import { parseStage7Run } from '../dynamodb/dynamodb-stage7-run-codec';
+import { parseStage7Document, STAGE7_DOCUMENT_NAMES } from '../dynamodb/dynamodb-stage7-state-codec';
+import type { MemoryLeaseStore } from './memory-lease-store';
+
+/** How many run-metric rows a load returns (spec 4.16's window) */
+const RUN_ROWS = 5;
+
+/** One account's items by sort key, with the indexes its reads need */
+class AccountItems {
+  readonly items = new Map<string, Item>();
+  /** Client ids of the orders on the open index */
+  readonly open = new Set<string>();
+  /** Client id -> its event sort keys */
+  readonly events = new Map<string, string[]>();
+  /** Run-row sort keys, ascending (oldest first) */
+  readonly runs: string[] = [];
+  /** Checkpoint versions, ascending */
+  readonly checkpoints: number[] = [];
+
+  put(item: Item): void {
+    const sk = item.sk?.S as string;
+    const isNew = !this.items.has(sk);
+    this.items.set(sk, item);
+    const kind = recordKind(sk);
+    const id = item.clientOrderId?.S as string;
+    if (kind === 'order') {
+      if (item.gsi1pk === undefined) this.open.delete(id);
+      else this.open.add(id);
+    }
+    if (!isNew) return;
+    if (kind === 'event') this.events.set(id, [...(this.events.get(id) ?? []), sk]);
+    if (kind === 'run') insertSorted(this.runs, sk);
+    if (kind === 'checkpoint') insertSorted(this.checkpoints, Number(item.version?.N));
+  }
+}
+
+function insertSorted<T>(sorted: T[], value: T): void {
+  let i = sorted.length;
+  while (i > 0 && (sorted[i - 1] as T) > value) i -= 1;
+  sorted.splice(i, 0, value);
+}
+
+export class MemoryStage7Store implements Stage7Store {
+  readonly #accounts = new Map<string, AccountItems>();
+  readonly #leases: MemoryLeaseStore;
+
+  constructor(leases: MemoryLeaseStore) {
+    this.#leases = leases;
+  }
+
+  /** Nothing to complete first: a memory write is never interrupted between parts */
+  async load(account: string, _fence: LeaseFence): Promise<Stage7CycleState> {
+    const tables = this.#tables(account);
+    const open = [...tables.open].sort();
+    const documents = Object.fromEntries(
+      STAGE7_DOCUMENT_NAMES.map((name) => [name, this.#document(tables, account, name)]),
+    ) as Stage7CycleState['documents'];
+    const activeItem = tables.items.get(stage7Keys.activeParams(account).sk);
+    const active = activeItem === undefined ? { value: undefined, version: 0 } : parseStage7ActiveParams(activeItem);
+    return {
+      oms: this.#oms(tables, account, open),
+      params: { active, checkpoints: this.#checkpoints(tables, account, active.value?.version) },
+      runMetrics: tables.runs
+        .slice(-RUN_ROWS)
+        .reverse()
+        .map((sk) => parseStage7Run(tables.items.get(sk) as Item)),
+      documents,
+    };
+  }
+
+  async loadOrders(account: string, clientOrderIds: readonly string[]): Promise<Stage7OmsState> {
+    const tables = this.#accounts.get(account);
+    if (tables === undefined) return EMPTY_STAGE7_OMS_STATE;
+    return this.#oms(tables, account, [...new Set(clientOrderIds)]);
+  }
+
+  async saveCycle(write: Stage7CycleWrite, fence: LeaseFence): Promise<void> {
+    const ops = stage7Ops(write);
+    if (this.#leases.epochOf(fence.name) !== fence.epoch) throw new StaleLeaseError(fence.name, fence.epoch);
+    const tables = this.#tables(write.account);
+    const toWrite: Stage7Op[] = [];
+    for (const op of [...ops.orders.flat(), ...ops.final]) {
+      const stored = tables.items.get(op.item.sk?.S as string);
+      if (conditionHolds(op, stored)) toWrite.push(op);
+      else settleRefused(op, stored);
+    }
+    for (const op of toWrite) if (op.kind !== 'check') tables.put(op.item);
+  }
+
+  #tables(account: string): AccountItems {
+    let tables = this.#accounts.get(account);
+    if (tables === undefined) {
+      tables = new AccountItems();
+      this.#accounts.set(account, tables);
+    }
+    return tables;
+  }
+
+  #oms(tables: AccountItems, account: string, ids: readonly string[]): Stage7OmsState {
+    const present = (sk: string) => tables.items.get(sk);
+    const found = <T>(xs: (T | undefined)[]) => xs.filter((x): x is T => x !== undefined);
+    return stage7OmsState(
+      found(ids.map((id) => present(stage7Keys.order(account, id).sk))),
+      found(ids.flatMap((id) => (tables.events.get(id) ?? []).map(present))),
+      found(ids.map((id) => present(stage7Keys.idempotency(account, stage7IdempotencyKey(id)).sk))),
+    );
+  }
+
+  #document<K extends Stage7DocumentName>(
+    tables: AccountItems,
+    account: string,
+    name: K,
+  ): Versioned<Stage7Documents[K] | undefined> {
+    const item = tables.items.get(stage7Keys.document(account, name).sk);
+    return item === undefined ? { value: undefined, version: 0 } : parseStage7Document(name, item);
+  }
+
+  #checkpoints(tables: AccountItems, account: string, activeVersion: number | undefined): ParamsCheckpoint[] {
+    const at = (version: number | undefined) => {
+      const item = version === undefined ? undefined : tables.items.get(stage7Keys.checkpoint(account, version).sk);
+      return item === undefined ? undefined : parseStage7Checkpoint(item);
+    };
+    let goodOther: ParamsCheckpoint | undefined;
+    for (let i = tables.checkpoints.length - 1; i >= 0 && goodOther === undefined; i--) {
+      const c = at(tables.checkpoints[i]);
+      if (c?.isGood && c.params.version !== activeVersion) goodOther = c;
+    }
+    return checkpointSelection([at(tables.checkpoints.at(-1)), at(activeVersion), goodOther]);
+  }
+}
