@@ -1,0 +1,90 @@
+// Spec 4.2 steps 4, 5 and 8: the exposure snapshot, the latest stage 7 metrics (the previous cycle's run
+// metrics row; defaults on the first cycle) and the risk budget v2 decision. The kill switch it honours is
+// the STORED one (the kill chain's, spec 4.17): the runtime copy stage 7 forces off never fires it (4.1).
+import { hashCanonical } from '../../domain/hashing';
+import { type Dec, toPlain, ZERO } from '../../domain/money';
+import { CASH_ASSET, type SimulatedAccount } from '../../domain/portfolio/simulated-account';
+import {
+  decideStage7RiskBudget,
+  type Stage7PreviousRiskDecision,
+  type Stage7RiskDecision,
+} from '../../domain/risk/stage7-risk-budget';
+import { dailyPnlSince, dayStartMark } from '../../domain/risk/stage7-risk-budget-daily-pnl';
+import type { Stage7RunMetricsRow } from '../../ports/stage7-store';
+import type { Stage7MarketView } from './cycle-market';
+import type { Stage7CycleSettings } from './stage7-settings';
+
+export interface Valuation {
+  readonly equityTry: Dec;
+  /** Signed base quantity per symbol held (free + locked) */
+  readonly positions: ReadonlyMap<string, Dec>;
+  readonly exposureHash: string;
+}
+
+/** TRY plus every base asset at its mark; an asset without a mark counts 0 */
+export function valueAccount(account: SimulatedAccount, marks: ReadonlyMap<string, Dec>, quote: string): Valuation {
+  let equityTry = ZERO;
+  const positions = new Map<string, Dec>();
+  const exposure: Record<string, string> = {};
+  for (const [asset, b] of Object.entries(account.balances())) {
+    const held = b.free.add(b.locked);
+    if (asset === CASH_ASSET) {
+      equityTry = equityTry.add(held);
+      continue;
+    }
+    const symbol = `${asset}${quote}`;
+    positions.set(symbol, held);
+    const value = held.mul(marks.get(symbol) ?? ZERO);
+    exposure[symbol] = toPlain(value);
+    equityTry = equityTry.add(value);
+  }
+  return { equityTry, positions, exposureHash: hashCanonical(exposure) };
+}
+
+export interface RiskStep {
+  readonly decision: Stage7RiskDecision;
+  readonly dailyPnlTry: Dec;
+}
+
+export function decideStage7Risk(
+  args: {
+    readonly nowMs: number;
+    readonly market: Stage7MarketView;
+    readonly latest: Stage7RunMetricsRow | undefined;
+    /** The newest row from before today (the day start's net PnL), when kept */
+    readonly beforeToday: Stage7RunMetricsRow | undefined;
+    readonly previous: Stage7PreviousRiskDecision | undefined;
+    readonly storedKillSwitch: boolean;
+    readonly valuation: Valuation;
+    readonly feesTodayTry: Dec;
+  },
+  s: Stage7CycleSettings,
+): RiskStep {
+  const { latest, nowMs } = args;
+  const mark = (r: Stage7RunMetricsRow | undefined) => (r ? { atMs: r.tsMs, netPnlTry: r.netPnlTry } : undefined);
+  const start = dayStartMark(undefined, mark(args.beforeToday ?? latest), nowMs);
+  const dailyPnlTry = dailyPnlSince(start, latest?.netPnlTry ?? ZERO, nowMs);
+  const decision = decideStage7RiskBudget(
+    {
+      killSwitch: args.storedKillSwitch,
+      exchangeDegraded: args.market.degraded,
+      marketDataAgeMs: args.market.dataAgeMs,
+      staleAgeMs: 0,
+      dailyPnlTry,
+      drawdownRatio: latest?.maxDrawdownRatio ?? ZERO,
+      feeBurnTodayTry: args.feesTodayTry,
+      spreadBps: args.market.spreadBps,
+      quoteVolumeTry: args.market.quoteVolumeTry,
+      rejectRate: ZERO,
+      exposureHash: args.valuation.exposureHash,
+      previous: args.previous,
+    },
+    nowMs,
+    s,
+  );
+  return { decision, dailyPnlTry };
+}
+
+/** The base assets the account holds, as `<BASE><quote>` symbols */
+export const heldSymbols = (v: Valuation): string[] =>
+  [...v.positions].filter(([, q]) => q.gt(0)).map(([symbol]) => symbol);
