@@ -1,6 +1,47 @@
+// Spec 4.1-4.2 end to end on memory stores and the in-process BTCTurk simulator: what a cycle plans, places,
+// fills and stores; cash conservation of the simulated account against the ledger; crash at every store
+// write then a re-run of the same cycle id; determinism of two worlds; refusals; no exchange write.
 import { describe, expect, it } from 'vitest';
+import { createMemoryStateStores } from '../../../shared/adapters/memory/state-stores';
 import { stage7LedgerAccount } from '../../../shared/application/stage7/cycle-ledger';
-import { stage7World } from './stage7-world';
+import { Stage7RefusedError } from '../../../shared/application/stage7/cycle-preconditions';
+import { type Dec, sumDec, ZERO } from '../../../shared/domain/money';
+import { CASH_ASSET } from '../../../shared/domain/portfolio/simulated-account';
+import { splitSymbol } from '../../../shared/domain/symbols';
+import { dump, InjectedCrash, tapStores, type WriteTap } from './stage7-faults';
+import { type Stage7World, stage7World } from './stage7-world';
+
+const ACCOUNT = 'default';
+const FENCE = { name: 'stage7#default', epoch: 0 };
+
+/** Public market reads only: the endpoints a stage 7 cycle may reach */
+const PUBLIC = /^GET \/api\/v2\/(ticker|server\/exchangeinfo|server\/time)$/;
+
+async function stored(w: Stage7World) {
+  const state = await w.stores.stage7.load(ACCOUNT, FENCE);
+  const ledger = await w.stores.ledger.list(stage7LedgerAccount(ACCOUNT));
+  return { state, ledger };
+}
+
+/** TRY + holdings at cost = start - fees, and each base balance = the ledger's net quantity */
+async function expectConserved(w: Stage7World) {
+  const { state, ledger } = await stored(w);
+  const balances = state.documents.account.value ?? {};
+  const held = (asset: string): Dec => {
+    const b = balances[asset];
+    return b ? b.free.add(b.locked) : ZERO;
+  };
+  const fills = ledger.filter((e) => e.type === 'FILL');
+  const fees = sumDec(ledger.filter((e) => e.type === 'FEE').map((e) => e.fee));
+  const signed = (e: (typeof fills)[number], x: Dec) => (e.side === 'BUY' ? x : x.neg());
+  const costTry = sumDec(fills.map((e) => signed(e, e.qty.mul(e.price))));
+  expect(held(CASH_ASSET).add(costTry).toFixed()).toBe(w.deps.settings.DRY_RUN_TRY_BALANCE.sub(fees).toFixed());
+  for (const asset of Object.keys(balances).filter((a) => a !== CASH_ASSET)) {
+    const qty = sumDec(fills.filter((e) => splitSymbol(e.symbol).base === asset).map((e) => signed(e, e.qty)));
+    expect(held(asset).toFixed(), asset).toBe(qty.toFixed());
+  }
+  return { ledger, state };
+}
 
 describe('stage 7 cycle on memory stores and the in-process simulator', () => {
   it('a first cycle plans, places simulated orders, fills some, writes the ledger and the store', async () => {
@@ -8,11 +49,112 @@ describe('stage 7 cycle on memory stores and the in-process simulator', () => {
     const r = await w.cycle('c1');
     expect(r.status).toBe('completed');
     if (r.status !== 'completed') return;
-    console.log(JSON.stringify(r.row.counts), r.finalMode, r.row.noTradesReason);
+    expect(r.finalMode).toBe('NORMAL');
     expect(r.row.counts.planned).toBeGreaterThan(0);
+    expect(r.row.counts.omsSubmitted).toBeGreaterThan(0);
     expect(r.row.counts.omsFilled).toBeGreaterThan(0);
-    const events = await w.stores.ledger.list(stage7LedgerAccount('default'));
-    expect(events.length).toBeGreaterThan(0);
-    expect(r.ledgerEventsAppended).toBe(events.length);
+    const { state, ledger } = await stored(w);
+    expect(ledger.length).toBeGreaterThan(0);
+    expect(r.ledgerEventsAppended).toBe(ledger.length);
+    expect(ledger.every((e) => e.account === stage7LedgerAccount(ACCOUNT))).toBe(true);
+    expect(state.runMetrics.map((m) => m.cycleId)).toEqual(['c1']);
+    expect(state.params.active.value?.version).toBe(1);
+    expect(state.documents.account.value?.TRY?.free.lt(w.deps.settings.DRY_RUN_TRY_BALANCE)).toBe(true);
+    expect(state.documents.riskDecision.value).toMatchObject({ cycleId: 'c1', mode: 'NORMAL' });
+  });
+
+  it('conserves cash over several cycles: TRY + holdings at cost = start - fees', async () => {
+    const w = stage7World();
+    for (let i = 1; i <= 6; i++) expect((await w.cycle(`c${i}`)).status).toBe('completed');
+    const { ledger, state } = await expectConserved(w);
+    expect(ledger.some((e) => e.type === 'FEE')).toBe(true);
+    expect(state.runMetrics).toHaveLength(5);
+  });
+
+  it('makes public market reads only and never an exchange write', async () => {
+    const w = stage7World();
+    for (let i = 1; i <= 3; i++) await w.cycle(`c${i}`);
+    expect(w.exchange.writes).toEqual({ submits: 0, cancels: 0 });
+    const endpoints = [...w.received.keys()];
+    expect(endpoints.length).toBeGreaterThan(0);
+    expect(endpoints.filter((e) => !PUBLIC.test(e))).toEqual([]);
+  });
+
+  it('kill chain: consecutive failed cycles set the stored kill switch, and the next cycle observes only', async () => {
+    const stores = createMemoryStateStores();
+    const broken = { ...stores, stage7: { ...stores.stage7, load: () => Promise.reject(new RangeError('boom')) } };
+    const w = stage7World({ stores: broken as typeof stores });
+    const max = w.deps.settings.KILL_CHAIN_MAX_CONSECUTIVE_ERRORS;
+    for (let i = 1; i <= max; i++) await expect(w.cycle(`f${i}`)).rejects.toThrow('boom');
+    const op = await stores.documents.get('opstate#default');
+    expect(JSON.parse(op?.value ?? '{}').killSwitch).toMatchObject({ on: true, reason: 'kill_chain:RangeError' });
+    const healthy = stage7World({ stores });
+    const r = await healthy.cycle('c1');
+    expect(r.status === 'completed' && r.finalMode).toBe('OBSERVE_ONLY');
+    expect(r.status === 'completed' && r.row.counts.omsSubmitted).toBe(0);
+  });
+
+  it('refuses a live-armed environment, a run that is not dry-run and a disabled stage 7, touching nothing', async () => {
+    for (const [settings, reason] of [
+      [{ LIVE_TRADING: true, LIVE_TRADING_ACK: 'I_UNDERSTAND' }, 'live_armed'],
+      [{ DRY_RUN: false }, 'not_dry_run'],
+      [{ STAGE7_ENABLED: false }, 'disabled'],
+    ] as const) {
+      const w = stage7World({ settings });
+      const refused = await w.cycle('c1').catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(Stage7RefusedError);
+      expect((refused as Stage7RefusedError).reason).toBe(reason);
+      expect(w.received.size).toBe(0);
+      expect(await w.stores.leases.read('stage7#default')).toBeUndefined();
+      expect((await stored(w)).state.runMetrics).toEqual([]);
+    }
+  });
+
+  it('two worlds with the same seed write byte-identical store contents', async () => {
+    const run = async () => {
+      const tap: WriteTap = { log: [], count: 0 };
+      const w = stage7World({ stores: tapStores(createMemoryStateStores(), tap) });
+      for (let i = 1; i <= 4; i++) await w.cycle(`c${i}`, `inv-${i}`);
+      const { state, ledger } = await stored(w);
+      return dump({ writes: tap.log, state, ledger });
+    };
+    const a = await run();
+    expect(a.length).toBeGreaterThan(1000);
+    expect(await run()).toBe(a);
+  });
+
+  it('after a crash at any store write, re-running the cycle id writes nothing twice and misses nothing', async () => {
+    // the writes of a clean cycle: one saveCycle, one ledger append (kill chain writes only on failures)
+    const clean: WriteTap = { log: [], count: 0 };
+    const cw = stage7World({ stores: tapStores(createMemoryStateStores(), clean) });
+    await cw.cycle('c1');
+    await cw.cycle('c2');
+    const writesPerRun = clean.count;
+    expect(writesPerRun).toBeGreaterThanOrEqual(4);
+    let crashes = 0;
+    for (let n = 1; n <= writesPerRun; n++) {
+      for (const after of [false, true]) {
+        const tap: WriteTap = { log: [], count: 0, failAt: { n, after } };
+        const w = stage7World({ stores: tapStores(createMemoryStateStores(), tap) });
+        const ids = ['c1', 'c2'];
+        for (const id of ids) {
+          const first = await w.cycle(id).catch((e: unknown) => e);
+          if (first instanceof Error) {
+            expect(first).toBeInstanceOf(InjectedCrash);
+            crashes += 1;
+            expect(['completed', 'already_saved']).toContain((await w.cycle(id)).status);
+          }
+        }
+        const { ledger, state } = await expectConserved(w);
+        expect(state.runMetrics.map((m) => m.cycleId)).toEqual(['c2', 'c1']);
+        expect(new Set(ledger.map((e) => e.eventId)).size).toBe(ledger.length);
+        // once more: nothing left to write
+        const before = tap.log.length;
+        const again = await w.cycle('c2');
+        expect(again).toEqual({ status: 'already_saved', ledgerEventsAppended: 0 });
+        expect(tap.log.length).toBe(before);
+      }
+    }
+    expect(crashes).toBe(2 * writesPerRun);
   });
 });

@@ -89,6 +89,10 @@ export function stage7World(
     exchange,
     received,
     deps,
-    cycle: (cycleId, invocationId = randomUUID()) => runStage7Cycle(deps, { cycleId, runId: 'run-1', invocationId }),
+    // cycles are scheduled a minute apart (adaptation's change ids are per second)
+    cycle: (cycleId, invocationId = randomUUID()) => {
+      clock.advance(60_000);
+      return runStage7Cycle(deps, { cycleId, runId: 'run-1', invocationId });
+    },
   };
 }
