@@ -1,5 +1,6 @@
 // The configuration a stage 7 cycle reads (spec 4.1-4.17): the union of what each pure piece asks for, plus
-// the arming knobs the preconditions check. The loaded Config satisfies it (stage7-settings.test.ts).
+// the arming knobs the preconditions check. The loaded Config satisfies it (tests/integration/stage7/stage7-world.ts
+// passes a Config as these settings, so tsc checks it).
 import type { AdaptationSettings } from '../../domain/adaptation/adaptation-model';
 import type { KillChainSettings } from '../../domain/adaptation/kill-chain';
 import type { Stage7MetricsSettings } from '../../domain/adaptation/stage7-metrics';
