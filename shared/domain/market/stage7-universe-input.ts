@@ -6,8 +6,8 @@ import type { Stage7Params } from '../adaptation/stage7-params';
 import { ValidationError, type ValidationIssue } from '../errors';
 import type { PairMetadata } from '../exchange-rules';
 import type { Dec } from '../money';
-import { isCanonicalPair } from '../symbols';
 import type { Stage7UniverseState } from './stage7-universe-state';
+import { type Bad, canonical, unique } from './universe-input';
 
 /** The knobs of spec 1.12 the selection reads, named and typed as in shared/config/knobs.ts */
 export interface Stage7UniverseSettings {
@@ -85,8 +85,6 @@ export interface Stage7UniverseInput {
   /** The state the previous selection saved (role STAGE7), absent before the first one */
   readonly previous?: Stage7UniverseState | undefined;
 }
-
-type Bad = (path: string, message: string) => void;
 
 /** @throws ValidationError naming every setting that cannot be used */
 export function checkUniverseSettings(s: Stage7UniverseSettings): void {
@@ -189,16 +187,4 @@ function finite(x: Dec | undefined, path: string, bad: Bad): void {
 
 function nonNegative(x: Dec | undefined, path: string, bad: Bad): void {
   if (x !== undefined && !(x.isFinite() && x.gte(0))) bad(path, `expected a decimal >= 0, was ${x.toString()}`);
-}
-
-function canonical(symbol: string, path: string, bad: Bad): void {
-  if (!isCanonicalPair(symbol)) bad(path, `expected a canonical symbol like BTCTRY, was ${JSON.stringify(symbol)}`);
-}
-
-function unique(keys: readonly string[], path: string, bad: Bad): void {
-  const seen = new Set<string>();
-  for (const key of keys) {
-    if (seen.has(key)) bad(path, `expected each entry once, ${key} was listed twice`);
-    seen.add(key);
-  }
 }

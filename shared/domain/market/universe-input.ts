@@ -137,7 +137,8 @@ export function checkUniverseSnapshot(s: UniverseSnapshot): void {
   if (issues.length > 0) throw new ValidationError('universe snapshot', issues);
 }
 
-type Bad = (path: string, message: string) => void;
+/** Where a check reports a problem: the field's path and what was wrong */
+export type Bad = (path: string, message: string) => void;
 
 function symbolOf(raw: string, path: string, bad: Bad): string {
   try {
@@ -148,11 +149,11 @@ function symbolOf(raw: string, path: string, bad: Bad): string {
   }
 }
 
-function canonical(symbol: string, path: string, bad: Bad): void {
+export function canonical(symbol: string, path: string, bad: Bad): void {
   if (!isCanonicalPair(symbol)) bad(path, `expected a canonical symbol like BTCTRY, was ${JSON.stringify(symbol)}`);
 }
 
-function unique(keys: readonly string[], path: string, bad: Bad): void {
+export function unique(keys: readonly string[], path: string, bad: Bad): void {
   const seen = new Set<string>();
   for (const key of keys) {
     if (seen.has(key)) bad(path, `expected each entry once, ${key} was listed twice`);
