@@ -114,17 +114,32 @@ export type AdaptationResult =
 
 export interface AdaptationInput {
   readonly active: Stage7Params;
-  /** Run-metric rows, newest first; only the first ADAPTATION_WINDOW are read */
+  /**
+   * Run-metric rows, newest first; only the first ADAPTATION_WINDOW are read. The newest is the evaluating
+   * cycle's: its cycle id goes into the change id.
+   */
   readonly rows: readonly AdaptationMetricsRow[];
   /** Every stored checkpoint, any order */
   readonly checkpoints: readonly ParamsCheckpoint[];
   readonly nowMs: number;
 }
 
-/** `s7chg:{YYYYmmddHHMMSS}:{from}->{to}:` + the first 10 hex of sha256 of the canonical params record */
-export function changeId(nowMs: number, fromVersion: number, toVersion: number, params: Stage7Params): string {
+/**
+ * `s7chg:{YYYYmmddHHMMSS}:{from}->{to}:` + the first 10 hex of sha256 of the canonical params record with the
+ * evaluating cycle's id beside it (`cycle_id`). Spec 4.16 step 5 hashes the params alone; the cycle id is added
+ * so the id is unique per cycle: two cycles in one second (or one millisecond) that refuse a change write the
+ * same from->to and params, and their change rows must not share a key. The spec's prefix, time and versions stay.
+ */
+export function changeId(
+  nowMs: number,
+  fromVersion: number,
+  toVersion: number,
+  params: Stage7Params,
+  cycleId: string,
+): string {
   const stamp = new Date(nowMs).toISOString().slice(0, 19).replace(/[-:T]/g, '');
-  return `s7chg:${stamp}:${fromVersion}->${toVersion}:${hashCanonical(paramsRecord(params)).slice(0, 10)}`;
+  const hash = hashCanonical({ ...paramsRecord(params), cycle_id: cycleId }).slice(0, 10);
+  return `s7chg:${stamp}:${fromVersion}->${toVersion}:${hash}`;
 }
 
 export function summarize(rows: readonly AdaptationMetricsRow[]): MetricsWindowSummary {

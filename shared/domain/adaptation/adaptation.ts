@@ -71,8 +71,9 @@ export function evaluateAndApply(input: AdaptationInput, settings: AdaptationSet
   const changed = Object.keys(diff).length > 0;
   const toVersion = changed ? nextVersion(input) : active.version;
   const candidate: Stage7Params = { ...bounded, version: toVersion, updatedAtMs: nowMs };
+  const newest = rows[0] as AdaptationMetricsRow;
   const change = (outcome: ChangeOutcome, reason: ChangeReason): ParamChange => ({
-    changeId: changeId(nowMs, active.version, toVersion, candidate),
+    changeId: changeId(nowMs, active.version, toVersion, candidate, newest.cycleId),
     tsMs: nowMs,
     fromVersion: active.version,
     toVersion,
@@ -83,7 +84,6 @@ export function evaluateAndApply(input: AdaptationInput, settings: AdaptationSet
     notes: reasons,
   });
 
-  const newest = rows[0] as AdaptationMetricsRow;
   const f = newest.alertFlags;
   const refusal: ChangeReason | undefined =
     newest.modeFinal !== 'NORMAL'
@@ -123,7 +123,13 @@ function rollback(
     );
   if (target === undefined) return { kind: 'ROLLBACK_UNAVAILABLE', triggers, writes: { checkpoints: [markBad] } };
   const change: ParamChange = {
-    changeId: changeId(nowMs, active.version, target.params.version, target.params),
+    changeId: changeId(
+      nowMs,
+      active.version,
+      target.params.version,
+      target.params,
+      (rows[0] as AdaptationMetricsRow).cycleId,
+    ),
     tsMs: nowMs,
     fromVersion: active.version,
     toVersion: target.params.version,

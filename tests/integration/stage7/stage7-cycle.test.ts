@@ -3,11 +3,13 @@
 // write then a re-run of the same cycle id; determinism of two worlds; refusals; no exchange write.
 import { describe, expect, it } from 'vitest';
 import { createMemoryStateStores } from '../../../shared/adapters/memory/state-stores';
+import { updateOpState } from '../../../shared/application/op-state';
 import { stage7LedgerAccount } from '../../../shared/application/stage7/cycle-ledger';
 import { Stage7RefusedError } from '../../../shared/application/stage7/cycle-preconditions';
 import { type Dec, sumDec, ZERO } from '../../../shared/domain/money';
 import { CASH_ASSET } from '../../../shared/domain/portfolio/simulated-account';
 import { splitSymbol } from '../../../shared/domain/symbols';
+import type { Stage7CycleWrite } from '../../../shared/ports/stage7-store';
 import { dump, InjectedCrash, tapStores, type WriteTap } from './stage7-faults';
 import { type Stage7World, stage7World } from './stage7-world';
 
@@ -92,6 +94,34 @@ describe('stage 7 cycle on memory stores and the in-process simulator', () => {
     const r = await healthy.cycle('c1');
     expect(r.status === 'completed' && r.finalMode).toBe('OBSERVE_ONLY');
     expect(r.status === 'completed' && r.row.counts.omsSubmitted).toBe(0);
+  });
+
+  it('two cycles in one second (one millisecond even) both save, each with its own adaptation change row', async () => {
+    const w = stage7World();
+    // observe-only cycles: adaptation refuses (mode_not_normal) and writes a change row of unchanged params
+    await updateOpState(w.stores.documents, ACCOUNT, (s) => ({
+      ...s,
+      killSwitch: { on: true, reason: 'test', sinceMs: 0 },
+    }));
+    const saves: Stage7CycleWrite[] = [];
+    const save = w.stores.stage7.saveCycle.bind(w.stores.stage7);
+    w.stores.stage7.saveCycle = (write, fence) => {
+      saves.push(write);
+      return save(write, fence);
+    };
+    expect((await w.cycle('c1')).status).toBe('completed');
+    const a = await w.cycle('c2');
+    const b = await w.cycle('c3', undefined, 0);
+    expect(a.status).toBe('completed');
+    expect(b.status).toBe('completed');
+    if (a.status !== 'completed' || b.status !== 'completed') return;
+    expect(b.row.tsMs).toBe(a.row.tsMs);
+    const changes = saves.map((x) => x.params?.change);
+    expect(changes.map((c) => c?.outcome)).toEqual(['REJECTED', 'REJECTED', 'REJECTED']);
+    expect(new Set(changes.map((c) => c?.changeId)).size).toBe(3);
+    for (const c of changes) expect(c?.changeId).toMatch(/^s7chg:20260105\d{6}:1->1:[0-9a-f]{10}$/);
+    const { state } = await stored(w);
+    expect(state.runMetrics.map((m) => m.cycleId)).toEqual(['c3', 'c2', 'c1']);
   });
 
   it('refuses a live-armed environment, a run that is not dry-run and a disabled stage 7, touching nothing', async () => {

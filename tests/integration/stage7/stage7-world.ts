@@ -36,7 +36,8 @@ export interface Stage7World {
   /** Requests that reached the venue, by `METHOD /path` */
   readonly received: ReadonlyMap<string, number>;
   readonly deps: Stage7CycleDeps;
-  cycle(cycleId: string, invocationId?: string): Promise<Stage7CycleResult>;
+  /** Advances the clock by `gapMs` (a minute unless told) then runs the cycle */
+  cycle(cycleId: string, invocationId?: string, gapMs?: number): Promise<Stage7CycleResult>;
 }
 
 export function stage7World(
@@ -89,9 +90,9 @@ export function stage7World(
     exchange,
     received,
     deps,
-    // cycles are scheduled a minute apart (adaptation's change ids are per second)
-    cycle: (cycleId, invocationId = randomUUID()) => {
-      clock.advance(60_000);
+    // cycles are scheduled a minute apart unless a test says otherwise
+    cycle: (cycleId, invocationId = randomUUID(), gapMs = 60_000) => {
+      clock.advance(gapMs);
       return runStage7Cycle(deps, { cycleId, runId: 'run-1', invocationId });
     },
   };

@@ -154,7 +154,8 @@ describe('adaptation invariants', () => {
         expect(change.changeId).toMatch(/^s7chg:\d{14}:\d+->\d+:[0-9a-f]{10}$/);
         const params = a.writes.activeParams;
         return (
-          params === undefined || change.changeId === changeId(i.nowMs, change.fromVersion, change.toVersion, params)
+          params === undefined ||
+          change.changeId === changeId(i.nowMs, change.fromVersion, change.toVersion, params, i.rows[0]?.cycleId ?? '')
         );
       }),
       { numRuns: 300 },

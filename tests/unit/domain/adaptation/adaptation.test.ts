@@ -109,7 +109,7 @@ describe('rollback (4.16 step 1)', () => {
     ]);
     expect(change.notes).toEqual(['drawdown_breach']);
     expect(change.diff).toEqual({ universe_size: { old: 12, new: 11 } });
-    expect(change.changeId).toBe(changeId(NOW, 3, 2, v2));
+    expect(change.changeId).toBe(changeId(NOW, 3, 2, v2, rows[0]?.cycleId ?? ''));
   });
 
   it('passes over bad checkpoints to the newest good one', () => {
@@ -273,17 +273,26 @@ describe('proposals and apply conditions (4.16 steps 2 and 4)', () => {
 });
 
 describe('change id (4.16 step 5)', () => {
-  it('is s7chg:{YYYYmmddHHMMSS UTC}:{from}->{to}: + sha256(canonical params)[:10]', () => {
-    const r = run({ rows: healthy(3), nowMs: Date.UTC(2024, 2, 5, 7, 8, 9, 999) });
+  it('is s7chg:{YYYYmmddHHMMSS UTC}:{from}->{to}: + sha256(canonical params and the cycle id)[:10]', () => {
+    const rows = healthy(3);
+    const r = run({ rows, nowMs: Date.UTC(2024, 2, 5, 7, 8, 9, 999) });
     const next = activated(r);
-    expect(changeOf(r).changeId).toBe(`s7chg:20240305070809:1->2:${hashCanonical(paramsRecord(next)).slice(0, 10)}`);
+    const hash = hashCanonical({ ...paramsRecord(next), cycle_id: rows[0]?.cycleId ?? '' }).slice(0, 10);
+    expect(changeOf(r).changeId).toBe(`s7chg:20240305070809:1->2:${hash}`);
     expect(changeOf(r).changeId).toMatch(/^s7chg:\d{14}:1->2:[0-9a-f]{10}$/);
   });
 
   it('differs when the params differ', () => {
-    const a = changeId(NOW, 1, 2, aParams());
-    expect(changeId(NOW, 1, 2, aParams({ universeSize: 21 }))).not.toBe(a);
-    expect(changeId(NOW, 1, 2, aParams())).toBe(a);
+    const a = changeId(NOW, 1, 2, aParams(), 'c1');
+    expect(changeId(NOW, 1, 2, aParams({ universeSize: 21 }), 'c1')).not.toBe(a);
+    expect(changeId(NOW, 1, 2, aParams(), 'c1')).toBe(a);
+  });
+
+  it('differs per cycle: two cycles at the same millisecond refusing the same params get two ids', () => {
+    const a = changeId(NOW, 1, 1, aParams(), 'c1');
+    const b = changeId(NOW, 1, 1, aParams(), 'c2');
+    expect(b).not.toBe(a);
+    expect(b).toMatch(/^s7chg:\d{14}:1->1:[0-9a-f]{10}$/);
   });
 });
 
