@@ -1,5 +1,6 @@
 // Spec 4.2 step 16 and 4.14: the cycle's counts, flags and the stage7_run_metrics row. Equity is the simulated
-// account at the marks; net PnL runs from DRY_RUN_TRY_BALANCE; fees accumulate over the rows.
+// account at the marks; net PnL runs from DRY_RUN_TRY_BALANCE; fees accumulate over the rows; the drawdown is
+// measured from the peak equity (cycle-marks.ts), its worst kept.
 import { countIntents, cycleMetrics, type Stage7CycleCounts } from '../../domain/adaptation/stage7-metrics';
 import type { Stage7FillBatch } from '../../domain/ledger/stage7-fills';
 import { type Dec, maxDec, sumDec, ZERO } from '../../domain/money';
@@ -40,6 +41,8 @@ export function runMetricsRow(
     readonly dataAgeMs: number;
     readonly spreadBps: Dec;
     readonly equityTry: Dec;
+    /** (peak - equity) / peak at this cycle's equity */
+    readonly drawdownRatio: Dec;
     readonly fills: Stage7FillBatch;
     readonly latest: Stage7RunMetricsRow | undefined;
     readonly storedKillSwitch: boolean;
@@ -50,9 +53,7 @@ export function runMetricsRow(
   const start = s.DRY_RUN_TRY_BALANCE;
   const netPnlTry = args.equityTry.sub(start);
   const feesTry = (args.latest?.feesTry ?? ZERO).add(args.fills.feesTry);
-  // the drawdown from the starting balance, kept at its worst (no peak equity is stored yet)
-  const fromStart = start.gt(0) ? maxDec(ZERO, start.sub(args.equityTry).div(start)) : ZERO;
-  const maxDrawdownRatio = maxDec(args.latest?.maxDrawdownRatio ?? ZERO, fromStart);
+  const maxDrawdownRatio = maxDec(args.latest?.maxDrawdownRatio ?? ZERO, args.drawdownRatio);
   const m = cycleMetrics(
     {
       counts: args.counts,

@@ -9,9 +9,10 @@ import {
   type Stage7PreviousRiskDecision,
   type Stage7RiskDecision,
 } from '../../domain/risk/stage7-risk-budget';
-import { dailyPnlSince, dayStartMark } from '../../domain/risk/stage7-risk-budget-daily-pnl';
+import { dailyPnlSince } from '../../domain/risk/stage7-risk-budget-daily-pnl';
 import type { Stage7RunMetricsRow } from '../../ports/stage7-store';
 import type { Stage7MarketView } from './cycle-market';
+import type { Stage7Marks } from './cycle-marks';
 import type { Stage7CycleSettings } from './stage7-settings';
 
 export interface Valuation {
@@ -51,19 +52,16 @@ export function decideStage7Risk(
     readonly nowMs: number;
     readonly market: Stage7MarketView;
     readonly latest: Stage7RunMetricsRow | undefined;
-    /** The newest row from before today (the day start's net PnL), when kept */
-    readonly beforeToday: Stage7RunMetricsRow | undefined;
+    /** The marks of now's UTC day (openingMarks): the day-start mark and the fees paid today */
+    readonly marks: Stage7Marks;
     readonly previous: Stage7PreviousRiskDecision | undefined;
     readonly storedKillSwitch: boolean;
     readonly valuation: Valuation;
-    readonly feesTodayTry: Dec;
   },
   s: Stage7CycleSettings,
 ): RiskStep {
   const { latest, nowMs } = args;
-  const mark = (r: Stage7RunMetricsRow | undefined) => (r ? { atMs: r.tsMs, netPnlTry: r.netPnlTry } : undefined);
-  const start = dayStartMark(undefined, mark(args.beforeToday ?? latest), nowMs);
-  const dailyPnlTry = dailyPnlSince(start, latest?.netPnlTry ?? ZERO, nowMs);
+  const dailyPnlTry = dailyPnlSince(args.marks.dayStart, latest?.netPnlTry ?? ZERO, nowMs);
   const decision = decideStage7RiskBudget(
     {
       killSwitch: args.storedKillSwitch,
@@ -72,7 +70,7 @@ export function decideStage7Risk(
       staleAgeMs: 0,
       dailyPnlTry,
       drawdownRatio: latest?.maxDrawdownRatio ?? ZERO,
-      feeBurnTodayTry: args.feesTodayTry,
+      feeBurnTodayTry: args.marks.feesTodayTry,
       spreadBps: args.market.spreadBps,
       quoteVolumeTry: args.market.quoteVolumeTry,
       rejectRate: ZERO,

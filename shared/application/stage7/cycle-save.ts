@@ -12,6 +12,7 @@ import type {
   Stage7RunMetricsRow,
 } from '../../ports/stage7-store';
 import { riskDecisionDocument } from './cycle-documents';
+import type { Stage7Marks } from './cycle-marks';
 import type { Stage7Execution } from './cycle-oms';
 import type { ActiveParams } from './cycle-params';
 import type { Stage7Planning } from './cycle-plan';
@@ -43,6 +44,7 @@ export function cycleWrite(args: {
   readonly risk: RiskStep;
   readonly row: Stage7RunMetricsRow;
   readonly filledClientOrderIds: readonly string[];
+  readonly marks: Stage7Marks;
   readonly params: Stage7ParamsWrite | undefined;
 }): Stage7CycleWrite {
   const { state, exec, planning, risk, cycleId } = args;
@@ -79,10 +81,11 @@ export function cycleWrite(args: {
         expectedVersion: d.universe.version,
       },
       riskDecision: {
-        value: riskDecisionDocument(stage7RiskDecisionRecord(cycleId, risk.decision), {
-          cycleId,
-          clientOrderIds: args.filledClientOrderIds,
-        }),
+        value: riskDecisionDocument(
+          stage7RiskDecisionRecord(cycleId, risk.decision),
+          { cycleId, clientOrderIds: args.filledClientOrderIds },
+          args.marks,
+        ),
         expectedVersion: d.riskDecision.version,
       },
     },

@@ -6,8 +6,6 @@
 // and propagates. Re-running a cycle id already saved only completes its ledger append.
 import { evaluateAndApply } from '../../domain/adaptation/adaptation';
 import { errorTypeOf } from '../../domain/adaptation/kill-chain';
-import { utcDayStart } from '../../domain/ledger/ledger-state';
-import { ZERO } from '../../domain/money';
 import type { Stage7OmsState } from '../../domain/oms/stage7-oms-state';
 import type { Mode } from '../../domain/risk/mode';
 import type { Clock } from '../../ports/clock';
@@ -23,6 +21,7 @@ import { readDocuments } from './cycle-documents';
 import { recordKillChain } from './cycle-kill-chain';
 import { appendOwedFills, cycleFills } from './cycle-ledger';
 import { readStage7Market } from './cycle-market';
+import { closingMarks, drawdownFromPeak, openingMarks } from './cycle-marks';
 import { cycleCounts, runMetricsRow } from './cycle-metrics';
 import { executeStage7 } from './cycle-oms';
 import { activeParams } from './cycle-params';
@@ -119,11 +118,9 @@ async function cycleUnderLease(
   const market = await readStage7Market(deps.exchange, s.SYMBOLS, nowMs, rs.STAGE7_MAX_DATA_AGE_SEC);
   const valuation = valueAccount(docs.account, market.marks, rs.STAGE7_UNIVERSE_QUOTE_CCY);
   const latest = state.runMetrics[0];
-  const dayStart = utcDayStart(nowMs);
-  const beforeToday = state.runMetrics.find((r) => r.tsMs < dayStart);
-  const feesTodayTry = latest && latest.tsMs >= dayStart ? latest.feesTry.sub(beforeToday?.feesTry ?? ZERO) : ZERO;
+  const opening = openingMarks(docs.marks, latest, nowMs, s.DRY_RUN_TRY_BALANCE);
   const risk = decideStage7Risk(
-    { nowMs, market, latest, beforeToday, previous: docs.previousRisk, storedKillSwitch, valuation, feesTodayTry },
+    { nowMs, market, latest, marks: opening, previous: docs.previousRisk, storedKillSwitch, valuation },
     rs,
   );
   const rules = await loadRules(deps.exchange, rs, false);
@@ -156,6 +153,8 @@ async function cycleUnderLease(
   );
   const fills = cycleFills(account, exec, rs.STAGE7_FEES_BPS);
   const counts = cycleCounts(planning.intents, exec);
+  const equityTry = valueAccount(exec.account, market.marks, rs.STAGE7_UNIVERSE_QUOTE_CCY).equityTry;
+  const marks = closingMarks(opening, nowMs, equityTry, fills.feesTry);
   const row = runMetricsRow(
     {
       cycleId: input.cycleId,
@@ -166,7 +165,8 @@ async function cycleUnderLease(
       counts,
       dataAgeMs: market.dataAgeMs,
       spreadBps: market.spreadBps,
-      equityTry: valueAccount(exec.account, market.marks, rs.STAGE7_UNIVERSE_QUOTE_CCY).equityTry,
+      equityTry,
+      drawdownRatio: drawdownFromPeak(marks, equityTry),
       fills,
       latest,
       storedKillSwitch,
@@ -192,6 +192,7 @@ async function cycleUnderLease(
       risk,
       row,
       filledClientOrderIds,
+      marks,
       params: paramsWrite(state, active, adaptation),
     }),
     fence,

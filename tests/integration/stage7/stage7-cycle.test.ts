@@ -4,12 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStateStores } from '../../../shared/adapters/memory/state-stores';
 import { updateOpState } from '../../../shared/application/op-state';
+import type { RiskDecisionDocument } from '../../../shared/application/stage7/cycle-documents';
 import { stage7LedgerAccount } from '../../../shared/application/stage7/cycle-ledger';
 import { Stage7RefusedError } from '../../../shared/application/stage7/cycle-preconditions';
-import { type Dec, sumDec, ZERO } from '../../../shared/domain/money';
+import { utcDayStart } from '../../../shared/domain/ledger/ledger-state';
+import { type Dec, dec, maxDec, sumDec, ZERO } from '../../../shared/domain/money';
 import { CASH_ASSET } from '../../../shared/domain/portfolio/simulated-account';
 import { splitSymbol } from '../../../shared/domain/symbols';
-import type { Stage7CycleWrite } from '../../../shared/ports/stage7-store';
+import type { Exchange } from '../../../shared/ports/exchange';
+import type { Stage7CycleWrite, Stage7RunMetricsRow } from '../../../shared/ports/stage7-store';
 import { dump, InjectedCrash, tapStores, type WriteTap } from './stage7-faults';
 import { type Stage7World, stage7World } from './stage7-world';
 
@@ -24,6 +27,9 @@ async function stored(w: Stage7World) {
   const ledger = await w.stores.ledger.list(stage7LedgerAccount(ACCOUNT));
   return { state, ledger };
 }
+
+const riskDocument = (s: Awaited<ReturnType<typeof stored>>): RiskDecisionDocument =>
+  s.state.documents.riskDecision.value as unknown as RiskDecisionDocument;
 
 /** TRY + holdings at cost = start - fees, and each base balance = the ledger's net quantity */
 async function expectConserved(w: Stage7World) {
@@ -122,6 +128,78 @@ describe('stage 7 cycle on memory stores and the in-process simulator', () => {
     for (const c of changes) expect(c?.changeId).toMatch(/^s7chg:20260105\d{6}:1->1:[0-9a-f]{10}$/);
     const { state } = await stored(w);
     expect(state.runMetrics.map((m) => m.cycleId)).toEqual(['c3', 'c2', 'c1']);
+  });
+
+  it('measures the drawdown from the peak equity: the market rises, then falls', async () => {
+    let scale = dec('1');
+    const moved = (inner: Exchange): Exchange => ({
+      ...inner,
+      tickers: async () => (await inner.tickers()).map((q) => ({ ...q, bid: q.bid.mul(scale), ask: q.ask.mul(scale) })),
+    });
+    const w = stage7World({ wrapExchange: moved });
+    const start = w.deps.settings.DRY_RUN_TRY_BALANCE;
+    const rows: Stage7RunMetricsRow[] = [];
+    for (const [i, s] of ['1', '1.5', '0.8'].entries()) {
+      scale = dec(s);
+      const r = await w.cycle(`c${i + 1}`);
+      if (r.status !== 'completed') throw new Error(r.status);
+      rows.push(r.row);
+    }
+    const [, risen, fallen] = rows as [Stage7RunMetricsRow, Stage7RunMetricsRow, Stage7RunMetricsRow];
+    // the rise made a new peak above the start; the fall took equity below the peak but not below the start
+    expect(risen.equityTry.gt(start)).toBe(true);
+    expect(fallen.equityTry.lt(risen.equityTry)).toBe(true);
+    const peak = rows.reduce((m, r) => maxDec(m, r.equityTry), start);
+    expect(peak.eq(risen.equityTry)).toBe(true);
+    const fromPeak = peak.sub(fallen.equityTry).div(peak);
+    expect(fromPeak.gt(0)).toBe(true);
+    expect(fallen.maxDrawdownRatio.toFixed()).toBe(maxDec(rows[0]?.maxDrawdownRatio ?? ZERO, fromPeak).toFixed());
+    const marks = riskDocument(await stored(w)).marks;
+    expect(marks).toMatchObject({ peakEquityTry: risen.equityTry.toFixed(), peakAtMs: risen.tsMs });
+  });
+
+  it('keeps the day-start PnL and the fees of today across more than 5 cycles of a day, rolled at 00:00 UTC', async () => {
+    const w = stage7World();
+    const day1: Stage7RunMetricsRow[] = [];
+    for (let i = 1; i <= 2; i++) {
+      const r = await w.cycle(`d1-${i}`);
+      if (r.status !== 'completed') throw new Error(r.status);
+      day1.push(r.row);
+    }
+    const lastOfDay1 = day1[1] as Stage7RunMetricsRow;
+    expect(lastOfDay1.feesTry.gt(0)).toBe(true);
+    const day2: Stage7RunMetricsRow[] = [];
+    const decided: string[][] = [];
+    const expected: string[][] = [];
+    const kept: unknown[] = [];
+    for (let i = 1; i <= 8; i++) {
+      const gap = i === 1 ? 86_400_000 : 60_000;
+      const r = await w.cycle(`d2-${i}`, undefined, gap);
+      if (r.status !== 'completed') throw new Error(r.status);
+      expect(utcDayStart(r.row.tsMs)).toBe(utcDayStart(lastOfDay1.tsMs) + 86_400_000);
+      // what the cycle decided with: the measurements of today's earlier cycles against the last of yesterday
+      const previous = day2.at(-1) ?? lastOfDay1;
+      const doc = riskDocument(await stored(w));
+      decided.push([doc.cycleId, doc.metrics.feeBurnTodayTry, doc.metrics.dailyPnlTry]);
+      expected.push([
+        `d2-${i}`,
+        (i === 1 ? ZERO : previous.feesTry.sub(lastOfDay1.feesTry)).toFixed(),
+        previous.netPnlTry.sub(lastOfDay1.netPnlTry).toFixed(),
+      ]);
+      kept.push(doc.marks);
+      day2.push(r.row);
+    }
+    expect(decided).toEqual(expected);
+    expect(kept).toEqual(
+      day2.map((r) => ({
+        peakEquityTry: expect.any(String),
+        peakAtMs: expect.any(Number),
+        dayMs: utcDayStart(r.tsMs),
+        dayStart: { atMs: lastOfDay1.tsMs, netPnlTry: lastOfDay1.netPnlTry.toFixed() },
+        feesTodayTry: r.feesTry.sub(lastOfDay1.feesTry).toFixed(),
+      })),
+    );
+    expect(day2.at(-1)?.feesTry.gt(day2[0]?.feesTry ?? ZERO)).toBe(true);
   });
 
   it('refuses a live-armed environment, a run that is not dry-run and a disabled stage 7, touching nothing', async () => {

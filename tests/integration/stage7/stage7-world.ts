@@ -46,6 +46,8 @@ export function stage7World(
     readonly env?: Record<string, string>;
     readonly stores?: StateStores;
     readonly settings?: Partial<Config>;
+    /** Wraps the exchange the cycle reads (e.g. to move the market) */
+    readonly wrapExchange?: (inner: Exchange) => Exchange;
   } = {},
 ): Stage7World {
   const clock = new ManualClock(LOCAL_START_MS, { autoAdvance: true });
@@ -76,7 +78,7 @@ export function stage7World(
     // loadConfig refuses STAGE7_ENABLED until a function reads it (knob-readers rule): set on the copy
     settings: { ...config, STAGE7_ENABLED: true, ...o.settings },
     clock,
-    exchange,
+    exchange: o.wrapExchange ? o.wrapExchange(exchange) : exchange,
     leases: stores.leases,
     documents: stores.documents,
     ledger: stores.ledger,
