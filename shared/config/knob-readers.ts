@@ -20,7 +20,10 @@ export type ReadBy = readonly [Reader, ...Reader[]] | NotYetRead;
 
 const notYet = (why: string): NotYetRead => ({ why });
 const STAGE7 = notYet('stage 7 arrives with issue 15');
-/** Read by stage 7's pure modules (shared/domain), which no function runs yet: a set value is still refused */
+/**
+ * Read by stage 7's modules (the pure shared/domain ones and the shared/application/stage7 cycle), which no
+ * function runs yet: a set value is still refused
+ */
 export const STAGE7_UNRUN = notYet('only stage 7 modules no function runs yet read it, issue 15');
 const STAGE4_UNBUILT = notYet('no part of the stage 4 cycle reads it yet');
 const SWEEP = notYet('the stage 3 sweep planner is not run, spec 9.2.18');
@@ -57,7 +60,7 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   LIVE_TRADING: ['stage3', 'reconcile'],
   LIVE_TRADING_ACK: ['stage3', 'reconcile'],
   SAFE_MODE: ['stage3', 'reconcile', 'stage4'],
-  STAGE7_ENABLED: STAGE7,
+  STAGE7_ENABLED: STAGE7_UNRUN,
   APP_ROLE: ['stage3', 'reconcile'],
   BTCTURK_API_KEY: ['stage3', 'reconcile', 'cli'],
   BTCTURK_API_SECRET: ['stage3', 'reconcile', 'cli'],

@@ -75,7 +75,9 @@ export function stage7World(
     createBtcturkGateway(config, SIMULATOR_CREDENTIALS, clock, sim.dispatcher) as Exchange,
   );
   const deps: Stage7CycleDeps = {
-    // loadConfig refuses STAGE7_ENABLED until a function reads it (knob-readers rule): set on the copy
+    // STAGE7_ENABLED is declared STAGE7_UNRUN (shared/config/knob-readers.ts): loadConfig refuses it when set,
+    // so it is turned on here, on the copy. This override goes when the stage 7 function exists and the knob
+    // is declared read by it: the world then sets STAGE7_ENABLED=true in its environment like any other knob.
     settings: { ...config, STAGE7_ENABLED: true, ...o.settings },
     clock,
     exchange: o.wrapExchange ? o.wrapExchange(exchange) : exchange,

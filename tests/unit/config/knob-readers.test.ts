@@ -28,9 +28,9 @@ const filesReferencing = (name: string) => {
   const word = new RegExp(`\\b${name}\\b`);
   return SOURCES.filter((s) => word.test(s.code)).map((s) => s.file);
 };
-/** Stage 7's pure modules, built ahead of the cycle that will run them */
+/** Stage 7's pure modules and its cycle, built ahead of the function that will run them */
 const STAGE7_MODULES =
-  /^shared\/domain\/(adaptation\/|(market|portfolio|oms|risk)\/stage7-|retry-backoff\.ts|token-bucket\.ts)/;
+  /^shared\/(domain\/(adaptation\/|(market|portfolio|oms|risk)\/stage7-|retry-backoff\.ts|token-bucket\.ts)|application\/stage7\/)/;
 const STAGE4_DIRS = /^shared\/(domain\/(market|portfolio|oms|risk)|application\/stage4)\//;
 const isStage4Module = (f: string) => STAGE4_DIRS.test(f) && !STAGE7_MODULES.test(f);
 /** Referenced, but only by stage 7 modules no function runs: still refused when set, and declared so */
@@ -92,9 +92,9 @@ describe('loadConfig refuses a set knob that nothing reads', () => {
     }
   });
 
-  it('says when stage 7 arrives, and refuses under any casing or through an alias', () => {
+  it('says why stage 7 knobs are refused, and refuses under any casing or through an alias', () => {
     expect(configError({ stage7_enabled: 'true' }).message).toContain(
-      'STAGE7_ENABLED is not read by any function yet (stage 7 arrives with issue 15); remove it',
+      'STAGE7_ENABLED is not read by any function yet (only stage 7 modules no function runs yet read it, issue 15); remove it',
     );
     expect(configError({ SECRET_MAX_AGE_DAYS: '30' }).issues.map((i) => i.variable)).toEqual(['SECRET_MAX_AGE_DAYS']);
   });
