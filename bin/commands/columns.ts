@@ -1,4 +1,5 @@
-// Aligns rows of text cells into columns two spaces apart: the tables of `btcbot status` and `doctor`.
+// Aligns rows of text cells into columns two spaces apart (the tables of `btcbot status` and `doctor`), and the
+// one time format those tables show.
 export function columns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows) {
@@ -11,3 +12,6 @@ export function columns(rows: readonly (readonly string[])[]): string[] {
       .trimEnd(),
   );
 }
+
+/** Epoch ms as ISO 8601 UTC to the second: 2026-11-21T12:00:00Z */
+export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

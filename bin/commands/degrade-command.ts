@@ -22,7 +22,7 @@ import type { Env } from '../../shared/config/load-config';
 import { ConcurrentUpdateError, CorruptStateError, ValidationError } from '../../shared/domain/errors';
 import type { OperatorOverride } from '../../shared/domain/risk/degrade';
 import { MODES } from '../../shared/domain/risk/mode';
-import { columns } from './columns';
+import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
 import { optionProblems } from './freeze-command';
@@ -53,7 +53,6 @@ const DEGRADE_USAGE: Readonly<Record<DegradeAction, string>> = {
     `[--cooldown-seconds <1..${MAX_OVERRIDE_SECONDS}, default ${DEFAULT_OVERRIDE_SECONDS}>] ${TABLE_OPTIONS}`,
 };
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
 
 const overrideText = (o: OperatorOverride, nowMs: number): string =>

@@ -12,7 +12,7 @@ import type { Env } from '../../shared/config/load-config';
 import { ConcurrentUpdateError, CorruptStateError, ValidationError } from '../../shared/domain/errors';
 import type { FreezeState } from '../../shared/domain/oms/unknown-order-freeze';
 import type { DocumentStore } from '../../shared/ports/state-store';
-import { columns } from './columns';
+import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
 
@@ -33,8 +33,6 @@ const FREEZE_USAGE: Readonly<Record<FreezeAction, string>> = {
   status: 'usage: btcbot freeze status [--account <name>] [--table <name>]',
   clear: 'usage: btcbot freeze clear --reason <text> [--operator <name>] [--account <name>] [--table <name>]',
 };
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The freeze as `freeze status` and `status --stage stage4` show it: label and value rows */
 export function freezeRows(state: FreezeState): [string, string][] {

@@ -18,6 +18,7 @@ import { killSwitchReadsOn } from '../../shared/domain/arming';
 import { observeOnlySymbols } from '../../shared/domain/escalation';
 import { canonicalSymbol } from '../../shared/domain/symbols';
 import type { DocumentStore } from '../../shared/ports/state-store';
+import { iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
 
@@ -48,8 +49,6 @@ export const killSwitchMeaning = (value: string): string =>
   !killSwitchReadsOn(value)
     ? 'off: live orders are allowed when every other arming gate is on'
     : `${value === 'on' ? 'on' : `${JSON.stringify(value)} (not "off", so on)`}: live orders are blocked`;
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export interface ObserveOnlySymbol {
   readonly symbol: string;

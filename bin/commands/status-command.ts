@@ -9,7 +9,7 @@ import { tradingLeaseName } from '../../shared/application/trading-lease';
 import type { Env } from '../../shared/config/load-config';
 import { JOURNAL_STATUSES, type JournalStatus } from '../../shared/domain/order-state';
 import type { CycleAudit, JournalOrder } from '../../shared/ports/state-store';
-import { columns } from './columns';
+import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
 import { observeOnlyLine, readStoredKillSwitch, type StoredKillSwitchReport } from './kill-switch-command';
@@ -17,7 +17,6 @@ import {
   ACTIVE_STATUSES,
   CYCLES_SHOWN,
   indented,
-  iso,
   type KillSwitchState,
   type LeaseReport,
   leaseLine,

@@ -4,6 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { JournalOrder, Lease } from '../../shared/ports/state-store';
 import { columns } from './columns';
+
 import { errorLine } from './error-line';
 import { killSwitchMeaning } from './kill-switch-command';
 
@@ -50,7 +51,6 @@ export const leaseReport = (lease: Lease | undefined, nowMs: number): LeaseRepor
   lease ? { ...lease, expiresInMs: lease.expiresAtMs === 0 ? null : lease.expiresAtMs - nowMs } : null;
 
 export const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
-export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function leaseLine(lease: LeaseReport): string {
   if (!lease) return 'none (no trading cycle has run for this account)';

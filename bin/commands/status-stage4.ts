@@ -9,7 +9,7 @@ import {
 } from '../../shared/application/stage4/operator/stage4-status';
 import { freezeStateCodec } from '../../shared/application/stage4/state/freeze-state';
 import type { Env } from '../../shared/config/load-config';
-import { columns } from './columns';
+import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { degradeRows } from './degrade-command';
 import { errorLine } from './error-line';
@@ -19,7 +19,6 @@ import {
   ACTIVE_STATUSES,
   CYCLES_SHOWN,
   indented,
-  iso,
   type KillSwitchState,
   type LeaseReport,
   leaseLine,

@@ -5,7 +5,7 @@
 import { scoreWeightsFromKnob } from '../adaptation/stage7-params';
 import { type Dec, dec, ONE, sumDec, ZERO } from '../money';
 import type { Stage7Book, Stage7Ticker, Stage7UniverseInput, Stage7UniverseSettings } from './stage7-universe-input';
-import { spreadBps } from './universe-metrics';
+import { spreadBpsOf } from './universe-metrics';
 import { compareSymbols } from './universe-scan';
 
 export interface CandidateMetrics {
@@ -52,8 +52,7 @@ export function quoteVolumeTry(t: Stage7Ticker | undefined): Dec | undefined {
 /** (ask - bid) / mid x 10000, stage 4's formula; none when bid or ask <= 0 or the book is crossed */
 export function bookSpreadBps(b: Stage7Book | undefined): Dec | undefined {
   if (b === undefined || !b.bid.gt(ZERO) || !b.ask.gt(ZERO) || b.ask.lt(b.bid)) return undefined;
-  // the formula reads prices only; the quantities of the levels play no part
-  return spreadBps({ bid: { price: b.bid, qty: ZERO }, ask: { price: b.ask, qty: ZERO } });
+  return spreadBpsOf(b.bid, b.ask);
 }
 
 /** Population standard deviation of close-to-close returns over the last max(2, lookback) candles */

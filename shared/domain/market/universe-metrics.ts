@@ -34,8 +34,11 @@ export interface TopOfBook {
 
 export const midOf = (top: TopOfBook): Dec => top.bid.price.add(top.ask.price).div(2);
 
-/** (ask - bid) / mid * 10000 */
-export const spreadBps = (top: TopOfBook): Dec => top.ask.price.sub(top.bid.price).div(midOf(top)).mul(BPS);
+/** (ask - bid) / mid * 10000, over the two prices alone */
+export const spreadBpsOf = (bid: Dec, ask: Dec): Dec => ask.sub(bid).div(bid.add(ask).div(2)).mul(BPS);
+
+/** (ask - bid) / mid * 10000 of a book's top */
+export const spreadBps = (top: TopOfBook): Dec => spreadBpsOf(top.bid.price, top.ask.price);
 
 /** bid_qty * bid + ask_qty * ask, top level only, in TRY */
 export const depthTry = (top: TopOfBook): Dec => top.bid.qty.mul(top.bid.price).add(top.ask.qty.mul(top.ask.price));
