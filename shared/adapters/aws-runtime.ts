@@ -42,6 +42,23 @@ function required(config: Config, names: readonly ('STATE_TABLE_NAME' | 'RECONCI
   }
 }
 
+/**
+ * What the stage 7 function talks to (spec 4.1: it simulates, public market reads only): the DynamoDB stores
+ * and a gateway holding NO credentials, so a private call fails before anything is sent. No queue, no SSM
+ * kill switch, no secret.
+ */
+export function createPublicMarketRuntime(
+  config: Config,
+  clock: Clock = new SystemClock(),
+): Pick<AwsRuntime, 'clock' | 'stores' | 'exchange'> {
+  required(config, ['STATE_TABLE_NAME']);
+  return {
+    clock,
+    stores: createDynamoStateStores(new DynamoDBClient({}), config.STATE_TABLE_NAME as string),
+    exchange: createBtcturkGateway(config, new StaticCredentials(undefined), clock),
+  };
+}
+
 export function createAwsRuntime(config: Config, clock: Clock = new SystemClock()): AwsRuntime {
   required(config, ['STATE_TABLE_NAME', 'RECONCILE_QUEUE_URL']);
   const credentials: CredentialsProvider = config.BTCTURK_SECRET_ID

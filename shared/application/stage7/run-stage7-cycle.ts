@@ -50,6 +50,8 @@ export interface Stage7CycleInput extends CycleInput {
 
 export type Stage7CycleResult =
   | { readonly status: 'locked' }
+  /** The firing is older than CYCLE_MAX_EVENT_AGE_SECONDS: nothing was read or written */
+  | { readonly status: 'expired' }
   | { readonly status: 'already_saved'; readonly ledgerEventsAppended: number }
   | {
       readonly status: 'completed';
@@ -66,6 +68,11 @@ export async function runStage7Cycle(base: Stage7CycleDeps, input: Stage7CycleIn
   const deps = { ...base, log };
   const account = s.BOT_ACCOUNT;
   const startedAtMs = deps.clock.nowMs();
+  const ageMs = input.scheduledAtMs === undefined ? 0 : startedAtMs - input.scheduledAtMs;
+  if (ageMs > s.CYCLE_MAX_EVENT_AGE_SECONDS * 1000) {
+    log.warn('stage 7 firing too old; no cycle', { age_ms: ageMs });
+    return { status: 'expired' };
+  }
   const lease = await deps.leases.acquire(
     stage7LeaseName(account),
     input.invocationId,

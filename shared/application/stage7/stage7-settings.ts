@@ -39,6 +39,7 @@ export interface Stage7CycleSettings
   readonly LIVE_TRADING_ACK: string | undefined;
   readonly KILL_SWITCH: boolean;
   readonly LEASE_TTL_SECONDS: number;
+  readonly CYCLE_MAX_EVENT_AGE_SECONDS: number;
   readonly DRY_RUN_TRY_BALANCE: Dec;
   readonly STAGE7_ENABLED: boolean;
 }
