@@ -94,6 +94,7 @@ program
   .option('--account <name>', 'account of the stored kill switch (default BOT_ACCOUNT, else default)')
   .option('--table <name>', 'DynamoDB state table holding the stored kill switch (default STATE_TABLE_NAME)')
   .option('--symbol <symbol>', "with clear-stored: lift this symbol's observe-only instead of the kill switch")
+  .option('--stage <stage>', "with clear-stored: stage7 clears stage 7's own kill switch (set by its kill chain)")
   .action(async (action: KillSwitchAction, options: KillSwitchCommandOptions) => {
     const stored = { dynamodb: new DynamoDBClient({}), env: commandEnvironment() };
     process.exitCode = await killSwitchCommand(new SSMClient({}), action, options, io, stored);

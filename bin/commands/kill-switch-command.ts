@@ -13,6 +13,7 @@ import {
   opStateKey,
   readOpState,
 } from '../../shared/application/op-state';
+import { clearStage7KillChain, killChainKey } from '../../shared/application/stage7/cycle-kill-chain';
 import type { Env } from '../../shared/config/load-config';
 import { killSwitchReadsOn } from '../../shared/domain/arming';
 import { observeOnlySymbols } from '../../shared/domain/escalation';
@@ -34,6 +35,8 @@ export interface KillSwitchCommandOptions {
   readonly table?: string;
   /** With clear-stored: clear this symbol's observe-only instead of the stored kill switch */
   readonly symbol?: string;
+  /** With clear-stored: `stage7` clears stage 7's own kill switch (its kill chain) instead of the account's */
+  readonly stage?: string;
 }
 
 /** Where the stored kill switch is read from: the table's client, and the environment for the defaults */
@@ -135,7 +138,22 @@ function storedTarget(options: KillSwitchCommandOptions, stored: StoredKillSwitc
   return { documents, account, table, label: `stored kill switch ${opStateKey(account)} (table ${table})` };
 }
 
-async function clearStored(target: StoredTarget, symbol: string | undefined, io: CommandIo): Promise<void> {
+async function clearStored(
+  target: StoredTarget,
+  symbol: string | undefined,
+  stage7: boolean,
+  io: CommandIo,
+): Promise<void> {
+  if (stage7) {
+    const was = await clearStage7KillChain(target.documents, target.account);
+    const label = `stage 7 kill switch ${killChainKey(target.account)} (table ${target.table})`;
+    io.out(
+      was
+        ? `${label} cleared and its error count reset (was set at ${iso(was.sinceMs)}: ${was.reason})`
+        : `${label} was already off; error count reset`,
+    );
+    return;
+  }
   if (symbol !== undefined) {
     const had = await clearStoredSymbol(target.documents, target.account, symbol);
     io.out(
@@ -172,6 +190,13 @@ export async function killSwitchCommand(
     io.err('kill-switch: --symbol goes with clear-stored only');
     return 2;
   }
+  if (options.stage !== undefined && (options.stage !== 'stage7' || action !== 'clear-stored' || options.symbol)) {
+    io.err(
+      'kill-switch: --stage takes stage7 only, with clear-stored and without --symbol (stage 3 and 4 share the ' +
+        "account's stored kill switch, which clear-stored clears without --stage)",
+    );
+    return 2;
+  }
   let symbol: string | undefined;
   try {
     symbol = options.symbol === undefined ? undefined : canonicalSymbol(options.symbol);
@@ -186,7 +211,7 @@ export async function killSwitchCommand(
       return 2;
     }
     try {
-      await clearStored(target, symbol, io);
+      await clearStored(target, symbol, options.stage === 'stage7', io);
       return 0;
     } catch (e) {
       const hint = e instanceof OpStateUnreadableError ? ' (repair or delete the item; until then it reads on)' : '';

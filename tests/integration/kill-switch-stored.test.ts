@@ -8,6 +8,7 @@ import { killSwitchCommand } from '../../bin/commands/kill-switch-command';
 import { statusCommand } from '../../bin/commands/status-command';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { escalateExhausted, loadOpState, opStateKey, recordReconcileOutcome } from '../../shared/application/op-state';
+import { killChainKey, readStage7KillChain } from '../../shared/application/stage7/cycle-kill-chain';
 import type { DocumentStore } from '../../shared/ports/state-store';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
 
@@ -126,6 +127,36 @@ describe.skipIf(endpoint === null)('stored kill switch in the CLI (moto_server)'
     const symbol = sinks();
     expect(await killSwitchCommand(aws.ssm, 'status', { env, symbol: 'BTCTRY' }, symbol.io, stored())).toBe(2);
     expect(symbol.err).toEqual(['kill-switch: --symbol goes with clear-stored only']);
+  });
+
+  it("clear-stored --stage stage7 clears stage 7's own kill switch and leaves the account's alone", async () => {
+    await escalateExhausted(documents, account, 'BTCTRY', 'c-1', SINCE);
+    const tripped = { consecutiveErrors: 3, killSwitch: { on: true, reason: 'kill_chain:RangeError', sinceMs: SINCE } };
+    await documents.put(killChainKey(account), JSON.stringify(tripped), 0);
+    const clear = sinks();
+    const options = { env, stage: 'stage7' };
+    expect(await killSwitchCommand(aws.ssm, 'clear-stored', options, clear.io, stored())).toBe(0);
+    expect(clear.out).toEqual([
+      `stage 7 kill switch stage7#killchain#${account} (table ${table}) cleared and its error count reset ` +
+        '(was set at 2026-11-21T12:00:00Z: kill_chain:RangeError)',
+    ]);
+    expect(await readStage7KillChain(documents, account)).toMatchObject({ chain: { consecutiveErrors: 0 } });
+    expect((await loadOpState(documents, account)).killSwitchOn).toBe(true);
+    const again = sinks();
+    expect(await killSwitchCommand(aws.ssm, 'clear-stored', options, again.io, stored())).toBe(0);
+    expect(again.out[0]).toMatch(/was already off; error count reset$/);
+  });
+
+  it('--stage takes stage7 only, with clear-stored and without --symbol', async () => {
+    for (const [action, options] of [
+      ['clear-stored', { env, stage: 'stage4' }],
+      ['status', { env, stage: 'stage7' }],
+      ['clear-stored', { env, stage: 'stage7', symbol: 'BTCTRY' }],
+    ] as const) {
+      const s = sinks();
+      expect(await killSwitchCommand(aws.ssm, action, options, s.io, stored())).toBe(2);
+      expect(s.err[0]).toMatch(/^kill-switch: --stage takes stage7 only/);
+    }
   });
 
   it('a table that cannot be read fails status with one line and exit 1', async () => {

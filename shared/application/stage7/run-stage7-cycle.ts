@@ -14,11 +14,10 @@ import type { Logger } from '../../ports/logger';
 import type { Stage7RunMetricsRow, Stage7Store } from '../../ports/stage7-store';
 import type { DocumentStore, LeaseStore, LedgerStore } from '../../ports/state-store';
 import { withFields } from '../log-fields';
-import { loadOpState } from '../op-state';
 import { loadRules } from '../stage3/exchange-rules-cache';
 import type { CycleInput } from '../stage3/run-stage3-cycle';
 import { readDocuments } from './cycle-documents';
-import { recordKillChain } from './cycle-kill-chain';
+import { readStage7KillChain, recordKillChain, stage7KillSwitchOn } from './cycle-kill-chain';
 import { appendOwedFills, cycleFills } from './cycle-ledger';
 import { readStage7Market } from './cycle-market';
 import { closingMarks, drawdownFromPeak, openingMarks } from './cycle-marks';
@@ -84,8 +83,13 @@ export async function runStage7Cycle(base: Stage7CycleDeps, input: Stage7CycleIn
     return { status: 'locked' };
   }
   try {
-    const result = await cycleUnderLease(deps, input, { name: lease.name, epoch: lease.epoch }, startedAtMs);
-    await recordKillChain(deps.documents, account, { kind: 'succeeded', apiHealthy: true }, deps.clock.nowMs(), s);
+    const { result, apiHealthy } = await cycleUnderLease(
+      deps,
+      input,
+      { name: lease.name, epoch: lease.epoch },
+      startedAtMs,
+    );
+    await recordKillChain(deps.documents, account, { kind: 'succeeded', apiHealthy }, deps.clock.nowMs(), s);
     return result;
   } catch (e) {
     await recordKillChain(
@@ -106,7 +110,7 @@ async function cycleUnderLease(
   input: Stage7CycleInput,
   fence: { readonly name: string; readonly epoch: number },
   startedAtMs: number,
-): Promise<Stage7CycleResult> {
+): Promise<{ result: Stage7CycleResult; apiHealthy: boolean }> {
   const { settings: s, clock, log } = deps;
   const account = s.BOT_ACCOUNT;
   const state = await deps.stage7.load(account, fence);
@@ -116,12 +120,14 @@ async function cycleUnderLease(
     : 0;
   if (state.runMetrics.some((r) => r.cycleId === input.cycleId)) {
     log.info('stage 7 cycle already saved; its ledger append completed', { ledger_events: owedAppended });
-    return { status: 'already_saved', ledgerEventsAppended: owedAppended };
+    return { result: { status: 'already_saved', ledgerEventsAppended: owedAppended }, apiHealthy: true };
   }
   const nowMs = clock.nowMs();
   const active = activeParams(state.params, s, nowMs);
   const rs = active.settings;
-  const storedKillSwitch = (await loadOpState(deps.documents, account)).killSwitchOn;
+  // stage 7's own kill switch (spec 4.17, the role's): the SSM and op-state switches guard live orders, and
+  // stage 7 sends none (spec 4.1 neutralises them)
+  const storedKillSwitch = stage7KillSwitchOn((await readStage7KillChain(deps.documents, account)).chain, nowMs);
   const market = await readStage7Market(deps.exchange, s.SYMBOLS, nowMs, rs.STAGE7_MAX_DATA_AGE_SEC);
   const valuation = valueAccount(docs.account, market.marks, rs.STAGE7_UNIVERSE_QUOTE_CCY);
   const latest = state.runMetrics[0];
@@ -219,7 +225,10 @@ async function cycleUnderLease(
     kill_switch: storedKillSwitch ? 'killed' : 'normal',
     latency_ms: clock.nowMs() - startedAtMs,
   });
-  return { status: 'completed', finalMode: planning.finalMode, row, ledgerEventsAppended: owedAppended + appended };
+  return {
+    result: { status: 'completed', finalMode: planning.finalMode, row, ledgerEventsAppended: owedAppended + appended },
+    apiHealthy: !market.degraded,
+  };
 }
 
 function mergeOms(a: Stage7OmsState, b: Stage7OmsState): Stage7OmsState {

@@ -2,9 +2,15 @@
 // fills and stores; cash conservation of the simulated account against the ledger; crash at every store
 // write then a re-run of the same cycle id; determinism of two worlds; refusals; no exchange write.
 import { describe, expect, it } from 'vitest';
+import { LOCAL_START_MS } from '../../../local/runner/world';
 import { createMemoryStateStores } from '../../../shared/adapters/memory/state-stores';
 import { updateOpState } from '../../../shared/application/op-state';
 import type { RiskDecisionDocument } from '../../../shared/application/stage7/cycle-documents';
+import {
+  clearStage7KillChain,
+  killChainKey,
+  readStage7KillChain,
+} from '../../../shared/application/stage7/cycle-kill-chain';
 import { stage7LedgerAccount } from '../../../shared/application/stage7/cycle-ledger';
 import { Stage7RefusedError } from '../../../shared/application/stage7/cycle-preconditions';
 import { utcDayStart } from '../../../shared/domain/ledger/ledger-state';
@@ -88,27 +94,81 @@ describe('stage 7 cycle on memory stores and the in-process simulator', () => {
     expect(endpoints.filter((e) => !PUBLIC.test(e))).toEqual([]);
   });
 
-  it('kill chain: consecutive failed cycles set the stored kill switch, and the next cycle observes only', async () => {
+  it("kill chain: consecutive failed cycles set stage 7's own kill switch, and the next cycle observes only", async () => {
     const stores = createMemoryStateStores();
     const broken = { ...stores, stage7: { ...stores.stage7, load: () => Promise.reject(new RangeError('boom')) } };
     const w = stage7World({ stores: broken as typeof stores });
     const max = w.deps.settings.KILL_CHAIN_MAX_CONSECUTIVE_ERRORS;
     for (let i = 1; i <= max; i++) await expect(w.cycle(`f${i}`)).rejects.toThrow('boom');
-    const op = await stores.documents.get('opstate#default');
-    expect(JSON.parse(op?.value ?? '{}').killSwitch).toMatchObject({ on: true, reason: 'kill_chain:RangeError' });
+    const { chain } = await readStage7KillChain(stores.documents, ACCOUNT);
+    expect(chain).toMatchObject({ consecutiveErrors: max, killSwitch: { on: true, reason: 'kill_chain:RangeError' } });
+    expect(chain.killSwitch?.expiresAtMs).toBeUndefined();
+    // the role's switch: the account's op-state (which stops live orders of stage 3 and 4) is untouched
+    expect(await stores.documents.get('opstate#default')).toBeUndefined();
     const healthy = stage7World({ stores });
     const r = await healthy.cycle('c1');
     expect(r.status === 'completed' && r.finalMode).toBe('OBSERVE_ONLY');
     expect(r.status === 'completed' && r.row.counts.omsSubmitted).toBe(0);
+    // a healthy cycle resets the count, not the switch: only the operator's clear lifts it
+    expect((await readStage7KillChain(stores.documents, ACCOUNT)).chain.consecutiveErrors).toBe(0);
+    expect(await clearStage7KillChain(stores.documents, ACCOUNT)).toMatchObject({ reason: 'kill_chain:RangeError' });
+    // the observe-only decision carries the risk budget's cooldown (spec 4.4 step 8) past the clear
+    const cooldownMs = healthy.deps.settings.RISK_COOLDOWN_SEC * 1000;
+    const after = await healthy.cycle('c2', undefined, cooldownMs);
+    expect(after.status === 'completed' && after.finalMode).toBe('NORMAL');
+  });
+
+  it('kill chain: with KILL_CHAIN_COOLDOWN_SECONDS the switch expires and the next cycle trades again', async () => {
+    const stores = createMemoryStateStores();
+    const broken = { ...stores, stage7: { ...stores.stage7, load: () => Promise.reject(new RangeError('boom')) } };
+    const settings = { KILL_CHAIN_COOLDOWN_SECONDS: 600, RISK_COOLDOWN_SEC: 0 };
+    const w = stage7World({ stores: broken as typeof stores, settings });
+    for (let i = 1; i <= w.deps.settings.KILL_CHAIN_MAX_CONSECUTIVE_ERRORS; i++)
+      await expect(w.cycle(`f${i}`)).rejects.toThrow('boom');
+    const { chain } = await readStage7KillChain(stores.documents, ACCOUNT);
+    expect(chain.killSwitch?.expiresAtMs).toBe((chain.killSwitch?.sinceMs ?? 0) + 600_000);
+    const healthy = stage7World({ stores, settings });
+    healthy.clock.set(w.clock.nowMs());
+    const during = await healthy.cycle('c1', undefined, 60_000);
+    expect(during.status === 'completed' && during.finalMode).toBe('OBSERVE_ONLY');
+    const after = await healthy.cycle('c2', undefined, 600_000);
+    expect(after.status === 'completed' && after.finalMode).toBe('NORMAL');
+  });
+
+  it("ignores the account's stored op-state kill switch: it guards live orders, and stage 7 sends none", async () => {
+    const w = stage7World();
+    await updateOpState(w.stores.documents, ACCOUNT, (s) => ({
+      ...s,
+      killSwitch: { on: true, reason: 'reconcile_exhausted:x', sinceMs: 0 },
+    }));
+    const r = await w.cycle('c1');
+    expect(r.status === 'completed' && r.finalMode).toBe('NORMAL');
+    expect(r.status === 'completed' && r.row.counts.omsSubmitted).toBeGreaterThan(0);
+  });
+
+  it('a cycle that succeeds over a degraded API does not reset the kill chain count', async () => {
+    const stores = createMemoryStateStores();
+    const broken = { ...stores, stage7: { ...stores.stage7, load: () => Promise.reject(new RangeError('boom')) } };
+    await expect(stage7World({ stores: broken as typeof stores }).cycle('f1')).rejects.toThrow('boom');
+    const degraded = stage7World({
+      stores,
+      wrapExchange: (inner) => ({ ...inner, tickers: () => Promise.reject(new Error('venue down')) }) as Exchange,
+    });
+    expect((await degraded.cycle('c1')).status).toBe('completed');
+    expect((await readStage7KillChain(stores.documents, ACCOUNT)).chain.consecutiveErrors).toBe(1);
   });
 
   it('two cycles in one second (one millisecond even) both save, each with its own adaptation change row', async () => {
     const w = stage7World();
     // observe-only cycles: adaptation refuses (mode_not_normal) and writes a change row of unchanged params
-    await updateOpState(w.stores.documents, ACCOUNT, (s) => ({
-      ...s,
-      killSwitch: { on: true, reason: 'test', sinceMs: 0 },
-    }));
+    await w.stores.documents.put(
+      killChainKey(ACCOUNT),
+      JSON.stringify({
+        consecutiveErrors: 0,
+        killSwitch: { on: true, reason: 'kill_chain:Test', sinceMs: LOCAL_START_MS },
+      }),
+      0,
+    );
     const saves: Stage7CycleWrite[] = [];
     const save = w.stores.stage7.saveCycle.bind(w.stores.stage7);
     w.stores.stage7.saveCycle = (write, fence) => {
