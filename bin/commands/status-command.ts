@@ -1,9 +1,10 @@
-// `btcbot status --env <name> [--stage stage3|stage4]`: what a trading function of one account is doing,
-// read from the state table. Both stages: the trading lease, the SSM kill switch, the stored kill switch and
+// `btcbot status --env <name> [--stage stage3|stage4|stage7]`: what a function of one account is doing, read
+// from the state table. Stages 3 and 4: the trading lease, the SSM kill switch, the stored kill switch and
 // observe-only symbols of the op-state (spec 9.1.5), the in-flight orders and the last cycle audits
 // (status-parts.ts). Stage 3 adds the journal by status and the frozen symbols (ARCHITECTURE 5.4); stage 4
 // (status-stage4.ts) its mode, risk state, degrade level and override, freeze and open replace transactions.
-// Read-only; one-line errors and a non-zero exit code, 2 for a usage error.
+// Stage 7 (status-stage7.ts) is the simulation: its own lease and kill switch, params, risk decision, simulated
+// account and run-metric rows. Read-only; one-line errors and a non-zero exit code, 2 for a usage error.
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { tradingLeaseName } from '../../shared/application/trading-lease';
 import type { Env } from '../../shared/config/load-config';
@@ -27,12 +28,13 @@ import {
   type StatusCommandOptions,
 } from './status-parts';
 import { stage4StatusCommand } from './status-stage4';
+import { stage7StatusCommand } from './status-stage7';
 
 export type { StatusCommandOptions } from './status-parts';
 
-const STATUS_STAGES = ['stage3', 'stage4'] as const;
+const STATUS_STAGES = ['stage3', 'stage4', 'stage7'] as const;
 const STATUS_USAGE =
-  'usage: btcbot status --env <name> [--stage stage3|stage4] [--account <name>] [--table <name>] [--json]';
+  'usage: btcbot status --env <name> [--stage stage3|stage4|stage7] [--account <name>] [--table <name>] [--json]';
 
 /** A symbol with an order in one of these is frozen: no new order is sent for it (ARCHITECTURE 5.4) */
 const FREEZING_STATUSES: readonly JournalStatus[] = ['PENDING_SUBMIT', 'UNKNOWN'];
@@ -60,7 +62,8 @@ export async function statusCommand(
 ): Promise<number> {
   const stage = options.stage ?? 'stage3';
   if (!(STATUS_STAGES as readonly string[]).includes(stage)) {
-    io.err(`status: invalid --stage ${JSON.stringify(stage)} (expected ${STATUS_STAGES.join(' or ')})`);
+    const expected = `${STATUS_STAGES.slice(0, -1).join(', ')} or ${STATUS_STAGES.at(-1)}`;
+    io.err(`status: invalid --stage ${JSON.stringify(stage)} (expected ${expected})`);
     io.err(STATUS_USAGE);
     return 2;
   }
@@ -70,6 +73,7 @@ export async function statusCommand(
     return 2;
   }
   if (stage === 'stage4') return stage4StatusCommand(clients, env, { ...options, table }, io, nowMs);
+  if (stage === 'stage7') return stage7StatusCommand(clients, env, { ...options, table }, io, nowMs);
   const account = options.account ?? env.BOT_ACCOUNT ?? 'default';
   const stores = createDynamoStateStores(clients.dynamodb, table);
   let report: StatusReport;

@@ -1,5 +1,5 @@
-// What both stages' `btcbot status` show alike: the options, the SSM kill switch, the trading lease, the
-// in-flight orders table, and the small renderers they share.
+// What the stages' `btcbot status` show alike: the options, the SSM kill switch (stages 3 and 4), the lease,
+// the in-flight orders table, and the small renderers they share.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { JournalOrder, Lease } from '../../shared/ports/state-store';
@@ -15,7 +15,7 @@ export interface StatusCommandOptions {
   readonly account?: string;
   /** Default STATE_TABLE_NAME */
   readonly table?: string;
-  /** stage3 (default) or stage4 */
+  /** stage3 (default), stage4 or stage7 */
   readonly stage?: string;
   readonly json?: boolean;
 }
@@ -52,8 +52,8 @@ export const leaseReport = (lease: Lease | undefined, nowMs: number): LeaseRepor
 
 export const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
-export function leaseLine(lease: LeaseReport): string {
-  if (!lease) return 'none (no trading cycle has run for this account)';
+export function leaseLine(lease: LeaseReport, never = 'no trading cycle has run for this account'): string {
+  if (!lease) return `none (${never})`;
   if (lease.expiresInMs === null) return `${lease.name} free (released by ${lease.holder}), epoch ${lease.epoch}`;
   const expiry =
     lease.expiresInMs > 0 ? `expires in ${seconds(lease.expiresInMs)}` : `expired ${seconds(-lease.expiresInMs)} ago`;

@@ -107,7 +107,9 @@ export interface Stage7CycleWrite {
 export interface Stage7Store {
   /**
    * What a cycle starts from. An earlier write that was interrupted between its transactions is completed
-   * first (under `fence`), so the state returned is never half of a cycle.
+   * first (under `fence`), so the state returned is never half of a cycle. A reader that must not write (the
+   * CLI's status) passes epoch 0, which no lease ever holds: the load then only reads, or throws StaleLeaseError
+   * before writing anything when a write is waiting to be completed.
    * @throws StaleLeaseError   an interrupted write needed completing and `fence` is no longer current
    * @throws CorruptStateError a stored item is malformed (the error names its key and field)
    */

@@ -111,6 +111,17 @@ export function ledgerStoreContract(label: string, makeStores: () => Promise<Sta
       expect(stored?.tradeId).toBe('18446744073709551617');
     });
 
+    it("keeps stage 7's simulated fill ids (s7f: on the FILL, fee:s7f: on its FEE, spec 4.13)", async () => {
+      const { ledger } = await makeStores();
+      const fill = aLedgerEvent({ eventId: 'fill:BTCTRY:s7f:0123456789abcdef', tradeId: 's7f:0123456789abcdef' });
+      const fee = aFeeEvent({ eventId: 'fee:BTCTRY:s7f:0123456789abcdef', tradeId: 'fee:s7f:0123456789abcdef' });
+      expect(await ledger.append([fill, fee])).toBe(2);
+      expect((await ledger.list('default')).map((e) => e.tradeId).sort()).toEqual([
+        'fee:s7f:0123456789abcdef',
+        's7f:0123456789abcdef',
+      ]);
+    });
+
     it('appends a batch larger than one transaction, skipping the events already present', async () => {
       const { ledger } = await makeStores();
       const events = Array.from({ length: 120 }, (_, i) =>

@@ -150,8 +150,8 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     const s = sinks();
     expect(await statusCommand(clients(), {}, { env, table: `${table}-missing`, stage: 'stage5' }, s.io, NOW)).toBe(2);
     expect(s.err).toEqual([
-      'status: invalid --stage "stage5" (expected stage3 or stage4)',
-      'usage: btcbot status --env <name> [--stage stage3|stage4] [--account <name>] [--table <name>] [--json]',
+      'status: invalid --stage "stage5" (expected stage3, stage4 or stage7)',
+      'usage: btcbot status --env <name> [--stage stage3|stage4|stage7] [--account <name>] [--table <name>] [--json]',
     ]);
     const stage3 = sinks();
     expect(await statusCommand(clients(), {}, { env, table, stage: 'stage3' }, stage3.io, NOW)).toBe(0);

@@ -23,11 +23,19 @@ import {
   pair,
   parseItem,
   positive,
+  rule,
   S,
   str,
   venueId,
 } from './attributes';
 import { keys } from './keys';
+
+/** A venue fill's id (digits), or a stage 7 simulated fill's `s7f:<16 hex>` (`fee:s7f:<16 hex>` on its FEE, spec 4.13) */
+const ledgerTradeId = rule(
+  str,
+  (t) => /^\d{1,40}$/.test(t) || /^(fee:)?s7f:[0-9a-f]{16}$/.test(t),
+  'a venue trade id of digits or a stage 7 fill id (s7f:<16 hex>)',
+);
 
 const side = literal(['BUY', 'SELL']);
 
@@ -105,7 +113,7 @@ const ledgerSchema = z
     fee: nonNegative,
     feeAsset: asset,
     timestampMs: epochMs,
-    tradeId: venueId.optional(),
+    tradeId: ledgerTradeId.optional(),
     clientOrderId: str.optional(),
   })
   .superRefine(({ pk, sk, ...event }, ctx) => {
