@@ -17,6 +17,22 @@ export interface Quote {
   readonly stampedAtMs: number;
 }
 
+/**
+ * One pair's row of the venue's 24 h ticker: its best bid and ask plus the day's traded range and volume.
+ * Only the ticker carries these (a book top cannot), so they live here and Quote stays the bid/ask view.
+ */
+export interface Ticker extends Quote {
+  /** Price of the last trade, >= 0 (0: the pair has not traded) */
+  readonly last: Dec;
+  /** Highest and lowest trade price of the last 24 h: 0 <= low <= high */
+  readonly high: Dec;
+  readonly low: Dec;
+  /** Traded over the last 24 h in BASE units (BTCTURK_API 6.3), >= 0; times a price it becomes quote volume */
+  readonly volume: Dec;
+  /** Change over the last 24 h in percent (-0.72 is -0.72 %), >= -100; absent when the venue left it out */
+  readonly dailyPercent?: Dec | undefined;
+}
+
 export interface OrderBookTop extends Quote {
   readonly bidQty: Dec;
   readonly askQty: Dec;
@@ -114,12 +130,13 @@ export interface Exchange {
    */
   orderBookTop(symbol: string): Promise<OrderBookTop>;
   /**
-   * Best bid and ask of every listed pair from ONE ticker request (no depth). A pair whose quote is not sane
-   * (a bid or ask <= 0, bid > ask, a malformed item) is left out: it has no mark.
+   * The 24 h ticker of every listed pair from ONE request (no depth): best bid and ask, last price, range and
+   * volume. A pair whose row is not sane (a bid or ask <= 0, bid > ask, a negative last, range or volume,
+   * low > high, a daily change below -100 %, a malformed item) is left out: it has no mark.
    * @throws ValidationError          pairs were listed but none was sane (the format is not understood)
    * @throws ExchangeUnavailableError not read, or the venue clock offset is unknown
    */
-  tickers(): Promise<Quote[]>;
+  tickers(): Promise<Ticker[]>;
   balances(): Promise<Balance[]>;
   openOrders(symbol: string): Promise<VenueOrder[]>;
   /**

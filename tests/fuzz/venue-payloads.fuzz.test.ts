@@ -5,7 +5,8 @@
 // - a read ends in ValidationError, ExchangeUnavailableError or ExchangeRejectedError (the venue's own
 //   error code), or in domain values: prices and quantities > 0, 0 <= leftQty <= qty, fees >= 0, every
 //   time a plausible epoch in ms, only the pair asked for, bid <= ask, and a book no younger than the
-//   venue's own stamp (the freshness gate must be able to see its age);
+//   venue's own stamp (the freshness gate must be able to see its age); a ticker row with a last, range and
+//   volume >= 0, low <= high and a daily change >= -100 %;
 // - exchange info ends, through deriveRules, in a typed error or rules with positive tick, step and minimum;
 // - a write whose answer is not a clean acknowledgement (any 2xx or 5xx body) is OutcomeUnknownError,
 //   never rejected and never unavailable: the order may be live.
@@ -125,6 +126,25 @@ function bookProblems(top: Record<string, unknown>, text: string): Problems {
   return out;
 }
 
+function tickerProblems(t: Record<string, unknown>, at: string): Problems {
+  const { bid, ask, low, high, dailyPercent } = t;
+  return [
+    ...(typeof t.symbol === 'string' && /^[A-Z0-9]+$/.test(t.symbol) ? [] : [`${at}.symbol ${String(t.symbol)}`]),
+    ...positive(`${at}.bid`, bid),
+    ...positive(`${at}.ask`, ask),
+    ...(isDec(bid) && isDec(ask) && bid.gt(ask) ? [`${at} crossed: bid ${bid} > ask ${ask}`] : []),
+    ...nonNegative(`${at}.last`, t.last),
+    ...nonNegative(`${at}.high`, high),
+    ...nonNegative(`${at}.low`, low),
+    ...nonNegative(`${at}.volume`, t.volume),
+    ...(isDec(low) && isDec(high) && low.gt(high) ? [`${at} low ${low} > high ${high}`] : []),
+    ...(dailyPercent === undefined || (isDec(dailyPercent) && dailyPercent.isFinite() && dailyPercent.gte(-100))
+      ? []
+      : [`${at}.dailyPercent expected >= -100, was ${String(dailyPercent)}`]),
+    ...plausibleTimes(at, t),
+  ];
+}
+
 const rulesDefaults = (() => {
   const c = loadConfig({});
   return { safeMinNotional: c.STAGE7_RULES_SAFE_MIN_NOTIONAL_TRY, internalMinNotional: c.MIN_ORDER_NOTIONAL_TRY };
@@ -184,6 +204,12 @@ const ENDPOINTS = {
     'GET /api/v1/users/transactions/trade',
     (x) => x.userTrades(SYMBOL, SERVER_TIME_MS - 60_000),
     (v) => each(v, fillProblems),
+  ),
+  tickers: read(
+    'tickers',
+    'GET /api/v2/ticker',
+    (x) => x.tickers(),
+    (v) => each(v, tickerProblems),
   ),
   // the rules a cycle uses: metadata the domain cannot use is its own typed error (InvalidExchangeRulesError)
   exchangeInfo: {
@@ -312,6 +338,11 @@ const BOOK: Record<string, unknown> = {
   ...(dataOf('docs_example_orderbook_btctry.json') as object),
   timestamp: rawNumber(String(SERVER_TIME_MS)),
 };
+const TICKER_ROW = (dataOf('captured_rest_ticker_btctry_2026.json') as Record<string, unknown>[])[0] as Record<
+  string,
+  unknown
+>;
+const TICKERS = [TICKER_ROW, { ...TICKER_ROW, pair: 'ETHTRY', pairNormalized: 'ETH_TRY', numeratorSymbol: 'ETH' }];
 const INFO = body('captured_rest_exchangeinfo_btctry_2022-03-23.json') as {
   data: { symbols: Record<string, unknown>[] };
 };
@@ -365,6 +396,27 @@ const targeted: { readonly [K in keyof typeof ENDPOINTS]: fc.Arbitrary<string> }
     .map((d) => envelope(stringify(d) ?? '')),
   allOrders: withMutatedItem(ALL, orderItem).map((d) => envelope(stringify(d) ?? '')),
   userTrades: withMutatedItem(TRADES, tradeItem).map((d) => envelope(stringify(d) ?? '')),
+  tickers: fc
+    .oneof(
+      withMutatedItem(TICKERS, (row) =>
+        mutatedRecord(row, {
+          pair: oddSymbol,
+          timestamp: oddEpoch,
+          bid: oddAmount,
+          ask: oddAmount,
+          last: oddAmount,
+          high: oddAmount,
+          low: oddAmount,
+          volume: oddAmount,
+          dailyPercent: oddAmount,
+        }),
+      ),
+      // a range upside down by as little as one unit
+      fc
+        .constantFrom('1', '1000', '100000')
+        .map((extra) => [{ ...TICKER_ROW, low: rawNumber(dec(String(TICKER_ROW.high)).add(extra).toFixed()) }]),
+    )
+    .map((d) => envelope(stringify(d) ?? '')),
   exchangeInfo: fc
     .oneof(
       mutatedRecord(INFO_PAIR, {

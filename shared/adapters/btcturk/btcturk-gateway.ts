@@ -21,7 +21,7 @@ import type {
   NewLimitOrder,
   OrderAck,
   OrderBookTop,
-  Quote,
+  Ticker,
   VenueFill,
   VenueOrder,
 } from '../../ports/exchange';
@@ -39,7 +39,7 @@ import {
 import { ExchangeInfoDataSchema, pairsOf } from './exchange-info';
 import { findOrderByClientId } from './find-by-client-id';
 import { placeOrderRequest, submitAckOf } from './place-order-request';
-import { quotesOf, TickerDataSchema } from './ticker';
+import { TickerDataSchema, tickersOf } from './ticker';
 import { TtlCache } from './ttl-cache';
 import { type GatewayHealth, VenueClient, type VenueClientOptions } from './venue-client';
 
@@ -124,7 +124,7 @@ export class BtcturkExchangeGateway implements Exchange {
   }
 
   /** One request for every pair; the ticker's timestamp is placed on our clock as the orderbook's is */
-  async tickers(): Promise<Quote[]> {
+  async tickers(): Promise<Ticker[]> {
     const operation = 'tickers';
     const { offsetMs, uncertaintyMs } = await this.#venue.venueClock(operation);
     const items = await this.#venue.call({
@@ -135,13 +135,15 @@ export class BtcturkExchangeGateway implements Exchange {
       data: TickerDataSchema,
     });
     const receivedAtMs = this.#clock.nowMs();
-    const { quotes, invalid } = quotesOf(items, { receivedAtMs, venueAheadMs: offsetMs + uncertaintyMs });
+    const { tickers, invalid } = tickersOf(items, { receivedAtMs, venueAheadMs: offsetMs + uncertaintyMs });
     const [first] = invalid;
-    if (quotes.length === 0 && first !== undefined) {
+    if (tickers.length === 0 && first !== undefined) {
       const was = `${invalid.length} refused, the first: ${first.message}`;
-      throw new ValidationError('btcturk ticker', [{ path: 'data', message: `expected a sane quote, was ${was}` }]);
+      throw new ValidationError('btcturk ticker', [
+        { path: 'data', message: `expected a sane ticker row, was ${was}` },
+      ]);
     }
-    return quotes;
+    return tickers;
   }
 
   async balances(): Promise<Balance[]> {

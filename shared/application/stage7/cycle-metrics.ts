@@ -1,9 +1,10 @@
 // Spec 4.2 step 16 and 4.14: the cycle's counts, flags and the stage7_run_metrics row. Equity is the simulated
 // account at the marks; net PnL runs from DRY_RUN_TRY_BALANCE; fees accumulate over the rows; the drawdown is
-// measured from the peak equity (cycle-marks.ts), its worst kept.
+// measured from the peak equity (cycle-marks.ts), its worst kept. The reject rate (an input of the risk budget,
+// spec 4.4 step 10) is derived from a row's counts, so the next cycle reads it from the row it loads.
 import { countIntents, cycleMetrics, type Stage7CycleCounts } from '../../domain/adaptation/stage7-metrics';
 import type { Stage7FillBatch } from '../../domain/ledger/stage7-fills';
-import { type Dec, maxDec, sumDec, ZERO } from '../../domain/money';
+import { type Dec, dec, maxDec, sumDec, ZERO } from '../../domain/money';
 import type { Stage7Intent } from '../../domain/oms/stage7-intent';
 import type { Mode } from '../../domain/risk/mode';
 import type { Stage7RunMetricsRow } from '../../ports/stage7-store';
@@ -28,6 +29,17 @@ export function cycleCounts(intents: readonly Stage7Intent[], exec: Stage7Execut
     retryGiveups: events('RETRY_GIVEUP'),
     missingMarkDecisions: 0,
   };
+}
+
+/**
+ * The share of a cycle's OMS orders that ended REJECTED: rejected / (submitted + rejected + canceled), in
+ * [0, 1]; 0 when no order was decided. An order still PLANNED (throttled, or its retries given up) has not
+ * ended and counts in neither side. Not spec 4.21's SLO ratio rejected / submitted: `submitted` leaves the
+ * rejected orders out, so that ratio exceeds 1 when most are rejected, and the risk budget takes a share.
+ */
+export function rejectRateOf(c: Pick<Stage7CycleCounts, 'omsSubmitted' | 'omsRejected' | 'omsCanceled'>): Dec {
+  const decided = c.omsSubmitted + c.omsRejected + c.omsCanceled;
+  return decided === 0 ? ZERO : dec(String(c.omsRejected)).div(decided);
 }
 
 export function runMetricsRow(

@@ -12,6 +12,7 @@ import {
 import { dailyPnlSince } from '../../domain/risk/stage7-risk-budget-daily-pnl';
 import type { Stage7RunMetricsRow } from '../../ports/stage7-store';
 import type { Stage7MarketView } from './cycle-market';
+import { rejectRateOf } from './cycle-metrics';
 import type { Stage7Marks } from './cycle-marks';
 import type { Stage7CycleSettings } from './stage7-settings';
 
@@ -73,7 +74,8 @@ export function decideStage7Risk(
       feeBurnTodayTry: args.marks.feesTodayTry,
       spreadBps: args.market.spreadBps,
       quoteVolumeTry: args.market.quoteVolumeTry,
-      rejectRate: ZERO,
+      // the previous cycle's: this cycle's orders are decided after the risk budget (step 8 before step 14)
+      rejectRate: latest === undefined ? ZERO : rejectRateOf(latest.counts),
       exposureHash: args.valuation.exposureHash,
       previous: args.previous,
     },

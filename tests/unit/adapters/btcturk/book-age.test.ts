@@ -17,7 +17,7 @@ const bookStampedAt = (venueMs: number, bid = '349600.00', ask = '349830.00') =>
 
 const tickerStampedAt = (venueMs: number, bid = '349600', ask = '349830') => ({
   status: 200,
-  text: `{"success":true,"message":null,"code":0,"data":[{"pair":"BTCTRY","timestamp":${venueMs},"bid":${bid},"ask":${ask}}]}`,
+  text: `{"success":true,"message":null,"code":0,"data":[{"pair":"BTCTRY","timestamp":${venueMs},"bid":${bid},"ask":${ask},"last":${bid},"high":${ask},"low":${bid},"volume":1.5}]}`,
 });
 
 const snapshotOf = (venue: MockVenue) =>
