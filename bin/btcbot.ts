@@ -5,7 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Argument, Command } from 'commander';
-import { configCommand } from './commands/config-command';
+import { type ConfigCommandOptions, configCommand } from './commands/config-command';
 import { type DegradeAction, type DegradeCommandOptions, degradeCommand } from './commands/degrade-command';
 import { doctorCommand } from './commands/doctor-command';
 import { commandEnvironment } from './commands/environment';
@@ -42,12 +42,11 @@ program
   .option('--reference', 'print the configuration reference table (Markdown)')
   .option('--stage3', 'with --reference: only the knobs of the stage 3 and reconcile functions')
   .option('--stage4', 'with --reference: only the knobs the stage 4 cycle reads')
+  .option('--stage7', 'with --reference: only the knobs the stage 7 cycle reads')
   .option('--cross-checks', 'with --reference: the cross-field checks the loader applies (Markdown list)')
-  .action(
-    (options: { json?: boolean; reference?: boolean; stage3?: boolean; stage4?: boolean; crossChecks?: boolean }) => {
-      process.exitCode = configCommand(commandEnvironment(), options, io);
-    },
-  );
+  .action((options: ConfigCommandOptions) => {
+    process.exitCode = configCommand(commandEnvironment(), options, io);
+  });
 
 program
   .command('local')
@@ -55,7 +54,8 @@ program
   .option('--cycles <n>', 'scheduled cycles to run, one per simulated minute', '30')
   .option(
     '--stages <list>',
-    'stages to schedule each simulated minute: stage3, stage4, or stage3,stage4 (both only without --live-sim)',
+    'stages to schedule each simulated minute, comma-separated: stage3, stage4 (both only without --live-sim), ' +
+      'stage7 (simulation only, never trades: allowed beside one live stage)',
     'stage3',
   )
   .option('--symbols <list>', 'TRY pairs to trade', 'BTCTRY,ETHTRY')
@@ -105,12 +105,13 @@ program
   .description(
     'print the trading lease, both kill switches, observe-only symbols, in-flight orders and last cycles; ' +
       'stage 3 adds the orders by status and frozen symbols, stage 4 its mode, risk state, degrade level and ' +
-      'override, unknown-order freeze and open replace transactions',
+      'override, unknown-order freeze and open replace transactions; stage 7 shows the simulation instead: its ' +
+      'lease, its own kill switch, params, risk decision, simulated account, equity and last run metrics',
   )
   .exitOverride(usageErrorsExit2)
   .requiredOption('--env <name>', 'environment: the kill switch is /btcbot/<name>/kill-switch')
-  .option('--stage <stage>', 'stage3 or stage4', 'stage3')
-  .option('--account <name>', 'account of the lease and journal (default BOT_ACCOUNT, else default)')
+  .option('--stage <stage>', 'stage3, stage4 or stage7', 'stage3')
+  .option('--account <name>', 'account of the lease and state (default BOT_ACCOUNT, else default)')
   .option('--table <name>', 'DynamoDB state table (default STATE_TABLE_NAME)')
   .option('--json', 'print the report as JSON')
   .action(async (options: StatusCommandOptions) => {

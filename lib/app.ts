@@ -29,6 +29,7 @@ export function buildApp(props: AppProps = {}): BtcbotApp {
     stateful,
     stage3Schedule: context.stage3Schedule,
     stage4Schedule: context.stage4Schedule,
+    stage7Schedule: context.stage7Schedule,
     functionEnvironment: context.functionEnvironment,
   });
   return { app, stateful, stateless };

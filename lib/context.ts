@@ -3,6 +3,8 @@ import type { App } from 'aws-cdk-lib';
 import { KNOBS } from '../shared/config/knobs';
 import { loadConfig } from '../shared/config/load-config';
 import { ConfigError } from '../shared/domain/errors';
+import { LONGEST_CYCLE_TIMEOUT } from './function-timeouts';
+import { credentialsSecretName } from './stateful-stack';
 
 export interface ScheduleSettings {
   /** EventBridge Scheduler expression, e.g. `rate(1 minute)` */
@@ -20,6 +22,8 @@ export interface BtcbotContext {
   readonly stage3Schedule: ScheduleSettings;
   /** Never enabled together with stage3Schedule (readContext refuses it) */
   readonly stage4Schedule: ScheduleSettings;
+  /** May run beside stage 3 or stage 4: stage 7 simulates under its own lease and never trades */
+  readonly stage7Schedule: ScheduleSettings;
   /** `btcbot:functionEnvironment`: knob values (shared/config/knobs.ts) given to every function */
   readonly functionEnvironment: Readonly<Record<string, string>>;
   /**
@@ -29,16 +33,23 @@ export interface BtcbotContext {
   readonly reconcileMaxReceives: number;
 }
 
-const DEFAULT_SCHEDULE: ScheduleSettings = { rate: 'rate(1 minute)', enabled: false, maxRetries: 2 };
-type TradingStage = 'stage3' | 'stage4';
+const DEFAULT_SCHEDULES = {
+  stage3: { rate: 'rate(1 minute)', enabled: false, maxRetries: 2 },
+  stage4: { rate: 'rate(1 minute)', enabled: false, maxRetries: 2 },
+  // the spec gives stage 7 no cadence; every cycle stores a run row, so a slower default keeps what a
+  // forgotten schedule adds to the table small
+  stage7: { rate: 'rate(5 minutes)', enabled: false, maxRetries: 2 },
+} as const satisfies Record<string, ScheduleSettings>;
+type ScheduledStage = keyof typeof DEFAULT_SCHEDULES;
+const SCHEDULED_STAGES = Object.keys(DEFAULT_SCHEDULES) as ScheduledStage[];
 
-function scheduleOf(stage: TradingStage, raw: Partial<ScheduleSettings> | undefined): ScheduleSettings {
-  const settings = { ...DEFAULT_SCHEDULE, ...raw };
+function scheduleOf(stage: ScheduledStage, raw: Partial<ScheduleSettings> | undefined): ScheduleSettings {
+  const settings = { ...DEFAULT_SCHEDULES[stage], ...raw };
   if (typeof settings.enabled !== 'boolean') throw new Error(`btcbot:schedules.${stage}.enabled must be true or false`);
   return { rate: settings.rate, enabled: settings.enabled, maxRetries: Number(settings.maxRetries) };
 }
 
-function knobEnvironment(raw: unknown): Record<string, string> {
+function knobEnvironment(raw: unknown, envName: string): Record<string, string> {
   const entries = Object.entries((raw ?? {}) as Record<string, unknown>);
   for (const [name] of entries) {
     const knob = (KNOBS as Record<string, { secret?: boolean }>)[name];
@@ -47,9 +58,14 @@ function knobEnvironment(raw: unknown): Record<string, string> {
   }
   const environment = Object.fromEntries(entries.map(([name, value]) => [name, String(value)]));
   // the functions load the same values at cold start: every range, cross-check and unread-knob refusal
-  // fails the synth instead of a deployed function
+  // fails the synth instead of a deployed function. The stack adds what the cross-checks also read: the
+  // secret's name (live trading needs credentials) and each cycle's timeout (the lease must outlive it).
   try {
-    loadConfig(environment);
+    loadConfig({
+      ...environment,
+      BTCTURK_SECRET_ID: credentialsSecretName(envName),
+      FUNCTION_TIMEOUT_SECONDS: String(LONGEST_CYCLE_TIMEOUT.toSeconds()),
+    });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     throw new Error(`btcbot:functionEnvironment: ${e.issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
@@ -72,22 +88,33 @@ export function readContext(app: App): BtcbotContext {
   const rawSchedules = ctx('btcbot:schedules') ?? {};
   // `-c key=value` passes a string, which would otherwise leave every schedule at its default unseen
   if (typeof rawSchedules !== 'object')
-    throw new Error('btcbot:schedules must be an object { "stage3": {...}, "stage4": {...} }; set it in cdk.json');
-  const schedules = rawSchedules as Partial<Record<TradingStage, Partial<ScheduleSettings>>>;
+    throw new Error(
+      'btcbot:schedules must be an object { "stage3": {...}, "stage4": {...}, "stage7": {...} }; set it in cdk.json',
+    );
+  // a misspelt stage would otherwise leave that stage's schedule at its default (disabled) unseen
+  const unknown = Object.keys(rawSchedules).filter((key) => !(SCHEDULED_STAGES as string[]).includes(key));
+  if (unknown.length > 0)
+    throw new Error(
+      `btcbot:schedules: ${unknown.join(', ')} is not a scheduled stage; expected ${SCHEDULED_STAGES.join(', ')}`,
+    );
+  const schedules = rawSchedules as Partial<Record<ScheduledStage, Partial<ScheduleSettings>>>;
   const stage3Schedule = scheduleOf('stage3', schedules.stage3);
   const stage4Schedule = scheduleOf('stage4', schedules.stage4);
   // both cycles take the account's one trading lease, so they never run at once, but each would plan from
-  // the same balances and open orders and undo what the other's strategy did
+  // the same balances and open orders and undo what the other's strategy did. Stage 7 is not in this rule:
+  // it holds its own lease and only simulates, so it plans beside either without touching their orders.
   if (stage3Schedule.enabled && stage4Schedule.enabled)
     throw new Error(
       "btcbot:schedules.stage3.enabled and btcbot:schedules.stage4.enabled are both true: the two strategies would fight over one account's orders; enable one of them",
     );
-  const functionEnvironment = knobEnvironment(ctx('btcbot:functionEnvironment'));
+  const envName = String(ctx('btcbot:env') ?? 'dev');
+  const functionEnvironment = knobEnvironment(ctx('btcbot:functionEnvironment'), envName);
   return {
-    envName: String(ctx('btcbot:env') ?? 'dev'),
+    envName,
     secretExists: ctx('btcbot:secretExists') === true || ctx('btcbot:secretExists') === 'true',
     stage3Schedule,
     stage4Schedule,
+    stage7Schedule: scheduleOf('stage7', schedules.stage7),
     functionEnvironment,
     reconcileMaxReceives: reconcileMaxReceives(functionEnvironment),
   };

@@ -5,6 +5,7 @@ import {
   crossChecksMarkdown,
   STAGE3_KNOBS,
   STAGE4_KNOBS,
+  STAGE7_KNOBS,
 } from '../../shared/config/config-reference';
 import { describeConfig, type Env, loadConfig } from '../../shared/config/load-config';
 import { armingBanner, armingInputsOf, evaluateArming } from '../../shared/domain/arming';
@@ -17,6 +18,8 @@ export interface ConfigCommandOptions {
   readonly stage3?: boolean;
   /** With reference: only the knobs the stage 4 cycle reads */
   readonly stage4?: boolean;
+  /** With reference: only the knobs the stage 7 cycle reads */
+  readonly stage7?: boolean;
   /** With reference: the list of cross-field checks instead of a table */
   readonly crossChecks?: boolean;
 }
@@ -31,6 +34,7 @@ export function configCommand(env: Env, options: ConfigCommandOptions, io: Comma
     if (options.crossChecks) io.out(crossChecksMarkdown());
     else if (options.stage3) io.out(configReferenceMarkdown(STAGE3_KNOBS));
     else if (options.stage4) io.out(configReferenceMarkdown(STAGE4_KNOBS));
+    else if (options.stage7) io.out(configReferenceMarkdown(STAGE7_KNOBS));
     else io.out(configReferenceMarkdown());
     return 0;
   }

@@ -12,11 +12,19 @@ import { compose as composeStage3 } from '../../functions/stage3-cycle/compose';
 import { createHandler as createStage3Handler } from '../../functions/stage3-cycle/handler';
 import { compose as composeStage4 } from '../../functions/stage4-cycle/compose';
 import { createHandler as createStage4Handler } from '../../functions/stage4-cycle/handler';
-import { RECONCILE_TIMEOUT, STAGE3_CYCLE_TIMEOUT, STAGE4_CYCLE_TIMEOUT } from '../../lib/function-timeouts';
+import { compose as composeStage7 } from '../../functions/stage7-cycle/compose';
+import { createHandler as createStage7Handler } from '../../functions/stage7-cycle/handler';
+import {
+  RECONCILE_TIMEOUT,
+  STAGE3_CYCLE_TIMEOUT,
+  STAGE4_CYCLE_TIMEOUT,
+  STAGE7_CYCLE_TIMEOUT,
+} from '../../lib/function-timeouts';
 import { lambdaContext } from '../../local/runner/lambda-context';
 import { DEFAULT_LOCAL_OPTIONS } from '../../local/runner/options';
 import { assembleWorld, type LocalWorld } from '../../local/runner/world';
 import type { Env } from '../../shared/config/load-config';
+import { stage7Environment } from '../../shared/config/stage7-environment';
 import { lazy } from '../../shared/lambda/lazy';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
@@ -44,6 +52,12 @@ const FUNCTIONS: Readonly<Record<string, InvokableFunction>> = {
     timeoutMs: STAGE4_CYCLE_TIMEOUT.toMilliseconds(),
     deployed: (env) => createStage4Handler(lazy(() => composeStage4(env))),
     local: (world) => world.stage4,
+  },
+  'stage7-cycle': {
+    logicalId: 'Stage7CycleFunction',
+    timeoutMs: STAGE7_CYCLE_TIMEOUT.toMilliseconds(),
+    deployed: (env) => createStage7Handler(lazy(() => composeStage7(stage7Environment(env)))),
+    local: (world) => world.stage7,
   },
   reconcile: {
     logicalId: 'ReconcileFunction',

@@ -1,5 +1,7 @@
 // Alarms and a dashboard: reconcile DLQ depth, function errors and throttles, and orders left UNKNOWN,
-// read from each trading cycle's summary log line (field `unknown`) through a metric filter.
+// read from each trading cycle's summary log line (field `unknown`) through a metric filter. A simulation
+// (stage 7) has no journal orders: its summary line counts completed cycles, graphed beside every function's
+// duration.
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -30,6 +32,8 @@ export interface BotMonitoringProps {
   readonly functions: readonly TradingFunction[];
   /** The trading cycles whose summary lines feed the journal-count metrics */
   readonly cycles: readonly { readonly fn: TradingFunction; readonly summary: CycleSummary }[];
+  /** The simulated cycles whose summary lines count completed cycles (`<prefix>CompletedCycles`) */
+  readonly simulations: readonly { readonly fn: TradingFunction; readonly summary: CycleSummary }[];
   readonly reconcileDlq: IQueue;
 }
 
@@ -41,6 +45,9 @@ export const JOURNAL_COUNT_METRICS = {
   pending_submit: 'PendingSubmitOrders',
   failed: 'FailedOrders',
 } as const;
+
+/** Metric name (after the simulation's prefix): 1 per summary line, so its sum is the completed cycles */
+export const COMPLETED_CYCLES_METRIC = 'CompletedCycles';
 
 export class BotMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: BotMonitoringProps) {
@@ -82,8 +89,23 @@ export class BotMonitoring extends Construct {
       alarm(`${summary.metricPrefix}UnknownOrdersAlarm`, unknownOrders, description);
     }
 
+    // no alarm on a missing cycle: a disabled schedule (the default) completes none either
+    const completedCycles = props.simulations.map(({ fn, summary }) => {
+      const metricName = `${summary.metricPrefix}${COMPLETED_CYCLES_METRIC}`;
+      return new MetricFilter(this, `${metricName}Filter`, {
+        logGroup: fn.logGroup,
+        filterPattern: FilterPattern.stringValue('$.message', '=', summary.message),
+        metricNamespace: METRIC_NAMESPACE,
+        metricName,
+        metricValue: '1',
+      })
+        .metric({ period: Duration.minutes(5), statistic: 'Sum' })
+        .with({ label: `${summary.label} completed cycles` });
+    });
+
     const errors: IMetric[] = [];
     const throttles: IMetric[] = [];
+    const durations: IMetric[] = [];
     for (const fn of props.functions) {
       const name = fn.node.id;
       const fnErrors = fn.fn.metricErrors({ period, statistic: 'Sum' });
@@ -92,6 +114,8 @@ export class BotMonitoring extends Construct {
       alarm(`${name}ThrottlesAlarm`, fnThrottles, `${name} invocations were throttled`);
       errors.push(fnErrors.with({ label: name }));
       throttles.push(fnThrottles.with({ label: name }));
+      // a timeout already counts as an error; the maximum shows how close each function runs to it
+      durations.push(fn.fn.metricDuration({ period, statistic: 'Maximum' }).with({ label: name }));
     }
 
     new Dashboard(this, 'Dashboard', {
@@ -104,6 +128,10 @@ export class BotMonitoring extends Construct {
         [
           new GraphWidget({ title: 'Journal counts per cycle', left: journalCounts }),
           new GraphWidget({ title: 'Reconcile DLQ depth', left: [dlqDepth] }),
+        ],
+        [
+          new GraphWidget({ title: 'Function duration (maximum)', left: durations }),
+          new GraphWidget({ title: 'Completed simulated cycles', left: completedCycles }),
         ],
       ],
     });

@@ -138,6 +138,20 @@ export class TradingFunction extends Construct {
     );
   }
 
+  /**
+   * dynamodb:DeleteItem on the table, of items under the listed partition keys only (dynamodb:LeadingKeys,
+   * which IAM also checks for each Delete inside a TransactWriteItems)
+   */
+  grantStateTableDeletes(table: ITable, partitionKeys: readonly string[]): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...partitionKeys] } },
+      }),
+    );
+  }
+
   /** KILL_SWITCH_PARAMETER plus ssm:GetParameter on that one parameter */
   bindKillSwitch(parameter: IStringParameter): void {
     this.fn.addEnvironment('KILL_SWITCH_PARAMETER', parameter.parameterName);

@@ -2,7 +2,7 @@
 // the cross-field rules themselves, so the documentation cannot drift from what the loader accepts.
 import { CROSS_FIELD_RULES } from './cross-field';
 import type { Knob } from './knob';
-import { isRead, KNOB_READERS, readersText } from './knob-readers';
+import { isRead, KNOB_READERS, type Reader, readersText } from './knob-readers';
 import { KNOBS, type KnobName } from './knobs';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
@@ -75,8 +75,14 @@ export const STAGE3_KNOBS: readonly KnobName[] = [
   'LOG_LEVEL',
 ];
 
-/** What the stage 4 cycle reads (the README "Stage 4" table): derived from the declared readers, in table order */
-export const STAGE4_KNOBS: readonly KnobName[] = (Object.keys(KNOBS) as KnobName[]).filter((name) => {
-  const readers = KNOB_READERS[name];
-  return isRead(readers) && readers.includes('stage4');
-});
+/** The knobs `reader` is declared to read, in table order */
+const readBy = (reader: Reader): readonly KnobName[] =>
+  (Object.keys(KNOBS) as KnobName[]).filter((name) => {
+    const readers = KNOB_READERS[name];
+    return isRead(readers) && readers.includes(reader);
+  });
+
+/** What the stage 4 cycle reads (the README "Stage 4" table): derived from the declared readers */
+export const STAGE4_KNOBS = readBy('stage4');
+/** What the stage 7 cycle reads (the README "Stage 7" table): derived from the declared readers */
+export const STAGE7_KNOBS = readBy('stage7');

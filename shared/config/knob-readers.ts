@@ -5,10 +5,11 @@ import type { KnobName } from './knobs';
 
 /**
  * stage3 / reconcile: the deployed functions and their adapters; stage4: the stage 4 decision modules;
- * cli: the btcbot commands; deploy: the CDK app; loader: only a load-time check reads it (a cross-check
- * or a value the parser pins), which is its whole effect
+ * stage7: the stage 7 function's cycle (shared/application/stage7) and stage 7 domain modules; cli: the
+ * btcbot commands; deploy: the CDK app; loader: only a load-time check reads it (a cross-check or a value
+ * the parser pins), which is its whole effect
  */
-export const READERS = ['stage3', 'reconcile', 'stage4', 'cli', 'deploy', 'loader'] as const;
+export const READERS = ['stage3', 'reconcile', 'stage4', 'stage7', 'cli', 'deploy', 'loader'] as const;
 export type Reader = (typeof READERS)[number];
 
 /** Nothing reads the knob yet: `why` says what would, or why nothing ever will */
@@ -19,12 +20,31 @@ export interface NotYetRead {
 export type ReadBy = readonly [Reader, ...Reader[]] | NotYetRead;
 
 const notYet = (why: string): NotYetRead => ({ why });
-const STAGE7 = notYet('stage 7 arrives with issue 15');
-/**
- * Read by stage 7's modules (the pure shared/domain ones and the shared/application/stage7 cycle), which no
- * function runs yet: a set value is still refused
- */
-export const STAGE7_UNRUN = notYet('only stage 7 modules no function runs yet read it, issue 15');
+const STAGE7_MARK = notYet(
+  'stage 7 marks are always the ticker mid (spec 4.2 step 10); no bid, ask or last choice is built',
+);
+const STAGE7_ONE_PLANNER = notYet(
+  'stage 7 has one planning path, and spec 4.2 step 13 says the kernel and legacy paths yield the same plan',
+);
+const STAGE7_RULES_FALLBACK = notYet(
+  "stage 7 uses stage 3's rules boundary (spec 3.19, 4.6): its fallback rules are tick 0.01, lot 0.00000001 and EXECUTION_FALLBACK_MIN_NOTIONAL_TRY",
+);
+const STAGE7_METADATA_REQUIRED = notYet(
+  'stage 7 always gives a pair with missing or invalid metadata no rules (the default, true); fallback rules in their place (spec 3.19) are not built',
+);
+const STAGE7_SKIP_SYMBOL = notYet(
+  'a stage 7 symbol without rules is always skipped (skip_symbol, the default); observe_only_cycle (spec 4.2 step 12) is not built',
+);
+const STAGE7_DAILY_LOSS = notYet(
+  "the stage 7 risk budget's loss limit is DAILY_LOSS_LIMIT_TRY (spec 4.4 rule 4); spec section 4 gives this knob no reader",
+);
+const STAGE7_COOLDOWN = notYet(
+  "the stage 7 risk budget's cooldown is RISK_COOLDOWN_SEC (spec 4.4); spec section 4 gives this knob no reader",
+);
+const STAGE7_CONCENTRATION = notYet('the stage 7 exposure snapshot has no top-N concentration yet (spec 4.2 step 4)');
+const STAGE7_GUARDRAIL = notYet(
+  'stage 7 in REDUCE_RISK_ONLY always keeps SELLs only (spec 4.7 step 8, 4.8); spec section 4 names no other loss guardrail mode',
+);
 const STAGE4_UNBUILT = notYet('no part of the stage 4 cycle reads it yet');
 const SWEEP = notYet('the stage 3 sweep planner is not run, spec 9.2.18');
 const SECRET_AGE = notYet('no secret age gate is built yet');
@@ -36,10 +56,10 @@ const LLM = notYet('an LLM-backed agent policy is refused: no network model call
 
 export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   BOT_ENV: ['stage3', 'reconcile', 'cli'],
-  BOT_ACCOUNT: ['stage3', 'stage4', 'cli'],
-  LEASE_TTL_SECONDS: ['stage3', 'stage4'],
+  BOT_ACCOUNT: ['stage3', 'stage4', 'stage7', 'cli'],
+  LEASE_TTL_SECONDS: ['stage3', 'stage4', 'stage7'],
   FUNCTION_TIMEOUT_SECONDS: ['loader'],
-  CYCLE_MAX_EVENT_AGE_SECONDS: ['stage3', 'stage4', 'cli'],
+  CYCLE_MAX_EVENT_AGE_SECONDS: ['stage3', 'stage4', 'stage7', 'cli'],
   BTCTURK_SECRET_ID: ['stage3', 'reconcile', 'cli'],
   STATE_TABLE_NAME: ['stage3', 'reconcile', 'cli'],
   RECONCILE_QUEUE_URL: ['stage3', 'reconcile', 'cli'],
@@ -53,14 +73,14 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   RECONCILE_ESCALATE_SYMBOL_AFTER: ['stage3', 'reconcile'],
   RECONCILE_ESCALATE_KILL_SWITCH_SYMBOLS: ['stage3', 'reconcile'],
   ORDER_TYPE: ['loader'],
-  SYMBOLS: ['stage3', 'stage4'],
-  KILL_SWITCH: ['stage3', 'reconcile', 'stage4'],
+  SYMBOLS: ['stage3', 'stage4', 'stage7'],
+  KILL_SWITCH: ['stage3', 'reconcile', 'stage4', 'stage7'],
   KILL_SWITCH_FREEZE_ALL: ['stage4'],
-  DRY_RUN: ['stage3', 'reconcile', 'stage4'],
-  LIVE_TRADING: ['stage3', 'reconcile'],
-  LIVE_TRADING_ACK: ['stage3', 'reconcile'],
+  DRY_RUN: ['stage3', 'reconcile', 'stage4', 'stage7'],
+  LIVE_TRADING: ['stage3', 'reconcile', 'stage7'],
+  LIVE_TRADING_ACK: ['stage3', 'reconcile', 'stage7'],
   SAFE_MODE: ['stage3', 'reconcile', 'stage4'],
-  STAGE7_ENABLED: STAGE7_UNRUN,
+  STAGE7_ENABLED: ['stage7'],
   APP_ROLE: ['stage3', 'reconcile'],
   BTCTURK_API_KEY: ['stage3', 'reconcile', 'cli'],
   BTCTURK_API_SECRET: ['stage3', 'reconcile', 'cli'],
@@ -68,19 +88,19 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   TARGET_TRY: SWEEP,
   OFFSET_BPS: SWEEP,
   TTL_SECONDS: ['stage3', 'stage4'],
-  MIN_ORDER_NOTIONAL_TRY: ['stage3', 'stage4'],
-  DRY_RUN_TRY_BALANCE: ['stage3', 'stage4'],
-  MAX_ORDERS_PER_CYCLE: ['stage3', 'stage4'],
+  MIN_ORDER_NOTIONAL_TRY: ['stage3', 'stage4', 'stage7'],
+  DRY_RUN_TRY_BALANCE: ['stage3', 'stage4', 'stage7'],
+  MAX_ORDERS_PER_CYCLE: ['stage3', 'stage4', 'stage7'],
   MAX_OPEN_ORDERS_PER_SYMBOL: ['stage3'],
   COOLDOWN_SECONDS: ['stage3'],
-  NOTIONAL_CAP_TRY_PER_CYCLE: ['stage3', 'stage4'],
-  MAX_NOTIONAL_PER_ORDER_TRY: ['stage3'],
+  NOTIONAL_CAP_TRY_PER_CYCLE: ['stage3', 'stage4', 'stage7'],
+  MAX_NOTIONAL_PER_ORDER_TRY: ['stage3', 'stage7'],
   MIN_PROFIT_BPS: ['stage3', 'stage4'],
   MAX_POSITION_TRY_PER_SYMBOL: ['stage4'],
   ENABLE_AUTO_KILL_SWITCH: STAGE4_UNBUILT,
-  TRY_CASH_TARGET: ['stage3', 'stage4'],
-  TRY_CASH_MAX: ['stage4'],
-  SPOT_SELL_REQUIRES_INVENTORY: ['stage3'],
+  TRY_CASH_TARGET: ['stage3', 'stage4', 'stage7'],
+  TRY_CASH_MAX: ['stage4', 'stage7'],
+  SPOT_SELL_REQUIRES_INVENTORY: ['stage3', 'stage7'],
   EXECUTION_ESTIMATED_FEE_BPS: ['stage3'],
   EXECUTION_BALANCE_SAFETY_BUFFER_RATIO: ['stage3'],
   EXECUTION_SELL_FEE_IN_BASE_BPS: ['stage3'],
@@ -88,7 +108,7 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   EXECUTION_FALLBACK_MIN_NOTIONAL_TRY: ['stage3'],
   EXECUTION_QUOTE_ASSET: STAGE4_UNBUILT,
   MAX_OPEN_ORDERS: ['stage4'],
-  MAX_POSITION_NOTIONAL_TRY: ['stage4'],
+  MAX_POSITION_NOTIONAL_TRY: ['stage4', 'stage7'],
   REPLACE_INFLIGHT_BUDGET_PER_SYMBOL_TRY: ['stage4'],
   MAX_DAILY_LOSS_TRY: ['stage4'],
   MAX_DRAWDOWN_PCT: ['stage4'],
@@ -110,14 +130,14 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   STAGE4_UNKNOWN_FREEZE_THRESHOLD: ['stage4'],
   STAGE4_UNKNOWN_FREEZE_PERSIST_CYCLES: ['stage4'],
   STAGE4_UNKNOWN_FREEZE_PERSIST_SECONDS: ['stage4'],
-  KILL_CHAIN_MAX_CONSECUTIVE_ERRORS: STAGE7_UNRUN,
-  KILL_CHAIN_COOLDOWN_SECONDS: STAGE7_UNRUN,
+  KILL_CHAIN_MAX_CONSECUTIVE_ERRORS: ['stage7'],
+  KILL_CHAIN_COOLDOWN_SECONDS: ['stage7'],
   RULES_CACHE_TTL_SEC: ['stage3', 'reconcile'],
   FILLS_POLL_LOOKBACK_MINUTES: ['stage3', 'stage4'],
   LIVE_RULES_REQUIRE_EXCHANGEINFO: STAGE4_UNBUILT,
-  ALLOCATION_FEE_BUFFER_BPS: ['stage4'],
-  FEE_BUFFER_RATIO: ['stage4'],
-  ROUNDING_BUFFER_TRY: STAGE7_UNRUN,
+  ALLOCATION_FEE_BUFFER_BPS: ['stage4', 'stage7'],
+  FEE_BUFFER_RATIO: ['stage4', 'stage7'],
+  ROUNDING_BUFFER_TRY: ['stage7'],
   INVESTABLE_USAGE_MODE: ['stage4'],
   INVESTABLE_USAGE_FRACTION: ['stage4'],
   MAX_TRY_PER_CYCLE: ['stage4'],
@@ -164,53 +184,53 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   ORDERBOOK_MAX_STALENESS_MS: ['loader'],
   FULL_LISTING_PERIOD_SECONDS: ['stage3'],
   ORDERBOOK_INFLIGHT_WAIT_TIMEOUT_S: RELIABILITY,
-  STAGE7_SLIPPAGE_BPS: STAGE7_UNRUN,
-  STAGE7_FEES_BPS: STAGE7_UNRUN,
-  STAGE7_MARK_PRICE_SOURCE: STAGE7,
-  STAGE7_UNIVERSE_SIZE: STAGE7_UNRUN,
-  STAGE7_UNIVERSE_QUOTE_CCY: STAGE7_UNRUN,
-  STAGE7_UNIVERSE_WHITELIST: STAGE7_UNRUN,
-  STAGE7_UNIVERSE_BLACKLIST: STAGE7_UNRUN,
-  STAGE7_MIN_QUOTE_VOLUME_TRY: STAGE7_UNRUN,
-  STAGE7_MAX_SPREAD_BPS: STAGE7_UNRUN,
-  STAGE7_VOL_LOOKBACK: ['stage4'],
+  STAGE7_SLIPPAGE_BPS: ['stage7'],
+  STAGE7_FEES_BPS: ['stage7'],
+  STAGE7_MARK_PRICE_SOURCE: STAGE7_MARK,
+  STAGE7_UNIVERSE_SIZE: ['stage7'],
+  STAGE7_UNIVERSE_QUOTE_CCY: ['stage7'],
+  STAGE7_UNIVERSE_WHITELIST: ['stage7'],
+  STAGE7_UNIVERSE_BLACKLIST: ['stage7'],
+  STAGE7_MIN_QUOTE_VOLUME_TRY: ['stage7'],
+  STAGE7_MAX_SPREAD_BPS: ['stage7'],
+  STAGE7_VOL_LOOKBACK: ['stage4', 'stage7'],
   STAGE7_VOL_LOW_THRESHOLD: ['stage4'],
   STAGE7_VOL_HIGH_THRESHOLD: ['stage4'],
-  STAGE7_SCORE_WEIGHTS: STAGE7_UNRUN,
-  STAGE7_ORDER_OFFSET_BPS: STAGE7_UNRUN,
-  STAGE7_USE_PLANNING_KERNEL: STAGE7,
-  STAGE7_RULES_FALLBACK_TICK_SIZE: STAGE7,
-  STAGE7_RULES_FALLBACK_LOT_SIZE: STAGE7,
-  STAGE7_RULES_FALLBACK_MIN_NOTIONAL_TRY: STAGE7,
+  STAGE7_SCORE_WEIGHTS: ['stage7'],
+  STAGE7_ORDER_OFFSET_BPS: ['stage7'],
+  STAGE7_USE_PLANNING_KERNEL: STAGE7_ONE_PLANNER,
+  STAGE7_RULES_FALLBACK_TICK_SIZE: STAGE7_RULES_FALLBACK,
+  STAGE7_RULES_FALLBACK_LOT_SIZE: STAGE7_RULES_FALLBACK,
+  STAGE7_RULES_FALLBACK_MIN_NOTIONAL_TRY: STAGE7_RULES_FALLBACK,
   STAGE7_RULES_SAFE_MIN_NOTIONAL_TRY: ['stage3'],
-  STAGE7_RULES_REQUIRE_METADATA: STAGE7,
-  STAGE7_RULES_INVALID_METADATA_POLICY: STAGE7,
-  STAGE7_MAX_DRAWDOWN_PCT: STAGE7_UNRUN,
-  STAGE7_MAX_DAILY_LOSS_TRY: STAGE7,
+  STAGE7_RULES_REQUIRE_METADATA: STAGE7_METADATA_REQUIRED,
+  STAGE7_RULES_INVALID_METADATA_POLICY: STAGE7_SKIP_SYMBOL,
+  STAGE7_MAX_DRAWDOWN_PCT: ['stage7'],
+  STAGE7_MAX_DAILY_LOSS_TRY: STAGE7_DAILY_LOSS,
   STAGE7_MAX_CONSECUTIVE_LOSSES: ['stage4'],
-  STAGE7_MAX_DATA_AGE_SEC: STAGE7_UNRUN,
-  STAGE7_UNIVERSE_GOVERNANCE_PROBATION_CYCLES: STAGE7_UNRUN,
-  STAGE7_UNIVERSE_GOVERNANCE_COOLDOWN_SEC: STAGE7_UNRUN,
-  STAGE7_UNIVERSE_GOVERNANCE_MAX_CHURN_PER_DAY: STAGE7_UNRUN,
-  STAGE7_SPREAD_SPIKE_BPS: STAGE7_UNRUN,
-  STAGE7_SIM_REJECT_PROB_BPS: STAGE7_UNRUN,
-  STAGE7_RATE_LIMIT_RPS: STAGE7_UNRUN,
-  STAGE7_RATE_LIMIT_BURST: STAGE7_UNRUN,
-  STAGE7_RETRY_MAX_ATTEMPTS: STAGE7_UNRUN,
-  STAGE7_RETRY_BASE_DELAY_MS: STAGE7_UNRUN,
-  STAGE7_RETRY_MAX_DELAY_MS: STAGE7_UNRUN,
-  STAGE7_REJECT_SPIKE_THRESHOLD: STAGE7_UNRUN,
-  STAGE7_RETRY_ALERT_THRESHOLD: STAGE7_UNRUN,
-  DAILY_LOSS_LIMIT_TRY: STAGE7_UNRUN,
-  MAX_DRAWDOWN_BPS: STAGE7_UNRUN,
-  FEE_BURN_LIMIT_TRY: STAGE7_UNRUN,
-  MAX_ORDER_NOTIONAL_TRY: STAGE7_UNRUN,
-  MAX_SYMBOL_EXPOSURE_TRY: STAGE7_UNRUN,
-  HIGH_VOL_THRESHOLD_BPS: STAGE7_UNRUN,
-  RISK_COOLDOWN_SEC: STAGE7_UNRUN,
-  STAGE7_RISK_COOLDOWN_SEC: STAGE7,
-  STAGE7_CONCENTRATION_TOP_N: STAGE7,
-  STAGE7_LOSS_GUARDRAIL_MODE: STAGE7,
+  STAGE7_MAX_DATA_AGE_SEC: ['stage7'],
+  STAGE7_UNIVERSE_GOVERNANCE_PROBATION_CYCLES: ['stage7'],
+  STAGE7_UNIVERSE_GOVERNANCE_COOLDOWN_SEC: ['stage7'],
+  STAGE7_UNIVERSE_GOVERNANCE_MAX_CHURN_PER_DAY: ['stage7'],
+  STAGE7_SPREAD_SPIKE_BPS: ['stage7'],
+  STAGE7_SIM_REJECT_PROB_BPS: ['stage7'],
+  STAGE7_RATE_LIMIT_RPS: ['stage7'],
+  STAGE7_RATE_LIMIT_BURST: ['stage7'],
+  STAGE7_RETRY_MAX_ATTEMPTS: ['stage7'],
+  STAGE7_RETRY_BASE_DELAY_MS: ['stage7'],
+  STAGE7_RETRY_MAX_DELAY_MS: ['stage7'],
+  STAGE7_REJECT_SPIKE_THRESHOLD: ['stage7'],
+  STAGE7_RETRY_ALERT_THRESHOLD: ['stage7'],
+  DAILY_LOSS_LIMIT_TRY: ['stage7'],
+  MAX_DRAWDOWN_BPS: ['stage7'],
+  FEE_BURN_LIMIT_TRY: ['stage7'],
+  MAX_ORDER_NOTIONAL_TRY: ['stage7'],
+  MAX_SYMBOL_EXPOSURE_TRY: ['stage7'],
+  HIGH_VOL_THRESHOLD_BPS: ['stage7'],
+  RISK_COOLDOWN_SEC: ['stage7'],
+  STAGE7_RISK_COOLDOWN_SEC: STAGE7_COOLDOWN,
+  STAGE7_CONCENTRATION_TOP_N: STAGE7_CONCENTRATION,
+  STAGE7_LOSS_GUARDRAIL_MODE: STAGE7_GUARDRAIL,
   STALE_MARKET_DATA_SECONDS: ['stage4'],
   REJECT_SPIKE_THRESHOLD: ['stage4'],
   LATENCY_SPIKE_MS: ['stage4'],
@@ -261,7 +281,7 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   UNIVERSE_SCORE_WEIGHT_MOMENTUM: ['stage4'],
   UNIVERSE_SCORE_WEIGHT_SPREAD: ['stage4'],
   UNIVERSE_SCORE_WEIGHT_DEPTH: ['stage4'],
-  PORTFOLIO_TARGETS: STAGE7_UNRUN,
+  PORTFOLIO_TARGETS: ['stage7'],
   OBSERVABILITY_ENABLED: OBSERVABILITY,
   OBSERVABILITY_METRICS_EXPORTER: OBSERVABILITY,
   OBSERVABILITY_OTLP_ENDPOINT: OBSERVABILITY,

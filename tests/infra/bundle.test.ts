@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions, UNREACHED_CREDENTIAL_PROVIDERS } from '../../lib/constructs/trading-function';
+import { CYCLES } from '../../lib/stateless-stack';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FUNCTIONS = readdirSync(join(ROOT, 'functions')).filter((n) =>
@@ -15,6 +16,12 @@ const FUNCTIONS = readdirSync(join(ROOT, 'functions')).filter((n) =>
 );
 const outdir = mkdtempSync(join(tmpdir(), 'btcbot-bundle-test-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+it('checks the bundle of every cycle the stack deploys, stage 7 included', () => {
+  const deployed = Object.values(CYCLES).map((cycle) => cycle.entry);
+  expect(deployed).toContain('functions/stage7-cycle/handler.ts');
+  for (const entry of deployed) expect(FUNCTIONS.map((name) => `functions/${name}/handler.ts`)).toContain(entry);
+});
 
 const metafileOf = async (name: string): Promise<Metafile> =>
   (

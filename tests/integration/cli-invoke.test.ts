@@ -15,6 +15,8 @@ const SCHEDULED = 'events/stage3-cycle/scheduled.json';
 const SCHEDULED_ID = '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa';
 const STAGE4_SCHEDULED = 'events/stage4-cycle/scheduled.json';
 const STAGE4_SCHEDULED_ID = '7a2e9c41-5b3d-4f6e-9a18-c0d4e2f6b8a1';
+const STAGE7_SCHEDULED = 'events/stage7-cycle/scheduled.json';
+const STAGE7_SCHEDULED_ID = '3c8f1d27-9e4b-4a6c-b2d5-f7a0e1c9d834';
 
 const sinks = () => {
   const out: string[] = [];
@@ -83,6 +85,29 @@ describe.skipIf(endpoint === null)('btcbot invoke (moto_server + simulator)', ()
     expect(audits.map((a) => a.cycleId)).toEqual([STAGE4_SCHEDULED_ID]);
   });
 
+  it('runs a stage 7 cycle as the stack deploys it: an armed environment still simulates; its run lands in DynamoDB', async () => {
+    const armed = {
+      ...env,
+      APP_ROLE: 'LIVE',
+      DRY_RUN: 'false',
+      LIVE_TRADING: 'true',
+      LIVE_TRADING_ACK: 'I_UNDERSTAND',
+    };
+    const s = sinks();
+    expect(await invokeCommand('Stage7CycleFunction', { event: STAGE7_SCHEDULED }, armed, s.io)).toBe(0);
+    expect(s.err).toEqual([]);
+    const result = JSON.parse(s.out.join('\n'));
+    expect(result).toMatchObject({ status: 'completed', row: { cycleId: STAGE7_SCHEDULED_ID } });
+    expect(result.row.counts.omsSubmitted).toBeGreaterThan(0);
+    const stored = await createDynamoStateStores(aws.dynamodb, env.STATE_TABLE_NAME as string).stage7.load('default', {
+      name: 'stage7#default',
+      epoch: 0,
+    });
+    expect(stored.runMetrics.map((r) => r.cycleId)).toEqual([STAGE7_SCHEDULED_ID]);
+    // its orders are simulated: none reached the venue
+    expect(sim.control.state().orders.total).toBe(0);
+  });
+
   it('with --keep-time the sample event keeps its old time, and a late firing runs no cycle', async () => {
     const s = sinks();
     expect(await invokeCommand('stage3-cycle', { event: SCHEDULED, keepTime: true }, env, s.io)).toBe(0);
@@ -136,6 +161,13 @@ describe.skipIf(endpoint === null)('btcbot invoke (moto_server + simulator)', ()
       const cycle = JSON.parse(stage4.out.join('\n'));
       expect(cycle).toMatchObject({ status: 'completed', mode: 'DRY_RUN', freezeActive: false });
       expect(cycle.counters.planned).toBeGreaterThan(0);
+      const stage7 = sinks();
+      expect(await invokeCommand('stage7-cycle', { event: STAGE7_SCHEDULED, local: true }, {}, stage7.io)).toBe(0);
+      expect(stage7.err).toEqual([]);
+      expect(JSON.parse(stage7.out.join('\n'))).toMatchObject({
+        status: 'completed',
+        row: { cycleId: STAGE7_SCHEDULED_ID },
+      });
       const poison = sinks();
       expect(
         await invokeCommand('reconcile', { event: 'events/reconcile/poison.json', local: true }, {}, poison.io),
@@ -150,7 +182,7 @@ describe.skipIf(endpoint === null)('btcbot invoke (moto_server + simulator)', ()
     const unknown = sinks();
     expect(await invokeCommand('stage4', { event: SCHEDULED }, env, unknown.io)).toBe(2);
     expect(unknown.err).toEqual([
-      'invoke: unknown function "stage4" (one of stage3-cycle, Stage3CycleFunction, stage4-cycle, Stage4CycleFunction, reconcile, ReconcileFunction)',
+      'invoke: unknown function "stage4" (one of stage3-cycle, Stage3CycleFunction, stage4-cycle, Stage4CycleFunction, stage7-cycle, Stage7CycleFunction, reconcile, ReconcileFunction)',
     ]);
     const missing = sinks();
     expect(await invokeCommand('reconcile', { event: join(dir, 'nope.json') }, env, missing.io)).toBe(2);

@@ -26,6 +26,7 @@ export const STAGE7_ENV = {
   DRY_RUN: 'true',
   DRY_RUN_TRY_BALANCE: '100000',
   SYMBOLS: 'BTCTRY,ETHTRY',
+  STAGE7_ENABLED: 'true',
 } as const;
 
 export interface Stage7World {
@@ -75,10 +76,7 @@ export function stage7World(
     createBtcturkGateway(config, SIMULATOR_CREDENTIALS, clock, sim.dispatcher) as Exchange,
   );
   const deps: Stage7CycleDeps = {
-    // STAGE7_ENABLED is declared STAGE7_UNRUN (shared/config/knob-readers.ts): loadConfig refuses it when set,
-    // so it is turned on here, on the copy. This override goes when the stage 7 function exists and the knob
-    // is declared read by it: the world then sets STAGE7_ENABLED=true in its environment like any other knob.
-    settings: { ...config, STAGE7_ENABLED: true, ...o.settings },
+    settings: { ...config, ...o.settings },
     clock,
     exchange: o.wrapExchange ? o.wrapExchange(exchange) : exchange,
     leases: stores.leases,

@@ -6,6 +6,7 @@ import {
   crossChecksMarkdown,
   STAGE3_KNOBS,
   STAGE4_KNOBS,
+  STAGE7_KNOBS,
 } from '../../../shared/config/config-reference';
 import { CROSS_FIELD_RULES } from '../../../shared/config/cross-field';
 import { KNOBS } from '../../../shared/config/knobs';
@@ -37,7 +38,8 @@ describe('README configuration table', () => {
   it('says who reads each knob, and `not yet` for a knob that is refused when set', () => {
     const row = (name: string) => configReferenceMarkdown([name as keyof typeof KNOBS]).split('\n')[2];
     expect(row('RECONCILE_MAX_RECEIVES')).toContain('| 9.1.5 | reconcile, deploy |');
-    expect(row('STAGE7_ENABLED')).toContain('| 1.3 | not yet |');
+    expect(row('STAGE7_ENABLED')).toContain('| 1.3 | stage7 |');
+    expect(row('STAGE7_MARK_PRICE_SOURCE')).toContain('| 1.12 | not yet |');
   });
 });
 
@@ -52,6 +54,14 @@ describe('README stage 4 table', () => {
     expect(block('stage4-config')).toBe(configReferenceMarkdown(STAGE4_KNOBS));
     expect(STAGE4_KNOBS).toContain('KILL_SWITCH_FREEZE_ALL');
     expect(STAGE4_KNOBS).not.toContain('RECONCILE_MAX_RECEIVES');
+  });
+});
+
+describe('README stage 7 table', () => {
+  it('matches the knobs the stage 7 cycle reads (regenerate with: npm run btcbot -- config --reference --stage7)', () => {
+    expect(block('stage7-config')).toBe(configReferenceMarkdown(STAGE7_KNOBS));
+    expect(STAGE7_KNOBS).toContain('STAGE7_ENABLED');
+    expect(STAGE7_KNOBS).not.toContain('STAGE7_MARK_PRICE_SOURCE');
   });
 });
 

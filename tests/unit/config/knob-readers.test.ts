@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CROSS_FIELD_RULES } from '../../../shared/config/cross-field';
-import { isRead, KNOB_READERS, type Reader, STAGE7_UNRUN } from '../../../shared/config/knob-readers';
+import { isRead, KNOB_READERS, type Reader } from '../../../shared/config/knob-readers';
 import { KNOBS, type KnobName } from '../../../shared/config/knobs';
 import { loadConfig } from '../../../shared/config/load-config';
 import { configError } from '../../support/config-env';
@@ -28,13 +28,12 @@ const filesReferencing = (name: string) => {
   const word = new RegExp(`\\b${name}\\b`);
   return SOURCES.filter((s) => word.test(s.code)).map((s) => s.file);
 };
-/** Stage 7's pure modules and its cycle, built ahead of the function that will run them */
+/** Stage 7's pure modules and its cycle, which functions/stage7-cycle runs */
 const STAGE7_MODULES =
-  /^shared\/(domain\/(adaptation\/|(market|portfolio|oms|risk)\/stage7-|retry-backoff\.ts|token-bucket\.ts)|application\/stage7\/)/;
+  /^shared\/(domain\/(adaptation\/|(ledger|market|portfolio|oms|risk)\/stage7-|retry-backoff\.ts|token-bucket\.ts)|application\/stage7\/)/;
 const STAGE4_DIRS = /^shared\/(domain\/(market|portfolio|oms|risk)|application\/stage4)\//;
 const isStage4Module = (f: string) => STAGE4_DIRS.test(f) && !STAGE7_MODULES.test(f);
-/** Referenced, but only by stage 7 modules no function runs: still refused when set, and declared so */
-const unrunStage7 = (name: KnobName) => filesReferencing(name).every((f) => STAGE7_MODULES.test(f));
+const isStage7Module = (f: string) => STAGE7_MODULES.test(f);
 
 const readers = (name: KnobName): readonly Reader[] => {
   const r = KNOB_READERS[name];
@@ -51,22 +50,21 @@ describe('declared knob readers match the source (spec 9.2.17)', () => {
   });
 
   it('every knob referenced there is declared read by code', () => {
-    const undeclared = NAMES.filter(
-      (n) => !readByCode(n) && filesReferencing(n).length > 0 && !(KNOB_READERS[n] === STAGE7_UNRUN && unrunStage7(n)),
-    );
+    const undeclared = NAMES.filter((n) => !readByCode(n) && filesReferencing(n).length > 0);
     expect(undeclared.map((n) => `${n}: ${filesReferencing(n).join(', ')}`)).toEqual([]);
-  });
-
-  it('a knob declared read only by unrun stage 7 modules is referenced by one, and by nothing else', () => {
-    const declared = NAMES.filter((n) => KNOB_READERS[n] === STAGE7_UNRUN);
-    expect(declared.length).toBeGreaterThan(0);
-    const wrong = declared.filter((n) => filesReferencing(n).length === 0 || !unrunStage7(n));
-    expect(wrong.map((n) => `${n}: ${filesReferencing(n).join(', ') || 'nothing'}`)).toEqual([]);
   });
 
   it('a knob is declared read by stage4 exactly when a stage 4 decision module references it', () => {
     const mismatched = NAMES.filter((n) => readers(n).includes('stage4') !== filesReferencing(n).some(isStage4Module));
     expect(mismatched).toEqual([]);
+  });
+
+  it('a knob is declared read by stage7 exactly when a stage 7 module references it', () => {
+    const mismatched = NAMES.filter((n) => readers(n).includes('stage7') !== filesReferencing(n).some(isStage7Module));
+    expect(mismatched).toEqual([]);
+    expect(readers('STAGE7_ENABLED')).toEqual(['stage7']);
+    // read by both stages' modules, so declared for both
+    expect(readers('STAGE7_VOL_LOOKBACK')).toEqual(['stage4', 'stage7']);
   });
 
   it('a knob read by the loader is read by a cross-field check, or pinned by its parser (ORDER_TYPE)', () => {
@@ -92,11 +90,15 @@ describe('loadConfig refuses a set knob that nothing reads', () => {
     }
   });
 
-  it('says why stage 7 knobs are refused, and refuses under any casing or through an alias', () => {
-    expect(configError({ stage7_enabled: 'true' }).message).toContain(
-      'STAGE7_ENABLED is not read by any function yet (only stage 7 modules no function runs yet read it, issue 15); remove it',
+  it('says why a stage 7 knob is refused, and refuses under any casing or through an alias', () => {
+    expect(configError({ stage7_mark_price_source: 'last' }).message).toContain(
+      'STAGE7_MARK_PRICE_SOURCE is not read by any function yet (stage 7 marks are always the ticker mid (spec 4.2 step 10); no bid, ask or last choice is built); remove it',
     );
     expect(configError({ SECRET_MAX_AGE_DAYS: '30' }).issues.map((i) => i.variable)).toEqual(['SECRET_MAX_AGE_DAYS']);
+  });
+
+  it('accepts STAGE7_ENABLED now that the stage 7 function reads it, under any casing', () => {
+    expect(loadConfig({ stage7_enabled: 'true' }).STAGE7_ENABLED).toBe(true);
   });
 
   it('keeps the defaults of unread knobs harmless: an empty environment loads', () => {
