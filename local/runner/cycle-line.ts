@@ -1,7 +1,12 @@
 // The one line printed per cycle: simulated time, stage, mode, what the cycle did, equity and PnL. Stage 4
 // counts its planned orders as intents and its actions past every filter as approved; its notes add what
-// replace transactions, cancels and the risk layers did.
-import type { CycleRecord, Stage4CycleRecord } from './scheduler';
+// replace transactions, cancels and the risk layers did. Stage 7 counts its intents (skipped included),
+// planned ones as approved, its simulated orders submitted and filled, no UNKNOWN column (it has no journal),
+// and the equity and net PnL of its own simulated account; its notes add rejects, cancels, throttling, a final
+// mode other than NORMAL and the spec 4.14 flags raised.
+import { dec } from '../../shared/domain/money';
+import { type CycleRecord, isTradingRecord, type Stage4CycleRecord, type TradingCycleRecord } from './scheduler';
+import type { Stage7CycleRecord } from './stage7-record';
 
 export const CYCLE_HEADER =
   'cycle  sim time             stage   mode      intents approved submitted fills unknown        equity TRY     PnL TRY';
@@ -10,18 +15,42 @@ interface Columns {
   readonly intents: number;
   readonly approved: number;
   readonly submitted: number;
+  readonly fills: number;
+  readonly unknown: string;
+  readonly equity: string;
+  readonly pnl: string;
 }
 
-function columnsOf(r: CycleRecord): Columns {
+function tradingColumns(r: TradingCycleRecord): Columns {
+  const venue = { fills: r.fills, unknown: String(r.unknown), equity: r.equity, pnl: r.pnl };
   if (r.stage === 'stage3') {
     const c = r.counters;
-    return { intents: c?.intents ?? 0, approved: c?.approved ?? 0, submitted: c ? c.submitted + c.simulated : 0 };
+    return {
+      intents: c?.intents ?? 0,
+      approved: c?.approved ?? 0,
+      submitted: c ? c.submitted + c.simulated : 0,
+      ...venue,
+    };
   }
   const x = r.execution;
   return {
     intents: r.counters?.planned ?? 0,
     approved: r.counters?.actions ?? 0,
     submitted: x ? x.submitted + x.simulated : 0,
+    ...venue,
+  };
+}
+
+function stage7Columns(r: Stage7CycleRecord): Columns {
+  const m = r.metrics;
+  return {
+    intents: m ? m.counts.planned + m.counts.skipped : 0,
+    approved: m?.counts.planned ?? 0,
+    submitted: m?.counts.omsSubmitted ?? 0,
+    fills: m?.counts.omsFilled ?? 0,
+    unknown: '-',
+    equity: m ? dec(m.equityTry).toFixed(2) : '-',
+    pnl: m ? dec(m.netPnlTry).toFixed(2) : '-',
   };
 }
 
@@ -37,8 +66,22 @@ function stage4Notes(r: Stage4CycleRecord): string[] {
   ];
 }
 
+function stage7Notes(r: Stage7CycleRecord): string[] {
+  const m = r.metrics;
+  if (m === undefined) return [];
+  const c = m.counts;
+  return [
+    c.omsRejected > 0 ? `rejected ${c.omsRejected}` : '',
+    c.omsCanceled > 0 ? `canceled ${c.omsCanceled}` : '',
+    c.throttledEvents > 0 ? `throttled ${c.throttledEvents}` : '',
+    m.finalMode !== 'NORMAL' ? `mode ${m.finalMode}` : '',
+    m.alertFlags.length > 0 ? `alert ${m.alertFlags.join(',')}` : '',
+    m.qualityFlags.length > 0 ? `quality ${m.qualityFlags.join(',')}` : '',
+  ];
+}
+
 export function cycleLine(r: CycleRecord): string {
-  const c = columnsOf(r);
+  const c = isTradingRecord(r) ? tradingColumns(r) : stage7Columns(r);
   const cells = [
     String(r.index).padStart(5),
     r.timeIso.slice(0, 19).replace('T', ' ').padEnd(20),
@@ -47,15 +90,15 @@ export function cycleLine(r: CycleRecord): string {
     String(c.intents).padStart(7),
     String(c.approved).padStart(8),
     String(c.submitted).padStart(9),
-    String(r.fills).padStart(5),
-    String(r.unknown).padStart(7),
-    r.equity.padStart(17),
-    r.pnl.padStart(11),
+    String(c.fills).padStart(5),
+    c.unknown.padStart(7),
+    c.equity.padStart(17),
+    c.pnl.padStart(11),
   ];
   const notes = [
     r.status === 'completed' ? '' : r.status,
-    ...(r.stage === 'stage4' ? stage4Notes(r) : []),
-    r.reconciled > 0 ? `reconciled ${r.reconciled}` : '',
+    ...(r.stage === 'stage4' ? stage4Notes(r) : r.stage === 'stage7' ? stage7Notes(r) : []),
+    isTradingRecord(r) && r.reconciled > 0 ? `reconciled ${r.reconciled}` : '',
     r.error ?? '',
   ].filter(Boolean);
   return `${cells.join(' ')}${notes.length > 0 ? `  ${notes.join('; ')}` : ''}`;

@@ -5,13 +5,15 @@ import { FAULT_PROFILES } from '../btcturk-sim/fault-settings';
 const FAULT_PROFILE_NAMES = Object.keys(FAULT_PROFILES);
 const AWS_MODES = ['embedded', 'moto'] as const;
 export type AwsMode = (typeof AWS_MODES)[number];
-/** The trading stages a local run can schedule, in the order they fire within one simulated minute */
-export const LOCAL_STAGES = ['stage3', 'stage4'] as const;
+/** The stages a local run can schedule, in the order they fire within one simulated minute */
+export const LOCAL_STAGES = ['stage3', 'stage4', 'stage7'] as const;
 export type LocalStage = (typeof LOCAL_STAGES)[number];
+/** The stages that trade the simulator's account; stage 7 only simulates, on its own simulated account */
+export const TRADING_STAGES: readonly LocalStage[] = ['stage3', 'stage4'];
 
 export interface LocalRunOptions {
   readonly cycles: number;
-  /** Each fires once per simulated minute; both only in dry-run */
+  /** Each fires once per simulated minute; with --live-sim at most one trading stage (stage 7 never trades) */
   readonly stages: readonly LocalStage[];
   readonly symbols: readonly string[];
   readonly seed: number;
@@ -79,16 +81,25 @@ function parseAws(raw: RawLocalOptions, envEndpoint: string | undefined): Pick<L
 
 /**
  * Stage 3 and stage 4 share one account: live, their strategies would fight over its orders (the rule the
- * CDK synth enforces for the two schedules). In dry-run nothing reaches the venue, so both may run.
+ * CDK synth enforces for the two schedules). In dry-run nothing reaches the venue, so both may run. Stage 7
+ * never trades (its own simulated account, public reads only), so it may run beside either, live or not;
+ * --live-sim with stage 7 alone would arm nothing, so it is refused rather than silently ignored.
  */
 function parseStages(raw: string, liveSim: boolean): LocalStage[] {
   const named = raw.split(',').map((s) => s.trim());
   const unknown = named.filter((s) => !LOCAL_STAGES.includes(s as LocalStage));
   if (unknown.length > 0) {
-    throw new RangeError(`--stages must be ${LOCAL_STAGES.join(', ')} or both (comma-separated), got ${raw}`);
+    throw new RangeError(`--stages must be a comma-separated list of ${LOCAL_STAGES.join(', ')}, got ${raw}`);
   }
   const stages = LOCAL_STAGES.filter((s) => named.includes(s));
-  if (liveSim && stages.length > 1) {
+  const trading = stages.filter((s) => TRADING_STAGES.includes(s));
+  if (liveSim && trading.length === 0) {
+    throw new RangeError(
+      '--live-sim arms the trading stages against the simulator, and stage 7 never trades: add stage3 or stage4, ' +
+        'or drop --live-sim',
+    );
+  }
+  if (liveSim && trading.length > 1) {
     throw new RangeError(
       '--stages stage3,stage4 with --live-sim: stage 3 and stage 4 would trade one account and fight over its ' +
         'orders (the CDK synth refuses both schedules for the same reason); run one stage live, or both in dry-run',

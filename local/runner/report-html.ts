@@ -1,5 +1,6 @@
 // out/report.html: one self-contained page (inline CSS and SVG, no external assets) with the equity and
-// drawdown charts, the safety checks, positions, and the orders and fills tables
+// drawdown charts of the venue account (when a trading stage ran), stage 7's section with the equity and
+// drawdown of its simulated account, the safety checks, positions, and the orders and fills tables
 import { drawdownPercent } from './drawdown';
 import {
   FILL_COLUMNS,
@@ -10,8 +11,11 @@ import {
   POSITION_COLUMNS,
   positionRows,
   safetyChecks,
+  type TotalsTable,
   totalsTables,
+  venueEquityLine,
 } from './report-md';
+import { STAGE7_TITLE, stage7Intro, stage7Tables } from './report-stage7';
 import type { LocalRunSummary } from './summary';
 import { lineChartSvg } from './svg-chart';
 
@@ -23,8 +27,35 @@ const table = (head: readonly string[], rows: readonly (readonly (string | numbe
     .map((r) => `<tr>${r.map((c) => `<td>${esc(String(c ?? ''))}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 
-export function reportHtml(s: LocalRunSummary): string {
+function venueSection(s: LocalRunSummary): string {
+  const line = venueEquityLine(s);
+  if (line === undefined) return '';
   const equity = s.equitySeries.map((p) => p.equity);
+  return [
+    `<p>${esc(line)}</p>`,
+    lineChartSvg('Equity (TRY, at mid marks)', equity, '#1565c0', 'TRY'),
+    lineChartSvg('Drawdown (% below peak)', drawdownPercent(equity), '#c62828', '%'),
+  ].join('\n');
+}
+
+const tables = (level: 'h2' | 'h3', ts: readonly TotalsTable[]): string =>
+  ts.map((t) => `<${level}>${esc(t.title)}</${level}>\n${table(t.head, t.rows)}`).join('\n');
+
+/** Stage 7's account from its opening balance, one point per completed cycle */
+function stage7Section(s: LocalRunSummary): string {
+  const t = s.stages.stage7;
+  if (t === undefined) return '';
+  const equity = [t.equity.start, ...t.series.map((p) => p.equityTry)];
+  return [
+    `<h2>${esc(STAGE7_TITLE)}</h2>`,
+    `<p>${esc(stage7Intro(t))}</p>`,
+    lineChartSvg('Stage 7 simulated account equity (TRY)', equity, '#2e7d32', 'TRY'),
+    lineChartSvg('Stage 7 drawdown (% below peak)', drawdownPercent(equity), '#c62828', '%'),
+    tables('h3', stage7Tables(s)),
+  ].join('\n');
+}
+
+export function reportHtml(s: LocalRunSummary): string {
   const o = s.config.options;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>btcbot local run</title>
@@ -34,12 +65,9 @@ td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}th{background:#f3f3f
 <h1>btcbot local run</h1>
 <p>Mode <b>${esc(s.config.mode)}</b> (APP_ROLE=${esc(s.config.appRole)}, DRY_RUN=${s.config.dryRun}, kill switch ${s.config.killSwitch ? 'on' : 'off'}),
 stages ${esc(o.stages.join(','))}, symbols ${esc(o.symbols.join(','))}, seed ${o.seed}, faults <code>${esc(o.faults)}</code>, ${minutesOf(s)} simulated minutes from ${esc(s.config.startIso)}.</p>
-<p>Equity ${esc(s.equity.start)} → ${esc(s.equity.end)} TRY; bot PnL ${esc(s.equity.pnl)} TRY.</p>
-${lineChartSvg('Equity (TRY, at mid marks)', equity, '#1565c0', 'TRY')}
-${lineChartSvg('Drawdown (% below peak)', drawdownPercent(equity), '#c62828', '%')}
-${totalsTables(s)
-  .map((t) => `<h2>${esc(t.title)}</h2>\n${table(t.head, t.rows)}`)
-  .join('\n')}
+${venueSection(s)}
+${tables('h2', totalsTables(s))}
+${stage7Section(s)}
 <h2>Safety checks</h2>
 ${table(
   ['check', 'value', 'ok'],

@@ -1,5 +1,7 @@
-// out/report.md: the run at a glance (configuration, totals, safety checks, positions, orders and fills)
+// out/report.md: the run at a glance (configuration, totals, stage 7's simulation, safety checks, positions,
+// orders and fills)
 import { dec } from '../../shared/domain/money';
+import { STAGE7_TITLE, stage7Intro, stage7Tables } from './report-stage7';
 import type { LocalRunSummary } from './summary';
 
 export const POSITION_COLUMNS = ['symbol', 'qty', 'avg cost TRY', 'realized PnL TRY', 'mark TRY'];
@@ -52,7 +54,7 @@ export const fillRows = (s: LocalRunSummary) =>
   ]);
 
 /** Simulated minutes the run scheduled (each fires every selected stage once) */
-export const minutesOf = (s: LocalRunSummary): number => s.equitySeries.length;
+export const minutesOf = (s: LocalRunSummary): number => new Set(s.cycles.map((c) => c.index)).size;
 
 export interface TotalsTable {
   readonly title: string;
@@ -154,6 +156,7 @@ export function totalsTables(s: LocalRunSummary): TotalsTable[] {
 }
 
 export function safetyChecks(s: LocalRunSummary): [string, string, boolean][] {
+  const s7 = s.stages.stage7;
   return [
     [
       'exchange orders <= journal orders',
@@ -176,8 +179,23 @@ export function safetyChecks(s: LocalRunSummary): [string, string, boolean][] {
       `${s.outcome.reconcileLeft} left, ${s.outcome.deadLetters} in DLQ`,
       s.outcome.reconcileLeft === 0 && s.outcome.deadLetters === 0,
     ],
+    ...(s7
+      ? [
+          [
+            'stage 7 sent public market reads only',
+            `${s7.privateRequests} private or write requests`,
+            s7.privateRequests === 0,
+          ] as [string, string, boolean],
+        ]
+      : []),
   ];
 }
+
+/** The venue account's equity line, when a trading stage ran (stage 7 alone never touches that account) */
+export const venueEquityLine = (s: LocalRunSummary): string | undefined =>
+  s.equitySeries.length === 0
+    ? undefined
+    : `Equity ${s.equity.start} → ${s.equity.end} TRY; bot PnL (realized + unrealized) ${s.equity.pnl} TRY.`;
 
 export function reportMarkdown(s: LocalRunSummary): string {
   const o = s.config.options;
@@ -189,8 +207,16 @@ export function reportMarkdown(s: LocalRunSummary): string {
       `${minutesOf(s)} simulated minutes of ${o.intervalMs / 1000} s from ${s.config.startIso}.`,
     '',
     ...totalsTables(s).flatMap((t) => [`## ${t.title}`, '', ...table(t.head, t.rows), '']),
-    `Equity ${s.equity.start} → ${s.equity.end} TRY; bot PnL (realized + unrealized) ${s.equity.pnl} TRY.`,
-    '',
+    ...[venueEquityLine(s)].flatMap((line) => (line ? [line, ''] : [])),
+    ...(s.stages.stage7
+      ? [
+          `## ${STAGE7_TITLE}`,
+          '',
+          stage7Intro(s.stages.stage7),
+          '',
+          ...stage7Tables(s).flatMap((t) => [`### ${t.title}`, '', ...table(t.head, t.rows), '']),
+        ]
+      : []),
     '## Safety checks',
     '',
     ...table(

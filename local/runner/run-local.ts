@@ -2,15 +2,19 @@
 // a progress bar on a TTY), settle reconcile, write the summary and reports. A stop request (Ctrl-C) ends
 // the schedule after the current cycle; the reports are still written. Exit code 1 only on a safety breach:
 // a client id placed twice, more venue orders than journal entries, two orders resting at once for one
-// client id, intent or replace group, or a venue order the journal has no row for or accounts for otherwise.
+// client id, intent or replace group, a venue order the journal has no row for or accounts for otherwise, or
+// a stage 7 request that was not a public market read (stage 7 never trades).
+import { dec } from '../../shared/domain/money';
 import { CYCLE_HEADER, cycleLine } from './cycle-line';
 import type { StateInfo } from './local-state';
-import type { LocalRunOptions } from './options';
+import { type LocalRunOptions, TRADING_STAGES } from './options';
 import { progressBar } from './progress-bar';
+import { minutesOf } from './report-md';
 import { runSchedule } from './scheduler';
+import type { Stage7Totals } from './stage7-totals';
 import { buildSummary, type LocalRunSummary, type Stage3Totals, type Stage4Totals } from './summary';
 import { valuate } from './valuation';
-import { assembleWorld } from './world';
+import { assembleWorld, type LocalWorld } from './world';
 import { writeReports } from './write-reports';
 
 export interface LocalRunIo {
@@ -45,12 +49,24 @@ const stage4Line = (t: Stage4Totals): string =>
   `${t.canceled} canceled, ${t.filled} filled, ${t.simulated} simulated, ${t.uncertainSubmits + t.uncertainCancels} uncertain, ` +
   `${t.reconciled} reconciled, ${t.unknownOutstanding} UNKNOWN, ${t.duplicates} duplicates, ${t.errors} cycle errors`;
 
+/** TRY amounts on the console to the kurus; summary.json keeps them exact */
+const tryAmount = (x: string): string => dec(x).toFixed(2);
+
+const stage7Line = (t: Stage7Totals): string =>
+  `stage7: ${t.cycles} cycles, ${t.intentsPlanned} planned, ${t.ordersSubmitted} simulated orders, ` +
+  `${t.ordersFilled} filled, ${t.ordersRejected} rejected, ${t.ordersCanceled} canceled, fees ${tryAmount(t.feesTry)} TRY, ` +
+  `equity ${tryAmount(t.equity.start)} -> ${tryAmount(t.equity.end)} TRY (net PnL ${tryAmount(t.equity.netPnl)}), ` +
+  `max drawdown ${dec(t.maxDrawdownPct).toFixed(2)}%, params v${t.finalParamVersion ?? '-'} ` +
+  `(${t.paramChanges} changes), ${t.errors} cycle errors`;
+
+/** @param assemble builds the world (a test keeps it to read the stores after the run) */
 export async function runLocal(
   options: LocalRunOptions,
   io: LocalRunIo,
   stop: AbortSignal = new AbortController().signal,
+  assemble: (options: LocalRunOptions) => Promise<LocalWorld> = assembleWorld,
 ): Promise<{ code: number; summary: LocalRunSummary; files: string[] }> {
-  const world = await assembleWorld(options);
+  const world = await assemble(options);
   try {
     for (const line of banner(options, world.sim.baseUrl, world.state)) io.out(line);
     io.out(CYCLE_HEADER);
@@ -69,11 +85,12 @@ export async function runLocal(
     const summary = await buildSummary(world, options, schedule, startEquity);
     const files = await writeReports(options.out, summary);
     const x = summary.exchange;
-    const { stage3, stage4 } = summary.stages;
+    const { stage3, stage4, stage7 } = summary.stages;
     if (stage3) io.out(stage3Line(stage3));
     if (stage4) io.out(stage4Line(stage4));
+    if (stage7) io.out(stage7Line(stage7));
     io.out(
-      `done: ${summary.equitySeries.length} simulated minutes, ${x.journalOrders} journal orders, ` +
+      `done: ${minutesOf(summary)} simulated minutes, ${x.journalOrders} journal orders, ` +
         `${x.orders} exchange orders (${x.duplicateClientIds.length} duplicate client ids, ` +
         `${x.restingDuplicates.length} resting duplicates), ${summary.fills.length} fills, ` +
         `${summary.outcome.unknown} UNKNOWN, ${summary.outcome.failed} FAILED, ${summary.outcome.deadLetters} in DLQ`,
@@ -84,13 +101,19 @@ export async function runLocal(
         (r.lagging.length > 0 ? `, ${r.lagging.length} not yet refreshed` : '') +
         (r.disagree.length > 0 ? `, ${r.disagree.length} DISAGREE: ${r.disagree.join('; ')}` : ''),
     );
-    io.out(`equity ${summary.equity.start} -> ${summary.equity.end} TRY, bot PnL ${summary.equity.pnl} TRY`);
+    if (options.stages.some((st) => TRADING_STAGES.includes(st))) {
+      io.out(`equity ${summary.equity.start} -> ${summary.equity.end} TRY, bot PnL ${summary.equity.pnl} TRY`);
+    }
     io.out(`wrote ${files.join(', ')}`);
     const breach =
       x.duplicateClientIds.length > 0 ||
       x.orders > x.journalOrders ||
       x.restingDuplicates.length > 0 ||
-      x.reconciled.disagree.length > 0;
+      x.reconciled.disagree.length > 0 ||
+      (stage7?.privateRequests ?? 0) > 0;
+    if (stage7 && stage7.privateRequests > 0) {
+      io.err(`STAGE 7 sent ${stage7.privateRequests} private or write requests: ${JSON.stringify(stage7.requests)}`);
+    }
     for (const d of x.restingDuplicates) {
       io.err(
         `DUPLICATE ${d.kind} ${d.key} (${d.stage}): venue orders ${d.venueOrderIds.join(', ')} resting at ${d.atIso}`,

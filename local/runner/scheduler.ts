@@ -1,20 +1,25 @@
 // The local schedule in simulated time: every interval, one EventBridge Scheduled Event to each selected
-// stage's handler (stage 3 first), reconcile messages routed after each cycle, the duplicate check judged,
-// then the market advanced to the next firing. After the last cycle (or a stop request) reconcile keeps
-// being routed until the queue is empty or a bound is hit.
+// stage's handler (stage 3, stage 4, then stage 7), reconcile messages routed after each trading cycle, the
+// duplicate check judged, then the market advanced to the next firing. Stage 7 only simulates (no journal
+// order, no reconcile message), so its cycles route nothing. After the last cycle (or a stop request)
+// reconcile keeps being routed until the queue is empty or a bound is hit.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { monitorReads } from '../../shared/application/exchange-read-monitor';
 import type { Stage3CycleResult } from '../../shared/application/stage3/run-stage3-cycle';
 import type { Stage4CycleResult } from '../../shared/application/stage4/run-stage4-cycle';
 import type { StageName } from '../../shared/domain/ids';
 import type { JournalStatus } from '../../shared/domain/order-state';
+import { cycleIdOf, parseScheduledEvent } from '../../shared/lambda/scheduled-event';
 import type { JournalOrder } from '../../shared/ports/state-store';
 import { lambdaContext } from './lambda-context';
 import type { LocalRunOptions, LocalStage } from './options';
 import type { RouteResult } from './reconcile-router';
 import { SQS_VISIBILITY_TIMEOUT_MS } from './sqs-router';
+import { type Stage7CycleRecord, stage7Record } from './stage7-record';
 import { positionsOf, valuate } from './valuation';
 import type { LocalWorld } from './world';
 
+/** What a trading stage's record (stage 3, stage 4) holds: the cycle, then the venue account after it */
 interface CycleRecordBase {
   /** The simulated minute, from 1; each selected stage has one record per minute */
   readonly index: number;
@@ -48,7 +53,10 @@ export interface Stage4CycleRecord extends CycleRecordBase {
   readonly freezeActive: boolean;
 }
 
-export type CycleRecord = Stage3CycleRecord | Stage4CycleRecord;
+export type TradingCycleRecord = Stage3CycleRecord | Stage4CycleRecord;
+export type CycleRecord = TradingCycleRecord | Stage7CycleRecord;
+
+export const isTradingRecord = (r: CycleRecord): r is TradingCycleRecord => r.stage !== 'stage7';
 
 export interface ScheduleResult {
   readonly cycles: CycleRecord[];
@@ -145,10 +153,16 @@ async function runStageCycle(
   index: number,
   options: LocalRunOptions,
 ): Promise<{ record: CycleRecord; settled: JournalOrder[] }> {
-  const cycleId = `local-${options.seed}-${stage}-${String(index).padStart(4, '0')}`;
+  const eventId = `local-${options.seed}-${stage}-${String(index).padStart(4, '0')}`;
   const timeIso = new Date(world.clock.nowMs()).toISOString();
-  const event = scheduledEvent(stage, cycleId, timeIso);
-  const at = { index, cycleId, timeIso };
+  const event = scheduledEvent(stage, eventId, timeIso);
+  // the id the handler derives from the event, which its journal orders and stage 7 rows carry
+  const at = { index, cycleId: cycleIdOf(parseScheduledEvent(event)), timeIso };
+  if (stage === 'stage7') {
+    const requests = monitorReads(world.stage7Exchange);
+    const invoked = await invoke(world.stage7, 'btcbot-stage7', event);
+    return { record: stage7Record(at, invoked, requests.requests()), settled: [] };
+  }
   if (stage === 'stage3') {
     const invoked = await invoke(world.stage3, 'btcbot-stage3', event);
     const { base, settled } = await afterCycle(world, at, invoked);

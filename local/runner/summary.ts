@@ -1,5 +1,6 @@
 // The machine-readable result of a local run (out/summary.json): configuration, per-cycle records, totals
-// per stage, journal orders, ledger fills, final positions, the equity series, the exchange's own order list
+// per stage (stage 7's with its own series: stage7-totals.ts), journal orders, ledger fills, final positions,
+// the equity series of the venue account, the exchange's own order list
 // counted by client order id (read after the run with faults off, so the audit itself is exact), and the
 // duplicates the venue's books showed resting at once (duplicate-check.ts).
 import { type CycleCounters, newCounters } from '../../shared/application/stage3/cycle-counters';
@@ -11,7 +12,16 @@ import type { JournalOrder } from '../../shared/ports/state-store';
 import type { RestingDuplicate } from './duplicate-check';
 import type { StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
-import type { CycleRecord, ScheduleResult, Stage3CycleRecord, Stage4CycleRecord } from './scheduler';
+import {
+  type CycleRecord,
+  isTradingRecord,
+  type ScheduleResult,
+  type Stage3CycleRecord,
+  type Stage4CycleRecord,
+} from './scheduler';
+import type { Stage7CycleRecord } from './stage7-record';
+import { type Stage7Totals, stage7Totals } from './stage7-totals';
+import { sumOf, tally } from './tally';
 import { positionsOf, valuate } from './valuation';
 import { type VenueAgreement, venueAgreement } from './venue-agreement';
 import { LOCAL_START_MS, type LocalWorld } from './world';
@@ -74,7 +84,11 @@ export interface LocalRunSummary {
   };
   readonly cycles: readonly CycleRecord[];
   /** One entry per stage the run scheduled */
-  readonly stages: { readonly stage3?: Stage3Totals; readonly stage4?: Stage4Totals };
+  readonly stages: {
+    readonly stage3?: Stage3Totals;
+    readonly stage4?: Stage4Totals;
+    readonly stage7?: Stage7Totals;
+  };
   readonly orders: readonly {
     clientOrderId: string;
     cycleId: string;
@@ -98,7 +112,9 @@ export interface LocalRunSummary {
     timeIso: string;
   }[];
   readonly positions: readonly { symbol: string; qty: string; avgCost: string; realizedPnl: string; mark: string }[];
+  /** The venue account (the simulator's, which stage 3 and stage 4 trade) at mid marks */
   readonly equity: { readonly start: string; readonly end: string; readonly pnl: string };
+  /** One point per simulated minute a trading stage ran in (none when only stage 7 ran) */
   readonly equitySeries: readonly { timeIso: string; equity: string; pnl: string }[];
   readonly outcome: {
     readonly unknown: number;
@@ -122,21 +138,6 @@ export interface LocalRunSummary {
     readonly reconciled: VenueAgreement;
   };
 }
-
-/** Field-wise sum of numeric counters, from `zero` (which names every field) */
-function sumOf<T extends object>(zero: T, items: readonly (T | undefined)[]): T {
-  const sum: Record<string, number> = { ...(zero as Record<string, number>) };
-  for (const item of items) {
-    for (const [k, v] of Object.entries(item ?? {})) if (typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
-  }
-  return sum as T;
-}
-
-const tally = (keys: readonly string[]): Record<string, number> => {
-  const counts: Record<string, number> = {};
-  for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
-  return counts;
-};
 
 interface OutcomeInputs {
   readonly schedule: ScheduleResult;
@@ -222,7 +223,9 @@ export async function buildSummary(
   const inputs: OutcomeInputs = { schedule, journal, duplicates };
   const stage3 = schedule.cycles.filter((r): r is Stage3CycleRecord => r.stage === 'stage3');
   const stage4 = schedule.cycles.filter((r): r is Stage4CycleRecord => r.stage === 'stage4');
-  const last = schedule.cycles.at(-1);
+  const stage7 = schedule.cycles.filter((r): r is Stage7CycleRecord => r.stage === 'stage7');
+  const trading = schedule.cycles.filter(isTradingRecord);
+  const last = trading.at(-1) ?? schedule.cycles.at(-1);
   return {
     config: {
       options,
@@ -239,6 +242,9 @@ export async function buildSummary(
     stages: {
       ...(options.stages.includes('stage3') ? { stage3: stage3Totals(stage3, inputs) } : {}),
       ...(options.stages.includes('stage4') ? { stage4: stage4Totals(stage4, inputs) } : {}),
+      ...(options.stages.includes('stage7')
+        ? { stage7: stage7Totals(stage7, world.stage7Config.DRY_RUN_TRY_BALANCE) }
+        : {}),
     },
     orders: [...journal]
       .sort((a, b) => a.createdAtMs - b.createdAtMs || a.clientOrderId.localeCompare(b.clientOrderId))
@@ -282,8 +288,8 @@ export async function buildSummary(
       end: value.equity.toFixed(2),
       pnl: value.pnl.toFixed(2),
     },
-    // one point per simulated minute: after the last stage that ran in it
-    equitySeries: schedule.cycles
+    // one point per simulated minute: after the last trading stage that ran in it
+    equitySeries: trading
       .filter((c, i, all) => all[i + 1]?.index !== c.index)
       .map((c) => ({ timeIso: c.timeIso, equity: c.equity, pnl: c.pnl })),
     outcome: {

@@ -1,18 +1,24 @@
 // Assembles a local system: the BTCTurk simulator on 127.0.0.1 (seeded market, ManualClock shared with
 // the gateway), the real gateway, the state (embedded in-memory adapters, or the real AWS adapters on
-// moto_server with --aws moto), and the real stage 3, stage 4 and reconcile handlers built on those
-// dependencies. Every placement and every replace transaction is shown to the run's duplicate check.
+// moto_server with --aws moto), and the real stage 3, stage 4, stage 7 and reconcile handlers built on those
+// dependencies. Every placement and every replace transaction is shown to the run's duplicate check. Stage 7
+// gets its own configuration (always dry-run, never armed) and its own gateway without credentials, as its
+// deployed function does (functions/stage7-cycle/compose.ts): it can only read public market data.
 import { Agent } from 'undici';
 import { createHandler as createReconcileHandler } from '../../functions/reconcile/handler';
 import { createHandler as createStage3Handler } from '../../functions/stage3-cycle/handler';
 import { createHandler as createStage4Handler } from '../../functions/stage4-cycle/handler';
+import { createHandler as createStage7Handler } from '../../functions/stage7-cycle/handler';
 import { createBtcturkGateway } from '../../shared/adapters/btcturk/create-gateway';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
+import { StaticCredentials } from '../../shared/adapters/env-credentials';
 import type { ReconcileMessageDeps } from '../../shared/application/reconcile-batch';
 import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import type { Stage3Deps } from '../../shared/application/stage3/run-stage3-cycle';
 import type { Stage4CycleDeps } from '../../shared/application/stage4/run-stage4-cycle';
+import type { Stage7CycleDeps } from '../../shared/application/stage7/run-stage7-cycle';
 import { type Config, loadConfig } from '../../shared/config/load-config';
+import { stage7Environment } from '../../shared/config/stage7-environment';
 import { escalationThresholdsOf } from '../../shared/domain/escalation';
 import type { Clock } from '../../shared/ports/clock';
 import type { CredentialsProvider } from '../../shared/ports/credentials';
@@ -64,6 +70,11 @@ export interface LocalWorld {
   readonly exchange: Exchange;
   readonly stage3: ReturnType<typeof createStage3Handler>;
   readonly stage4: ReturnType<typeof createStage4Handler>;
+  /** Stage 7's own configuration: the local one forced to dry-run and enabled, without the live arming */
+  readonly stage7Config: Config;
+  /** Stage 7's gateway (no credentials): its requestsSent() are stage 7's requests alone */
+  readonly stage7Exchange: Exchange;
+  readonly stage7: ReturnType<typeof createStage7Handler>;
   readonly reconcile: ReturnType<typeof createReconcileHandler>;
   /** Never two of our orders resting for one client id, intent or replace group, on the venue's own books */
   readonly duplicates: DuplicateCheck;
@@ -170,6 +181,26 @@ export const reconcileDepsOf = (p: ReconcileParts): ReconcileMessageDeps => ({
   escalation: escalationThresholdsOf(p.config),
 });
 
+interface Stage7Parts {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly exchange: Exchange;
+  readonly stores: StateStores;
+  readonly log: Logger;
+}
+
+/** The stage 7 handler's dependencies from the parts of a local world, as its composition root builds them */
+const stage7DepsOf = (p: Stage7Parts): Stage7CycleDeps => ({
+  settings: p.config,
+  clock: p.clock,
+  exchange: p.exchange,
+  leases: p.stores.leases,
+  documents: p.stores.documents,
+  ledger: p.stores.ledger,
+  stage7: p.stores.stage7,
+  log: p.log,
+});
+
 function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulator, state: LocalState): LocalWorld {
   const config = loadConfig({ ...localEnv(options, sim.baseUrl), ...state.env });
   const { queue, killSwitch } = state;
@@ -186,6 +217,10 @@ function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulato
   const stage4Deps = stage4DepsOf(parts);
   const reconcileDeps = reconcileDepsOf({ config, clock, exchange, stores, queue, log });
   const reconcile = createReconcileHandler(() => reconcileDeps);
+  // spec 4.1: stage 7 runs on a copy of the settings, dry-run and never armed, whatever --live-sim says
+  const stage7Config = loadConfig(stage7Environment(localEnv(options, sim.baseUrl)));
+  const stage7Gateway = simulatorGateway(stage7Config, clock, new StaticCredentials(undefined));
+  const stage7Deps = stage7DepsOf({ config: stage7Config, clock, exchange: stage7Gateway.exchange, stores, log });
   return {
     sim,
     clock,
@@ -198,11 +233,15 @@ function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulato
     exchange,
     stage3: createStage3Handler(() => stage3Deps),
     stage4: createStage4Handler(() => stage4Deps),
+    stage7Config,
+    stage7Exchange: stage7Gateway.exchange,
+    stage7: createStage7Handler(() => stage7Deps),
     reconcile,
     duplicates,
     async close() {
       await sim.close();
       await gateway.dispatcher.close();
+      await stage7Gateway.dispatcher.close();
       await state.close();
     },
   };

@@ -90,7 +90,7 @@ describe('btcbot local --stages stage4', () => {
   it('rejects a stage that does not exist with exit code 2', async () => {
     const s = sinks();
     expect(await localCommand({ stages: 'stage4,stage5' }, s.io)).toBe(2);
-    expect(s.err).toEqual(['--stages must be stage3, stage4 or both (comma-separated), got stage4,stage5']);
+    expect(s.err).toEqual(['--stages must be a comma-separated list of stage3, stage4, stage7, got stage4,stage5']);
   });
 
   it('in dry-run runs both stages every simulated minute, stage 3 first, and sends no order', async () => {

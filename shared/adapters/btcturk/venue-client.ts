@@ -200,6 +200,8 @@ export class VenueClient {
     try {
       credentials = await this.#o.credentials();
     } catch (e) {
+      // no credentials configured is a setup mistake, not an outage a caller may wait out
+      if (e instanceof ConfigError) throw e;
       const detail = `${ctx.operation}: expected API credentials, was a provider failure`;
       throw new ExchangeUnavailableError(detail, undefined, { cause: e });
     }
