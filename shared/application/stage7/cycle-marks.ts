@@ -4,7 +4,9 @@
 // - the peak equity and when it was seen: the drawdown is measured from it (spec 4.14: (peak - equity) / peak,
 //   the worst kept), never from the starting balance;
 // - the day-start mark of spec 9.2.16 (dayStartMark: the last net PnL measured before 00:00 UTC) and the fees
-//   paid since 00:00 UTC, both rolled when a cycle runs on a new UTC day.
+//   paid since 00:00 UTC, both rolled when a cycle runs on a new UTC day;
+// - the last mark seen of each symbol held: a cycle whose ticker read misses a held symbol values it there,
+//   never at 0 (which would read as a crash of that holding: a false drawdown the worst-kept maximum keeps).
 // A document without marks (the first cycle) starts from DRY_RUN_TRY_BALANCE and the newest row.
 import { CorruptStateError, type ValidationIssue } from '../../domain/errors';
 import { utcDayStart } from '../../domain/ledger/ledger-state';
@@ -20,6 +22,8 @@ export interface Stage7Marks {
   /** The last net PnL measured before `dayMs` (undefined: none, the account started that day at 0) */
   readonly dayStart: NetPnlMark | undefined;
   readonly feesTodayTry: Dec;
+  /** The last mark seen of each symbol held after the cycle that wrote it */
+  readonly lastMarks: ReadonlyMap<string, Dec>;
 }
 
 /** The marks as the document stores them (decimals as strings) */
@@ -29,6 +33,7 @@ export type Stage7MarksRecord = {
   readonly dayMs: number;
   readonly dayStart: { readonly atMs: number; readonly netPnlTry: string } | null;
   readonly feesTodayTry: string;
+  readonly lastMarks: Readonly<Record<string, string>>;
 };
 
 export const marksRecord = (m: Stage7Marks): Stage7MarksRecord => ({
@@ -37,6 +42,7 @@ export const marksRecord = (m: Stage7Marks): Stage7MarksRecord => ({
   dayMs: m.dayMs,
   dayStart: m.dayStart ? { atMs: m.dayStart.atMs, netPnlTry: toPlain(m.dayStart.netPnlTry) } : null,
   feesTodayTry: toPlain(m.feesTodayTry),
+  lastMarks: Object.fromEntries([...m.lastMarks].map(([symbol, mark]) => [symbol, toPlain(mark)])),
 });
 
 /** @throws CorruptStateError a stored field that is not what marksRecord writes */
@@ -60,8 +66,28 @@ export function marksFromRecord(r: Stage7MarksRecord): Stage7Marks {
       ? { atMs: time('dayStart.atMs', r.dayStart.atMs), netPnlTry: amount('dayStart.netPnlTry', r.dayStart.netPnlTry) }
       : undefined,
     feesTodayTry: amount('feesTodayTry', r.feesTodayTry),
+    lastMarks: lastMarksOf(r.lastMarks, amount, issues),
   };
   if (issues.length > 0) throw new CorruptStateError('stored stage 7 risk marks', issues);
+  return marks;
+}
+
+function lastMarksOf(
+  stored: unknown,
+  amount: (path: string, v: unknown) => Dec,
+  issues: ValidationIssue[],
+): Map<string, Dec> {
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
+    issues.push({ path: 'marks.lastMarks', message: `expected an object of prices, was ${String(stored)}` });
+    return new Map();
+  }
+  const marks = new Map<string, Dec>();
+  for (const [symbol, v] of Object.entries(stored)) {
+    const mark = amount(`lastMarks.${symbol}`, v);
+    if (mark.gt(0)) marks.set(symbol, mark);
+    else if (isDecimalString(String(v)))
+      issues.push({ path: `marks.lastMarks.${symbol}`, message: `expected a price > 0, was ${v}` });
+  }
   return marks;
 }
 
@@ -87,6 +113,7 @@ export function openingMarks(
       dayMs,
       dayStart: dayStartMark(undefined, markOf(latest), nowMs),
       feesTodayTry: ZERO,
+      lastMarks: new Map(),
     };
   const sameDay = kept.dayMs === dayMs;
   return {
@@ -97,14 +124,36 @@ export function openingMarks(
   };
 }
 
-/** The marks after the cycle at `nowMs` measured `equityTry` and paid `feesTry` */
-export function closingMarks(opening: Stage7Marks, nowMs: number, equityTry: Dec, feesTry: Dec): Stage7Marks {
-  const newPeak = equityTry.gt(opening.peakEquityTry);
+/** The prices to value the account at: this cycle's marks, else the last one seen of a held symbol */
+export const valuationMarks = (opening: Stage7Marks, current: ReadonlyMap<string, Dec>): ReadonlyMap<string, Dec> =>
+  new Map([...opening.lastMarks, ...current]);
+
+/**
+ * The marks after the cycle at `nowMs` measured `equityTry`, paid `feesTry` and ended holding `held` (symbols),
+ * valued at `marks` (valuationMarks)
+ */
+export function closingMarks(
+  opening: Stage7Marks,
+  nowMs: number,
+  close: {
+    readonly equityTry: Dec;
+    readonly feesTry: Dec;
+    readonly held: readonly string[];
+    readonly marks: ReadonlyMap<string, Dec>;
+  },
+): Stage7Marks {
+  const newPeak = close.equityTry.gt(opening.peakEquityTry);
+  const lastMarks = new Map<string, Dec>();
+  for (const symbol of [...close.held].sort()) {
+    const mark = close.marks.get(symbol);
+    if (mark !== undefined) lastMarks.set(symbol, mark);
+  }
   return {
     ...opening,
-    peakEquityTry: newPeak ? equityTry : opening.peakEquityTry,
+    peakEquityTry: newPeak ? close.equityTry : opening.peakEquityTry,
     peakAtMs: newPeak ? nowMs : opening.peakAtMs,
-    feesTodayTry: opening.feesTodayTry.add(feesTry),
+    feesTodayTry: opening.feesTodayTry.add(close.feesTry),
+    lastMarks,
   };
 }
 

@@ -13,7 +13,12 @@ import type { Stage7CycleSettings } from './stage7-settings';
 
 const SUBMITTED = new Set(['SUBMITTED', 'ACKED', 'PARTIALLY_FILLED', 'FILLED']);
 
-export function cycleCounts(intents: readonly Stage7Intent[], exec: Stage7Execution): Stage7CycleCounts {
+/** @param unmarked held symbols this cycle's market read gave no mark (valued at their last mark) */
+export function cycleCounts(
+  intents: readonly Stage7Intent[],
+  exec: Stage7Execution,
+  unmarked: number,
+): Stage7CycleCounts {
   const ids = new Set(exec.passes.flatMap((p) => p.orders.map((o) => o.clientOrderId)));
   const orders = [...ids].map((id) => exec.state.orders.get(id)).filter((o) => o !== undefined);
   const events = (type: 'THROTTLED' | 'RETRY_SCHEDULED' | 'RETRY_GIVEUP') =>
@@ -27,7 +32,7 @@ export function cycleCounts(intents: readonly Stage7Intent[], exec: Stage7Execut
     throttledEvents: events('THROTTLED'),
     retryEvents: events('RETRY_SCHEDULED'),
     retryGiveups: events('RETRY_GIVEUP'),
-    missingMarkDecisions: 0,
+    missingMarkDecisions: unmarked,
   };
 }
 

@@ -12,8 +12,8 @@ import {
 import { dailyPnlSince } from '../../domain/risk/stage7-risk-budget-daily-pnl';
 import type { Stage7RunMetricsRow } from '../../ports/stage7-store';
 import type { Stage7MarketView } from './cycle-market';
-import { rejectRateOf } from './cycle-metrics';
 import type { Stage7Marks } from './cycle-marks';
+import { rejectRateOf } from './cycle-metrics';
 import type { Stage7CycleSettings } from './stage7-settings';
 
 export interface Valuation {

@@ -20,13 +20,13 @@ import { readDocuments } from './cycle-documents';
 import { readStage7KillChain, recordKillChain, stage7KillSwitchOn } from './cycle-kill-chain';
 import { appendOwedFills, cycleFills } from './cycle-ledger';
 import { readStage7Market } from './cycle-market';
-import { closingMarks, drawdownFromPeak, openingMarks } from './cycle-marks';
+import { closingMarks, drawdownFromPeak, openingMarks, valuationMarks } from './cycle-marks';
 import { cycleCounts, runMetricsRow } from './cycle-metrics';
 import { executeStage7 } from './cycle-oms';
 import { activeParams } from './cycle-params';
 import { planStage7Cycle } from './cycle-plan';
 import { assertStage7Preconditions, stage7LeaseName } from './cycle-preconditions';
-import { decideStage7Risk, valueAccount } from './cycle-risk';
+import { decideStage7Risk, heldSymbols, valueAccount } from './cycle-risk';
 import { cycleWrite, paramsWrite } from './cycle-save';
 import type { Stage7CycleSettings } from './stage7-settings';
 
@@ -129,9 +129,12 @@ async function cycleUnderLease(
   // stage 7 sends none (spec 4.1 neutralises them)
   const storedKillSwitch = stage7KillSwitchOn((await readStage7KillChain(deps.documents, account)).chain, nowMs);
   const market = await readStage7Market(deps.exchange, s.SYMBOLS, nowMs, rs.STAGE7_MAX_DATA_AGE_SEC);
-  const valuation = valueAccount(docs.account, market.marks, rs.STAGE7_UNIVERSE_QUOTE_CCY);
   const latest = state.runMetrics[0];
   const opening = openingMarks(docs.marks, latest, nowMs, s.DRY_RUN_TRY_BALANCE);
+  // a held symbol this read missed is valued at its last mark, never at 0; nothing trades on it (exec below)
+  const pricedAt = valuationMarks(opening, market.marks);
+  const valuation = valueAccount(docs.account, pricedAt, rs.STAGE7_UNIVERSE_QUOTE_CCY);
+  const unmarked = heldSymbols(valuation).filter((symbol) => !market.marks.has(symbol));
   const risk = decideStage7Risk(
     { nowMs, market, latest, marks: opening, previous: docs.previousRisk, storedKillSwitch, valuation },
     rs,
@@ -165,9 +168,15 @@ async function cycleUnderLease(
     rs,
   );
   const fills = cycleFills(account, exec, rs.STAGE7_FEES_BPS);
-  const counts = cycleCounts(planning.intents, exec);
-  const equityTry = valueAccount(exec.account, market.marks, rs.STAGE7_UNIVERSE_QUOTE_CCY).equityTry;
-  const marks = closingMarks(opening, nowMs, equityTry, fills.feesTry);
+  const counts = cycleCounts(planning.intents, exec, unmarked.length);
+  const closing = valueAccount(exec.account, pricedAt, rs.STAGE7_UNIVERSE_QUOTE_CCY);
+  const equityTry = closing.equityTry;
+  const marks = closingMarks(opening, nowMs, {
+    equityTry,
+    feesTry: fills.feesTry,
+    held: heldSymbols(closing),
+    marks: pricedAt,
+  });
   const row = runMetricsRow(
     {
       cycleId: input.cycleId,

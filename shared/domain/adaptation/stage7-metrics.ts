@@ -57,7 +57,7 @@ export interface Stage7CycleCounts {
   readonly throttledEvents: number;
   readonly retryEvents: number;
   readonly retryGiveups: number;
-  /** Lifecycle decisions skipped as `missing_mark_price` */
+  /** Held symbols the cycle had no fresh mark for (valued at their last mark): quality flag `missing_mark_price` */
   readonly missingMarkDecisions: number;
 }
 

@@ -146,6 +146,29 @@ describe('stage 7 cycle on memory stores and the in-process simulator', () => {
     expect(r.status === 'completed' && r.row.counts.omsSubmitted).toBeGreaterThan(0);
   });
 
+  it('values a holding the ticker read missed at its last mark: no false drawdown, the missing mark counted', async () => {
+    let down = false;
+    const w = stage7World({
+      wrapExchange: (inner) =>
+        ({
+          ...inner,
+          tickers: () => (down ? Promise.reject(new Error('venue down')) : inner.tickers()),
+        }) as Exchange,
+    });
+    const bought = await w.cycle('c1');
+    if (bought.status !== 'completed') throw new Error(bought.status);
+    const held = Object.keys((await stored(w)).state.documents.account.value ?? {}).filter((a) => a !== CASH_ASSET);
+    expect(held.length).toBeGreaterThan(0);
+    down = true;
+    const blind = await w.cycle('c2');
+    if (blind.status !== 'completed') throw new Error(blind.status);
+    // nothing traded and nothing repriced: the equity is the last one measured, not the cash alone
+    expect(blind.row.equityTry.toFixed()).toBe(bought.row.equityTry.toFixed());
+    expect(blind.row.maxDrawdownRatio.toFixed()).toBe(bought.row.maxDrawdownRatio.toFixed());
+    expect(blind.row.counts.missingMarkDecisions).toBe(held.length);
+    expect(blind.row.qualityFlags.missing_mark_price).toBe(true);
+  });
+
   it('a cycle that succeeds over a degraded API does not reset the kill chain count', async () => {
     const stores = createMemoryStateStores();
     const broken = { ...stores, stage7: { ...stores.stage7, load: () => Promise.reject(new RangeError('boom')) } };
@@ -257,6 +280,7 @@ describe('stage 7 cycle on memory stores and the in-process simulator', () => {
         dayMs: utcDayStart(r.tsMs),
         dayStart: { atMs: lastOfDay1.tsMs, netPnlTry: lastOfDay1.netPnlTry.toFixed() },
         feesTodayTry: r.feesTry.sub(lastOfDay1.feesTry).toFixed(),
+        lastMarks: expect.any(Object),
       })),
     );
     expect(day2.at(-1)?.feesTry.gt(day2[0]?.feesTry ?? ZERO)).toBe(true);

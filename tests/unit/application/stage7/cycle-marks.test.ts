@@ -9,6 +9,7 @@ import {
   openingMarks,
   type Stage7Marks,
   type Stage7MarksRecord,
+  valuationMarks,
 } from '../../../../shared/application/stage7/cycle-marks';
 import { CorruptStateError } from '../../../../shared/domain/errors';
 import { dec, ZERO } from '../../../../shared/domain/money';
@@ -27,7 +28,12 @@ function run(cycles: readonly { at: number; equity: string; fees: string }[]) {
   const seen: { opening: Stage7Marks; closing: Stage7Marks }[] = [];
   for (const c of cycles) {
     const opening = openingMarks(kept, latest, c.at, START);
-    const closing = closingMarks(opening, c.at, dec(c.equity), dec(c.fees));
+    const closing = closingMarks(opening, c.at, {
+      equityTry: dec(c.equity),
+      feesTry: dec(c.fees),
+      held: [],
+      marks: new Map(),
+    });
     seen.push({ opening, closing });
     kept = marksFromRecord(marksRecord(closing));
     latest = row(c.at, dec(c.equity).sub(START).toFixed());
@@ -36,6 +42,28 @@ function run(cycles: readonly { at: number; equity: string; fees: string }[]) {
 }
 
 describe('stage 7 risk marks', () => {
+  it('keeps the last mark of each symbol held, and values a symbol the read missed there', () => {
+    const opening = openingMarks(undefined, undefined, T0, START);
+    const held = closingMarks(opening, T0, {
+      equityTry: START,
+      feesTry: ZERO,
+      held: ['ETHTRY', 'BTCTRY'],
+      marks: new Map([
+        ['BTCTRY', dec('3000000')],
+        ['ETHTRY', dec('100000')],
+        ['XRPTRY', dec('20')],
+      ]),
+    });
+    const stored = marksFromRecord(marksRecord(held));
+    expect(marksRecord(stored).lastMarks).toEqual({ BTCTRY: '3000000', ETHTRY: '100000' });
+    const next = openingMarks(stored, undefined, T0 + 60_000, START);
+    const priced = valuationMarks(next, new Map([['ETHTRY', dec('101000')]]));
+    expect([priced.get('BTCTRY')?.toFixed(), priced.get('ETHTRY')?.toFixed()]).toEqual(['3000000', '101000']);
+    // sold out: nothing held, nothing kept
+    const sold = closingMarks(next, T0 + 60_000, { equityTry: START, feesTry: ZERO, held: [], marks: priced });
+    expect(sold.lastMarks.size).toBe(0);
+  });
+
   it('measures the drawdown from the peak: 1000 -> 1100 -> 990 is 10 %, not 1 % from the start', () => {
     const seen = run([
       { at: T0, equity: '1000', fees: '0' },
@@ -73,7 +101,14 @@ describe('stage 7 risk marks', () => {
 
   it('refuses a stored record it cannot read', () => {
     const good = marksRecord(run([{ at: T0, equity: '1000', fees: '0' }])[0]?.closing as Stage7Marks);
-    for (const bad of [{ peakEquityTry: '1e3' }, { dayMs: -1 }, { dayStart: { atMs: 1, netPnlTry: 2 } }])
+    for (const bad of [
+      { peakEquityTry: '1e3' },
+      { dayMs: -1 },
+      { dayStart: { atMs: 1, netPnlTry: 2 } },
+      { lastMarks: { BTCTRY: '0' } },
+      { lastMarks: { BTCTRY: 5 } },
+      { lastMarks: null },
+    ])
       expect(() => marksFromRecord({ ...good, ...bad } as unknown as Stage7MarksRecord)).toThrow(CorruptStateError);
   });
 });
