@@ -71,12 +71,13 @@ function cyclesTable(t: Stage7Totals): TotalsTable {
   const rows = (prefix: string, counts: Readonly<Record<string, number | undefined>>) =>
     Object.entries(counts).map(([k, n]) => [`${prefix} ${k}`, n ?? 0]);
   return {
-    title: 'Stage 7 cycles by status, final mode, no-trades reason and flag',
+    title: 'Stage 7 cycles by status, final mode, no-trades reason, risk reason and flag',
     head: ['what', 'cycles'],
     rows: [
       ...rows('status', t.statuses),
       ...rows('final mode', t.finalModes),
       ...rows('no trades:', t.noTradesReasons),
+      ...rows('risk:', t.riskReasons),
       ...rows('quality flag', t.qualityFlags),
       ...rows('alert flag', t.alertFlags),
     ],

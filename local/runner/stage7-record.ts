@@ -11,6 +11,7 @@ import {
   QUALITY_FLAGS,
   type QualityFlag,
   type Stage7CycleCounts,
+  setFlags,
 } from '../../shared/domain/adaptation/stage7-metrics';
 import { toPlain } from '../../shared/domain/money';
 import type { Mode } from '../../shared/domain/risk/mode';
@@ -22,6 +23,10 @@ export interface Stage7CycleMetrics {
   readonly counts: Stage7CycleCounts;
   /** The active params version the cycle ran under */
   readonly paramVersion: number;
+  /** The params version active after the cycle's adaptation */
+  readonly activeParamVersion: number;
+  /** The risk budget's reasons (spec 4.4), `OK` when none */
+  readonly riskReasons: readonly string[];
   /** The simulated account at the cycle's marks */
   readonly equityTry: string;
   /** Equity minus DRY_RUN_TRY_BALANCE */
@@ -57,23 +62,22 @@ export interface Stage7CycleRecord {
   readonly error?: string;
 }
 
-const raised = <F extends string>(names: readonly F[], flags: Readonly<Record<F, boolean>>): F[] =>
-  names.filter((f) => flags[f]);
-
 export function stage7Metrics(result: Stage7CycleResult & { status: 'completed' }): Stage7CycleMetrics {
   const row: Stage7RunMetricsRow = result.row;
   return {
     finalMode: result.finalMode,
     counts: row.counts,
     paramVersion: row.paramVersion,
+    activeParamVersion: result.activeParamVersion,
+    riskReasons: result.riskReasons,
     equityTry: toPlain(row.equityTry),
     netPnlTry: toPlain(row.netPnlTry),
     feesTry: toPlain(row.feesTry),
     turnoverTry: toPlain(row.turnoverTry),
     slippageTry: toPlain(row.slippageTry),
     maxDrawdownPct: toPlain(row.maxDrawdownRatio.mul(100)),
-    qualityFlags: raised(QUALITY_FLAGS, row.qualityFlags),
-    alertFlags: raised(ALERT_FLAGS, row.alertFlags),
+    qualityFlags: setFlags(row.qualityFlags, QUALITY_FLAGS),
+    alertFlags: setFlags(row.alertFlags, ALERT_FLAGS),
     noTradesReason: row.noTradesReason,
   };
 }

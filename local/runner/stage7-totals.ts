@@ -63,6 +63,8 @@ export interface Stage7Totals {
   readonly finalModes: Readonly<Record<string, number>>;
   /** Completed cycles per reason they filled nothing (spec 4.14 no_trades_reason) */
   readonly noTradesReasons: Readonly<Record<string, number>>;
+  /** Cycles by risk budget reason (spec 4.4; `OK` when none) */
+  readonly riskReasons: Readonly<Record<string, number>>;
   /** Completed cycles that raised each flag (flags never raised are left out) */
   readonly qualityFlags: Readonly<Partial<Record<QualityFlag, number>>>;
   readonly alertFlags: Readonly<Partial<Record<AlertFlag, number>>>;
@@ -118,10 +120,11 @@ export function stage7Totals(records: readonly Stage7CycleRecord[], startTry: De
       netPnl: last?.netPnlTry ?? '0',
     },
     maxDrawdownPct: last?.maxDrawdownPct ?? '0',
-    finalParamVersion: last?.paramVersion ?? null,
-    paramChanges: ms.filter((m, i) => i > 0 && m.paramVersion !== ms[i - 1]?.paramVersion).length,
+    finalParamVersion: last?.activeParamVersion ?? null,
+    paramChanges: ms.filter((m) => m.activeParamVersion !== m.paramVersion).length,
     finalModes: tally(ms.map((m) => m.finalMode)),
     noTradesReasons: tally(ms.flatMap((m) => (m.noTradesReason ? [m.noTradesReason] : []))),
+    riskReasons: tally(ms.flatMap((m) => m.riskReasons)),
     qualityFlags: flagged(QUALITY_FLAGS, (m) => m.qualityFlags),
     alertFlags: flagged(ALERT_FLAGS, (m) => m.alertFlags),
     requests,

@@ -88,7 +88,9 @@ describe('btcbot local --stages stage7', () => {
     expect(newest?.netPnlTry.toFixed()).toBe(dec(t.equity.netPnl).toFixed());
     expect(newest?.feesTry.toFixed()).toBe(dec(t.feesTry).toFixed());
     expect(newest?.maxDrawdownRatio.mul(100).toFixed()).toBe(dec(t.maxDrawdownPct).toFixed());
-    expect(newest?.paramVersion).toBe(t.finalParamVersion);
+    // the version active after the last cycle's adaptation (that cycle ran under the one before, if it adapted)
+    expect(state.params.active.value?.version).toBe(t.finalParamVersion);
+    expect(t.paramChanges).toBe((t.finalParamVersion ?? 1) - 1);
     const fills = ledger.filter((e) => e.type === 'FILL');
     expect(ledger).toHaveLength(t.ledgerEvents);
     expect(fills).toHaveLength(t.ordersFilled);

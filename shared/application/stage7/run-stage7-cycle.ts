@@ -55,6 +55,10 @@ export type Stage7CycleResult =
   | {
       readonly status: 'completed';
       readonly finalMode: Mode;
+      /** The risk budget's reasons (spec 4.4), `OK` when none */
+      readonly riskReasons: readonly string[];
+      /** The params version active after adaptation (row.paramVersion is the one the cycle ran under) */
+      readonly activeParamVersion: number;
       readonly row: Stage7RunMetricsRow;
       readonly ledgerEventsAppended: number;
     };
@@ -235,7 +239,14 @@ async function cycleUnderLease(
     latency_ms: clock.nowMs() - startedAtMs,
   });
   return {
-    result: { status: 'completed', finalMode: planning.finalMode, row, ledgerEventsAppended: owedAppended + appended },
+    result: {
+      status: 'completed',
+      finalMode: planning.finalMode,
+      riskReasons: risk.decision.reasons,
+      activeParamVersion: adaptation?.activeParams?.version ?? active.params.version,
+      row,
+      ledgerEventsAppended: owedAppended + appended,
+    },
     apiHealthy: !market.degraded,
   };
 }
