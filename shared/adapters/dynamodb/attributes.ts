@@ -121,3 +121,16 @@ export function keyIssue(ctx: z.RefinementCtx, attribute: string, stored: string
   if (stored !== expected)
     ctx.addIssue({ code: 'custom', path: [attribute], message: `expected ${expected}, was ${describe(stored)}` });
 }
+
+/** `build` per key, built on the first call for that key and kept (for schemas: zod compiles one at its first parse) */
+export function builtOnce<K, V>(build: (key: K) => V): (key: K) => V {
+  const built = new Map<K, V>();
+  return (key) => {
+    let value = built.get(key);
+    if (value === undefined) {
+      value = build(key);
+      built.set(key, value);
+    }
+    return value;
+  };
+}

@@ -20,6 +20,7 @@ import {
 import { OMS_STATUSES, omsMachine } from '../../domain/order-state';
 import {
   account,
+  builtOnce,
   checkedItem,
   count,
   D,
@@ -233,12 +234,17 @@ const BODIES: Readonly<Record<Stage7EventType, z.ZodRawShape>> = {
 };
 const BODY_FIELDS = [...new Set(Object.values(BODIES).flatMap((shape) => Object.keys(shape)))];
 
-/** The type's own fields; another type's field on the item is refused (it was not written for this type) */
-const bodySchema = (type: Stage7EventType) =>
+/**
+ * The type's own fields; another type's field on the item is refused (it was not written for this type). One
+ * schema per type, built on first use: zod compiles a schema at its first parse, so a schema built per call would
+ * be compiled on every call.
+ */
+const bodySchema = builtOnce((type: Stage7EventType) =>
   z.object({
     ...Object.fromEntries(BODY_FIELDS.map((field) => [field, z.undefined().optional()])),
     ...BODIES[type],
-  });
+  }),
+);
 
 /** @throws CorruptStateError the item is not a stage 7 OMS event */
 export function parseStage7Event(item: Item): Stage7OrderEvent {

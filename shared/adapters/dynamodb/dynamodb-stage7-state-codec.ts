@@ -7,6 +7,7 @@ import * as z from 'zod';
 import type { Stage7Document, Stage7DocumentName, Stage7Documents } from '../../ports/stage7-store';
 import {
   account,
+  builtOnce,
   checkedItem,
   D,
   type Item,
@@ -45,14 +46,16 @@ const DOCUMENT_VALUES = {
 
 export const STAGE7_DOCUMENT_NAMES = Object.keys(DOCUMENT_VALUES) as Stage7DocumentName[];
 
-const documentSchema = (name: Stage7DocumentName) =>
+/** One schema per document, built on first use (zod compiles a schema at its first parse) */
+const documentSchema = builtOnce((name: Stage7DocumentName) =>
   z
     .object({ pk: str, sk: str, account, name: literal([name]), version, value: DOCUMENT_VALUES[name] as z.ZodType })
     .superRefine(({ pk, sk, account: acct }, ctx) => {
       const key = stage7Keys.document(acct, name);
       keyIssue(ctx, 'pk', pk, key.pk);
       keyIssue(ctx, 'sk', sk, key.sk);
-    });
+    }),
+);
 
 /** @throws CorruptStateError the item is not the named document */
 export function parseStage7Document<K extends Stage7DocumentName>(
