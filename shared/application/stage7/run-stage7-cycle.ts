@@ -5,7 +5,10 @@
 // and flags -> adaptation -> ONE store write -> ledger append -> kill chain. Any exception runs the kill chain
 // and propagates. Re-running a cycle id already saved only completes its ledger append.
 import { evaluateAndApply } from '../../domain/adaptation/adaptation';
+import type { ParamChange } from '../../domain/adaptation/adaptation-model';
 import { errorTypeOf } from '../../domain/adaptation/kill-chain';
+import type { Stage7Fill } from '../../domain/ledger/stage7-fills';
+import type { Dec } from '../../domain/money';
 import type { Stage7OmsState } from '../../domain/oms/stage7-oms-state';
 import type { Mode } from '../../domain/risk/mode';
 import type { Clock } from '../../ports/clock';
@@ -59,6 +62,14 @@ export type Stage7CycleResult =
       readonly riskReasons: readonly string[];
       /** The params version active after adaptation (row.paramVersion is the one the cycle ran under) */
       readonly activeParamVersion: number;
+      /** The change adaptation recorded this cycle (applied, refused or rolled back), if any */
+      readonly paramChange: ParamChange | undefined;
+      /** The symbols the cycle planned over (spec 4.2 step 9: the selection, else the configured symbols) */
+      readonly universe: readonly string[];
+      /** This cycle's marks (ticker mids) by canonical symbol; a symbol the read missed is absent */
+      readonly marks: ReadonlyMap<string, Dec>;
+      /** The fills this cycle's passes made (what its ledger events record) */
+      readonly fills: readonly Stage7Fill[];
       readonly row: Stage7RunMetricsRow;
       readonly ledgerEventsAppended: number;
     };
@@ -244,6 +255,10 @@ async function cycleUnderLease(
       finalMode: planning.finalMode,
       riskReasons: risk.decision.reasons,
       activeParamVersion: adaptation?.activeParams?.version ?? active.params.version,
+      paramChange: adaptation?.change,
+      universe: planning.symbols,
+      marks: market.marks,
+      fills: fills.fills,
       row,
       ledgerEventsAppended: owedAppended + appended,
     },
