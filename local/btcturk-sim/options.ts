@@ -1,6 +1,7 @@
 // Options of startSimulator, with their defaults. Amounts are decimal strings; times are ms.
 import type { Clock } from '../../shared/ports/clock';
 import type { Candle } from '../market/candle';
+import type { ReplayMarket } from '../replay/replay-market';
 import type { FaultSettings } from './fault-settings';
 import type { FeeOptions } from './fees';
 
@@ -15,6 +16,12 @@ export interface SimulatorOptions {
   readonly symbols?: readonly string[];
   /** Candle series per symbol (e.g. from loadCandleCsv); symbols without one get the seeded generator */
   readonly market?: Readonly<Record<string, readonly Candle[]>>;
+  /**
+   * A replay dataset (`btcbot local --dataset`): the tickers and the exchange info's price band are its rows
+   * current at the server time, exactly what a backtest of the same dataset reads. The generated market still
+   * backs the order book and the matching engine, so a replay run serves stage 7 (tickers and exchange info) only.
+   */
+  readonly replay?: ReplayMarket;
   /** Interval of generated candles (default 60000) */
   readonly candleIntervalMs?: number;
   readonly apiKey?: string;

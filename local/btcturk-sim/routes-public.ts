@@ -1,6 +1,7 @@
 // Public endpoints (BTCTURK_API.md 6): server time (no envelope), exchangeinfo, ticker (JSON numbers),
 // order book (string levels, bids descending, asks ascending) and recent trades derived from the candles.
-import { type Dec, dec, maxDec, minDec, sumDec, toPlain } from '../../shared/domain/money';
+import { type Dec, dec, maxDec, minDec, sumDec, toPlain, ZERO } from '../../shared/domain/money';
+import type { ReplaySymbolView } from '../replay/replay-market';
 import { BOOK_DEPTH, bookOf } from './book';
 import { type JsonValue, RawNumber } from './json-text';
 import { exchangeInfoSymbol, type SimPair } from './pairs';
@@ -17,8 +18,12 @@ export const serverTime = (v: Venue): Reply => {
   return json(200, { serverTime: now, serverTime2: serverTime2(now) });
 };
 
+/** The last price the venue quotes for the pair: the replay's ticker row when replaying */
+const lastOf = (v: Venue, pair: SimPair): Dec =>
+  v.options.replay?.view(pair.symbol)?.ticker?.last ?? v.feedOf(pair).quote.last;
+
 export const exchangeInfo = (v: Venue): Reply => {
-  const symbols = [...v.pairs.values()].map((p) => exchangeInfoSymbol(p, v.feedOf(p).quote.last));
+  const symbols = [...v.pairs.values()].map((p) => exchangeInfoSymbol(p, lastOf(v, p)));
   const data = { timeZone: 'UTC', serverTime: v.serverNowMs(), symbols, currencies: [], currencyOperationBlocks: [] };
   return json(200, { data, success: true, message: '', code: 0 });
 };
@@ -57,12 +62,48 @@ function tickerOf(v: Venue, pair: SimPair): JsonValue {
   };
 }
 
+/**
+ * A replayed pair's ticker: bid/ask from its book row, last/high/low/volume from its ticker row, stamped with the
+ * newer row's time (when the data was observed); no open or daily change (a dataset has none). Undefined before
+ * the pair has both rows: the venue lists no ticker for it yet.
+ */
+function replayTickerOf(pair: SimPair, view: ReplaySymbolView): JsonValue | undefined {
+  const { book, ticker } = view;
+  if (!book || !ticker) return undefined;
+  return {
+    pair: pair.symbol,
+    pairNormalized: pair.normalized,
+    timestamp: Math.max(book.tsMs, ticker.tsMs),
+    last: num(ticker.last),
+    high: num(ticker.high),
+    low: num(ticker.low),
+    bid: num(book.bid),
+    ask: num(book.ask),
+    open: num(ticker.last),
+    volume: num(ticker.volume),
+    average: num(ticker.last),
+    daily: num(ZERO),
+    dailyPercent: null,
+    denominatorSymbol: pair.quote,
+    numeratorSymbol: pair.base,
+    order: pair.id,
+  };
+}
+
 const unknownPair = (): Reply => rejected('FAILED_ORDER_PARAMETER', 1000);
 
 export const ticker = (v: Venue, q: URLSearchParams): Reply => {
   const symbol = q.get('pairSymbol');
   const pairs = symbol === null ? [...v.pairs.values()] : [v.pairOf(symbol)].filter((p) => p !== undefined);
-  return json(200, { data: pairs.map((p) => tickerOf(v, p)), success: true, message: null, code: 0 });
+  const replay = v.options.replay;
+  const data = replay
+    ? pairs.flatMap((p) => {
+        const view = replay.view(p.symbol);
+        const row = view ? replayTickerOf(p, view) : undefined;
+        return row ? [row] : [];
+      })
+    : pairs.map((p) => tickerOf(v, p));
+  return json(200, { data, success: true, message: null, code: 0 });
 };
 
 export const orderBook = (v: Venue, q: URLSearchParams): Reply => {

@@ -40,6 +40,7 @@ export class Venue {
   readonly faults: FaultPlan;
   readonly credentials: { readonly apiKey: string; readonly apiSecret: string };
   readonly #ids: Prng;
+  #replayedTo = Number.NEGATIVE_INFINITY;
   commaDecimals: boolean;
 
   constructor(readonly options: SimulatorOptions) {
@@ -74,7 +75,13 @@ export class Venue {
   }
 
   sync(): void {
-    this.engine.sync(this.serverNowMs());
+    const now = this.serverNowMs();
+    this.engine.sync(now);
+    // a replay only moves forward: a clock-skew fault that steps back leaves it where it was
+    if (this.options.replay && now > this.#replayedTo) {
+      this.options.replay.advanceTo(now);
+      this.#replayedTo = now;
+    }
   }
 
   /** `BTCTRY`, `btc_try` and `BTC_TRY` all name the same pair */
