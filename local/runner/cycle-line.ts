@@ -42,12 +42,12 @@ function tradingColumns(r: TradingCycleRecord): Columns {
 }
 
 function stage7Columns(r: Stage7CycleRecord): Columns {
-  const m = r.metrics;
+  const m = r.record;
   return {
-    intents: m ? m.counts.planned + m.counts.skipped : 0,
-    approved: m?.counts.planned ?? 0,
-    submitted: m?.counts.omsSubmitted ?? 0,
-    fills: m?.counts.omsFilled ?? 0,
+    intents: m ? m.intents + m.skipped : 0,
+    approved: m?.intents ?? 0,
+    submitted: m?.submitted ?? 0,
+    fills: m?.filled ?? 0,
     unknown: '-',
     equity: m ? dec(m.equityTry).toFixed(2) : '-',
     pnl: m ? dec(m.netPnlTry).toFixed(2) : '-',
@@ -67,13 +67,12 @@ function stage4Notes(r: Stage4CycleRecord): string[] {
 }
 
 function stage7Notes(r: Stage7CycleRecord): string[] {
-  const m = r.metrics;
+  const m = r.record;
   if (m === undefined) return [];
-  const c = m.counts;
   return [
-    c.omsRejected > 0 ? `rejected ${c.omsRejected}` : '',
-    c.omsCanceled > 0 ? `canceled ${c.omsCanceled}` : '',
-    c.throttledEvents > 0 ? `throttled ${c.throttledEvents}` : '',
+    m.rejected > 0 ? `rejected ${m.rejected}` : '',
+    m.canceled > 0 ? `canceled ${m.canceled}` : '',
+    m.throttled > 0 ? `throttled ${m.throttled}` : '',
     m.finalMode !== 'NORMAL' ? `mode ${m.finalMode}` : '',
     m.alertFlags.length > 0 ? `alert ${m.alertFlags.join(',')}` : '',
     m.qualityFlags.length > 0 ? `quality ${m.qualityFlags.join(',')}` : '',

@@ -85,7 +85,7 @@ function cyclesTable(t: Stage7Totals): TotalsTable {
 }
 
 const flagsOf = (r: Stage7CycleRecord): string =>
-  r.metrics ? [...r.metrics.alertFlags, ...r.metrics.qualityFlags].join(', ') : (r.error ?? r.status);
+  r.record ? [...r.record.alertFlags, ...r.record.qualityFlags].join(', ') : (r.error ?? r.status);
 
 function perCycleTable(records: readonly Stage7CycleRecord[]): TotalsTable {
   return {
@@ -106,19 +106,19 @@ function perCycleTable(records: readonly Stage7CycleRecord[]): TotalsTable {
       'flags',
     ],
     rows: records.map((r) => {
-      const m = r.metrics;
+      const m = r.record;
       return [
         r.index,
         r.timeIso,
         r.status,
         m?.finalMode ?? '',
-        m?.counts.planned ?? '',
-        m?.counts.omsSubmitted ?? '',
-        m?.counts.omsFilled ?? '',
-        m?.counts.omsRejected ?? '',
+        m?.intents ?? '',
+        m?.submitted ?? '',
+        m?.filled ?? '',
+        m?.rejected ?? '',
         m ? tryAmount(m.equityTry) : '',
         m ? tryAmount(m.netPnlTry) : '',
-        m ? pct(m.maxDrawdownPct) : '',
+        m ? pct(dec(m.maxDrawdownRatio).mul(100).toFixed()) : '',
         m ? `v${m.paramVersion}` : '',
         flagsOf(r),
       ];

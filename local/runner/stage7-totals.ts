@@ -4,6 +4,7 @@
 // flags raised, the HTTP requests its gateway sent, and the per-cycle series the reports chart. Stage 7's
 // store starts empty in every local run, so the last row's accumulated fees and drawdown are the run's.
 import { NO_REQUESTS, type RequestCounters } from '../../shared/application/exchange-read-monitor';
+import type { Stage7RunRecord } from '../../shared/application/stage7/run-record';
 import {
   ALERT_FLAGS,
   type AlertFlag,
@@ -11,7 +12,7 @@ import {
   type QualityFlag,
 } from '../../shared/domain/adaptation/stage7-metrics';
 import { type Dec, dec, sumDec, toPlain } from '../../shared/domain/money';
-import type { Stage7CycleMetrics, Stage7CycleRecord } from './stage7-record';
+import type { Stage7CycleRecord } from './stage7-record';
 import { sumOf, tally } from './tally';
 
 export interface Stage7SeriesPoint {
@@ -21,7 +22,7 @@ export interface Stage7SeriesPoint {
   readonly netPnlTry: string;
   readonly maxDrawdownPct: string;
   readonly paramVersion: number;
-  readonly finalMode: Stage7CycleMetrics['finalMode'];
+  readonly finalMode: Stage7RunRecord['finalMode'];
 }
 
 export interface Stage7Totals {
@@ -75,25 +76,28 @@ export interface Stage7Totals {
   readonly series: readonly Stage7SeriesPoint[];
 }
 
-const total = (ms: readonly Stage7CycleMetrics[], pick: (m: Stage7CycleMetrics) => number): number =>
+const total = (ms: readonly Stage7RunRecord[], pick: (m: Stage7RunRecord) => number): number =>
   ms.reduce((n, m) => n + pick(m), 0);
 
-const totalTry = (ms: readonly Stage7CycleMetrics[], pick: (m: Stage7CycleMetrics) => string): string =>
+const totalTry = (ms: readonly Stage7RunRecord[], pick: (m: Stage7RunRecord) => string): string =>
   toPlain(sumDec(ms.map((m) => dec(pick(m)))));
 
 const publicRequests = (r: RequestCounters): number =>
   r.requestsServerTime + r.requestsExchangeInfo + r.requestsTicker + r.requestsOrderBook;
 
+/** A ratio as a percent, exact */
+const pctOf = (ratio: string): string => toPlain(dec(ratio).mul(100));
+
 /** @param startTry the simulated account's opening balance (stage 7's DRY_RUN_TRY_BALANCE) */
 export function stage7Totals(records: readonly Stage7CycleRecord[], startTry: Dec): Stage7Totals {
-  const done = records.flatMap((r) => (r.metrics ? [{ r, m: r.metrics }] : []));
+  const done = records.flatMap((r) => (r.record ? [{ r, m: r.record }] : []));
   const ms = done.map((d) => d.m);
   const last = ms.at(-1);
   const requests = sumOf(
     NO_REQUESTS,
     records.map((r) => r.requests),
   );
-  const flagged = <F extends string>(names: readonly F[], of: (m: Stage7CycleMetrics) => readonly F[]) => {
+  const flagged = <F extends string>(names: readonly F[], of: (m: Stage7RunRecord) => readonly F[]) => {
     const counts = tally(ms.flatMap(of));
     return Object.fromEntries(names.flatMap((f) => (counts[f] ? [[f, counts[f]]] : []))) as Partial<Record<F, number>>;
   };
@@ -101,15 +105,15 @@ export function stage7Totals(records: readonly Stage7CycleRecord[], startTry: De
     cycles: records.length,
     statuses: tally(records.map((r) => r.status)),
     errors: records.filter((r) => r.status === 'error').length,
-    intentsPlanned: total(ms, (m) => m.counts.planned),
-    intentsSkipped: total(ms, (m) => m.counts.skipped),
-    ordersSubmitted: total(ms, (m) => m.counts.omsSubmitted),
-    ordersFilled: total(ms, (m) => m.counts.omsFilled),
-    ordersRejected: total(ms, (m) => m.counts.omsRejected),
-    ordersCanceled: total(ms, (m) => m.counts.omsCanceled),
-    throttledEvents: total(ms, (m) => m.counts.throttledEvents),
-    retryEvents: total(ms, (m) => m.counts.retryEvents),
-    retryGiveups: total(ms, (m) => m.counts.retryGiveups),
+    intentsPlanned: total(ms, (m) => m.intents),
+    intentsSkipped: total(ms, (m) => m.skipped),
+    ordersSubmitted: total(ms, (m) => m.submitted),
+    ordersFilled: total(ms, (m) => m.filled),
+    ordersRejected: total(ms, (m) => m.rejected),
+    ordersCanceled: total(ms, (m) => m.canceled),
+    throttledEvents: total(ms, (m) => m.throttled),
+    retryEvents: total(ms, (m) => m.retries),
+    retryGiveups: total(ms, (m) => m.retryGiveups),
     ledgerEvents: records.reduce((n, r) => n + r.ledgerEvents, 0),
     feesTry: last?.feesTry ?? '0',
     turnoverTry: totalTry(ms, (m) => m.turnoverTry),
@@ -119,7 +123,7 @@ export function stage7Totals(records: readonly Stage7CycleRecord[], startTry: De
       end: last?.equityTry ?? toPlain(startTry),
       netPnl: last?.netPnlTry ?? '0',
     },
-    maxDrawdownPct: last?.maxDrawdownPct ?? '0',
+    maxDrawdownPct: last ? pctOf(last.maxDrawdownRatio) : '0',
     finalParamVersion: last?.activeParamVersion ?? null,
     paramChanges: ms.filter((m) => m.activeParamVersion !== m.paramVersion).length,
     finalModes: tally(ms.map((m) => m.finalMode)),
@@ -134,7 +138,7 @@ export function stage7Totals(records: readonly Stage7CycleRecord[], startTry: De
       timeIso: r.timeIso,
       equityTry: m.equityTry,
       netPnlTry: m.netPnlTry,
-      maxDrawdownPct: m.maxDrawdownPct,
+      maxDrawdownPct: pctOf(m.maxDrawdownRatio),
       paramVersion: m.paramVersion,
       finalMode: m.finalMode,
     })),
