@@ -5,10 +5,13 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Argument, Command } from 'commander';
+import { alertsCommand, type RawAlertsOptions } from './commands/alerts-command';
+import { backtestCommand, type RawBacktestOptions } from './commands/backtest-command';
 import { type ConfigCommandOptions, configCommand } from './commands/config-command';
 import { type DegradeAction, type DegradeCommandOptions, degradeCommand } from './commands/degrade-command';
 import { doctorCommand } from './commands/doctor-command';
 import { commandEnvironment } from './commands/environment';
+import { exportCommand, type RawExportOptions } from './commands/export-command';
 import { type FreezeAction, type FreezeCommandOptions, freezeCommand } from './commands/freeze-command';
 import { INVOKE_FUNCTION_NAMES, type InvokeCommandOptions, invokeCommand } from './commands/invoke-command';
 import {
@@ -18,6 +21,15 @@ import {
   killSwitchCommand,
 } from './commands/kill-switch-command';
 import { localCommand } from './commands/local-command';
+import { parityCommand, type RawParityOptions } from './commands/parity-command';
+import {
+  type RawReplayOptions,
+  replayCaptureCommand,
+  replayImportCommand,
+  replayInitCommand,
+  replayValidateCommand,
+} from './commands/replay-command';
+import { type RawReportOptions, reportCommand } from './commands/report-command';
 import { type StatusCommandOptions, statusCommand } from './commands/status-command';
 
 // A closed pipe (`btcbot config | head`) ends the command quietly instead of crashing
@@ -212,6 +224,154 @@ program
       secrets: new SecretsManagerClient({}),
     };
     process.exitCode = await doctorCommand(clients, commandEnvironment(), options, io);
+  });
+
+program
+  .command('report')
+  .description(
+    'report a stage 7 run folder (btcbot backtest, or btcbot local --stages stage7): summary (return, drawdown, ' +
+      'Sharpe, Sortino, win rate, profit factor, fees, exposure), SLO status, fail-closed financial validations ' +
+      '(exit 1 when one fails), daily and weekly rollups, pairs and the last cycles; --html also writes report.html',
+  )
+  .exitOverride(usageErrorsExit2)
+  .requiredOption('--run <dir>', 'the run folder: run.json and cycles.jsonl')
+  .option('--last <n>', 'cycles in the table (default 10; every other figure covers the whole run)')
+  .option('--json', 'print the report as one JSON document instead of text')
+  .option('--html [file]', 'also write the report as a self-contained page (default <run>/report.html)')
+  .action((options: RawReportOptions) => {
+    process.exitCode = reportCommand(options, commandEnvironment(), io);
+  });
+
+program
+  .command('export')
+  .description("export a stage 7 run folder's last cycles as flat run-metrics rows (CSV, JSON or JSON lines)")
+  .exitOverride(usageErrorsExit2)
+  .requiredOption('--run <dir>', 'the run folder: run.json and cycles.jsonl')
+  .option('--last <n>', 'rows, newest last (default 50)')
+  .option('--format <format>', 'csv, json, jsonl, or both (CSV and JSON: needs --out) (default csv)')
+  .option('--out <file>', 'write here instead of stdout; with --format both, <file>.csv and <file>.json')
+  .action((options: RawExportOptions) => {
+    process.exitCode = exportCommand(options, io);
+  });
+
+program
+  .command('alerts')
+  .description('print the most recent cycles of a stage 7 run folder that raised an alert flag (spec 4.14)')
+  .exitOverride(usageErrorsExit2)
+  .requiredOption('--run <dir>', 'the run folder: run.json and cycles.jsonl')
+  .option('--last <n>', 'alerting cycles to print, newest last (default 50)')
+  .action((options: RawAlertsOptions) => {
+    process.exitCode = alertsCommand(options, io);
+  });
+
+program
+  .command('backtest')
+  .description(
+    'run stage 7 over a replay dataset in simulated time (in memory: no AWS, no network) and write a run folder ' +
+      '(run.json, cycles.jsonl) for parity, report and export; prints one JSON line: cycles_run, seed, out, ' +
+      'started_at, ended_at, param_changes, final_fingerprint. Exit 2 on bad input (nothing written), 1 when a cycle fails',
+  )
+  .exitOverride(usageErrorsExit2)
+  .option('--dataset <dir>', 'the replay dataset (default BTCTBOT_REPLAY_DATASET, else ./data/replay)')
+  .requiredOption('--out <dir>', 'the run folder to write (must not hold a run yet)')
+  .option('--start <time>', "first cycle: ISO-8601 (naive = UTC) or epoch s/ms (default the dataset's first row)")
+  .option('--end <time>', "no cycle after this time (default the dataset's last row)")
+  .option('--step-seconds <n>', 'simulated seconds between two cycles (default 60)')
+  .option(
+    '--seed <n>',
+    "recorded and printed (run id bt-seed-<n>); it changes no result: stage 7's simulated fills derive from the " +
+      'cycle ids (default 123)',
+  )
+  .option('--cycles <n>', 'stop after this many cycles')
+  .option('--include-adaptation', 'let adaptation change the params during the run (default off)')
+  .option(
+    '--env <name>',
+    'names the cycles as the schedule btcbot-<name>-stage7 does, like a local run (default local)',
+  )
+  .option(
+    '--pair-info-json <file>',
+    'pair rules when the dataset has no exchangeinfo.json: an exchangeinfo symbols array',
+  )
+  .action(async (options: RawBacktestOptions) => {
+    const stop = new AbortController();
+    const onSigint = () => stop.abort();
+    process.on('SIGINT', onSigint);
+    try {
+      const backtestIo = { ...io, progress: process.stderr, signal: stop.signal };
+      process.exitCode = await backtestCommand(options, commandEnvironment(), backtestIo);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  });
+
+program
+  .command('parity')
+  .description(
+    'compare the fingerprints of two stage 7 run folders (spec 4.20) and print {"fingerprint_a","fingerprint_b",' +
+      '"match"}; exit 0 when they match, 1 when they differ, 2 on bad input',
+  )
+  .exitOverride(usageErrorsExit2)
+  .requiredOption('--a <dir>', 'the first run folder (btcbot backtest --out, or a local run)')
+  .requiredOption('--b <dir>', 'the second run folder')
+  .option('--start <time>', 'only cycles at or after this time: ISO-8601 (naive = UTC) or epoch s/ms')
+  .option('--end <time>', 'only cycles at or before this time')
+  .option('--quantize-try <step>', 'round TRY amounts to this positive step (half even) before hashing, e.g. 0.01')
+  .option('--include-adaptation', 'also compare the active params version and the change of each cycle')
+  .option('--dataset <dir>', 'not accepted: parity compares finished runs (explains and exits 2)')
+  .action((options: RawParityOptions) => {
+    process.exitCode = parityCommand(options, io);
+  });
+
+const replay = program
+  .command('replay')
+  .description(
+    'replay datasets (spec 4.19): candles/, orderbook/ and ticker/ CSVs per symbol that a backtest replays; ' +
+      'create one (init), check one (validate), convert candle files you have (import) or record the venue (capture)',
+  )
+  .exitOverride(usageErrorsExit2);
+replay
+  .command('init')
+  .description("create a dataset folder with its README and schema.json and the spec's 6 synthetic BTCTRY rows")
+  .requiredOption('--dataset <dir>', 'the new dataset folder (must not exist, or be empty)')
+  .option('--seed <n>', 'seed of the synthetic rows (default 123)')
+  .option('--no-synthetic', 'only the folders and documents, no rows')
+  .action((options: RawReplayOptions) => {
+    process.exitCode = replayInitCommand(options, io);
+  });
+replay
+  .command('validate')
+  .description('check every file and row of a dataset; print its problems by code, file and line (exit 0 valid, 2 not)')
+  .requiredOption('--dataset <dir>', 'the dataset folder')
+  .action((options: RawReplayOptions) => {
+    process.exitCode = replayValidateCommand(options, io);
+  });
+replay
+  .command('import')
+  .description(
+    'turn candle files into a new dataset: Binance kline CSV (gzipped or not, with a header or the headerless ' +
+      "12 columns) or Freqtrade JSON. No look-ahead: each row is stamped at its bar's close; book = close -/+ half " +
+      'the spread on the tick; ticker = close with the 24 h high, low and volume of the bars closed so far',
+  )
+  .requiredOption('--dataset <dir>', 'the new dataset folder (must not exist, or be empty)')
+  .requiredOption('--from <file...>', 'candle files, in time order (several files of one symbol continue it)')
+  .option('--symbol <symbol>', 'the symbol of every file (default: told by each file name, e.g. binance_BTCTRY_1m_...)')
+  .option('--spread-bps <bps>', 'book spread around the close, in basis points (default 5)')
+  .option('--allow-gaps', "keep the sources' gaps (bars missing) and list them in gaps.csv instead of failing")
+  .action(async (options: RawReplayOptions) => {
+    process.exitCode = await replayImportCommand(options, io);
+  });
+replay
+  .command('capture')
+  .description(
+    'poll the public ticker and order book of BTCTURK_BASE_URL and write them as a new dataset (with the ' +
+      "venue's exchangeinfo.json); a failed read ends it with nothing written",
+  )
+  .requiredOption('--dataset <dir>', 'the new dataset folder (must not exist, or be empty)')
+  .requiredOption('--symbols <list>', 'pairs to record, comma-separated, e.g. BTCTRY,ETHTRY')
+  .option('--seconds <n>', 'how long to record (default 300)')
+  .option('--interval-seconds <n>', 'time between two polls (default 1)')
+  .action(async (options: RawReplayOptions) => {
+    process.exitCode = await replayCaptureCommand(options, io, { env: commandEnvironment() });
   });
 
 await program.parseAsync(process.argv);

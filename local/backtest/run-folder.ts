@@ -2,7 +2,8 @@
 // completed cycle, oldest first), written by `btcbot backtest` and by `btcbot local --stages stage7`, read by
 // `btcbot parity`, `btcbot report` and `btcbot export`. Nothing is half written: records stream into
 // `cycles.jsonl.partial`, and only `finish` renames it and writes `run.json`, so a folder with a `run.json`
-// holds a whole run; a failed run leaves no `run.json` and removes its partial file.
+// holds a whole run; a failed run leaves no `run.json` and removes its partial file (and the folders the writer
+// created, when nothing else is in them).
 import {
   closeSync,
   existsSync,
@@ -10,19 +11,20 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   rmSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as z from 'zod';
 import { parseJsonInput } from '../../shared/application/parse-input';
 import { parseRunRecordLine, runRecordLine, type Stage7RunRecord } from '../../shared/application/stage7/run-record';
-import { ValidationError } from '../../shared/domain/errors';
+import { BacktestError, ValidationError } from '../../shared/domain/errors';
 import { readLinesSync } from '../files/line-reader';
 
 export const RUN_META_FILE = 'run.json';
 export const RUN_RECORDS_FILE = 'cycles.jsonl';
+const FLUSH_AT = 1 << 16;
 
 const iso = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, 'an ISO-8601 UTC time');
 
@@ -48,13 +50,17 @@ export type Stage7RunMeta = z.infer<typeof Stage7RunMetaSchema>;
 export class RunFolderWriter {
   readonly #dir: string;
   readonly #partial: string;
+  /** The outermost folder the writer created, if any */
+  readonly #created: string | undefined;
   #fd: number | undefined;
+  /** Lines not yet written: one write per FLUSH_AT characters rather than a system call per cycle */
+  #pending = '';
 
-  /** Creates the folder if needed; @throws Error when it already holds a run (nothing is overwritten) */
+  /** Creates the folder if needed; @throws BacktestError when it already holds a run (nothing is overwritten) */
   constructor(dir: string) {
     if (existsSync(join(dir, RUN_META_FILE)))
-      throw new Error(`${dir} already holds a run (${RUN_META_FILE}); choose another --out or remove it`);
-    mkdirSync(dir, { recursive: true });
+      throw new BacktestError(`${dir} already holds a run (${RUN_META_FILE}); choose another --out or remove it`);
+    this.#created = mkdirSync(dir, { recursive: true });
     this.#dir = dir;
     this.#partial = join(dir, `${RUN_RECORDS_FILE}.partial`);
     this.#fd = openSync(this.#partial, 'w');
@@ -62,25 +68,48 @@ export class RunFolderWriter {
 
   append(record: Stage7RunRecord): void {
     if (this.#fd === undefined) throw new Error('run folder already finished');
-    writeSync(this.#fd, `${runRecordLine(record)}\n`);
+    this.#pending += `${runRecordLine(record)}\n`;
+    if (this.#pending.length >= FLUSH_AT) this.#flush();
   }
 
-  /** Completes the folder: the records under their final name, then run.json */
+  /** Completes the folder: the records under their final name, then run.json (written whole, then renamed) */
   finish(meta: Stage7RunMeta): void {
+    this.#flush();
     this.#close();
     renameSync(this.#partial, join(this.#dir, RUN_RECORDS_FILE));
-    writeFileSync(join(this.#dir, RUN_META_FILE), `${JSON.stringify(meta, null, 2)}\n`, 'utf8');
+    const metaPartial = join(this.#dir, `${RUN_META_FILE}.partial`);
+    writeFileSync(metaPartial, `${JSON.stringify(meta, null, 2)}\n`, 'utf8');
+    renameSync(metaPartial, join(this.#dir, RUN_META_FILE));
   }
 
   /** Removes what a failed run wrote */
   abort(): void {
     this.#close();
     rmSync(this.#partial, { force: true });
+    if (this.#created !== undefined) removeEmptyFolders(resolve(this.#dir), resolve(this.#created));
+  }
+
+  #flush(): void {
+    if (this.#fd !== undefined && this.#pending.length > 0) writeFileSync(this.#fd, this.#pending);
+    this.#pending = '';
   }
 
   #close(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
+    this.#pending = '';
+  }
+}
+
+/** Removes `dir` and its parents up to `top` while they are empty (a folder with anything in it is kept) */
+function removeEmptyFolders(dir: string, top: string): void {
+  for (let d = dir; d.startsWith(top); d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === top) return;
   }
 }
 

@@ -52,6 +52,9 @@ const WEBSOCKET = notYet('this runtime has no WebSocket market data, spec 9.2.12
 const RELIABILITY = notYet('the REST client has no such setting, spec 9.2.17');
 const OBSERVABILITY = notYet('no metrics exporter or debug log is built yet');
 const DOCTOR_SLO = notYet('the doctor has no SLO checks yet');
+const SLO_LATENCY = notYet(
+  'a stage 7 run record carries no cycle latency (btcbot report), and the doctor has no SLO checks yet',
+);
 const LLM = notYet('an LLM-backed agent policy is refused: no network model calls from a trading Lambda');
 
 export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
@@ -289,15 +292,15 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   LOG_LEVEL: ['stage3', 'reconcile'],
   RISK_BALANCE_DEBUG: OBSERVABILITY,
   DOCTOR_SLO_ENABLED: DOCTOR_SLO,
-  DOCTOR_SLO_LOOKBACK: DOCTOR_SLO,
-  DOCTOR_SLO_MAX_DRAWDOWN_RATIO_WARN: DOCTOR_SLO,
-  DOCTOR_SLO_MAX_DRAWDOWN_RATIO_FAIL: DOCTOR_SLO,
-  DOCTOR_SLO_MAX_REJECT_RATE_WARN: DOCTOR_SLO,
-  DOCTOR_SLO_MAX_REJECT_RATE_FAIL: DOCTOR_SLO,
-  DOCTOR_SLO_MAX_LATENCY_MS_WARN: DOCTOR_SLO,
-  DOCTOR_SLO_MAX_LATENCY_MS_FAIL: DOCTOR_SLO,
-  DOCTOR_SLO_MIN_FILL_RATE_WARN: DOCTOR_SLO,
-  DOCTOR_SLO_MIN_FILL_RATE_FAIL: DOCTOR_SLO,
+  DOCTOR_SLO_LOOKBACK: ['cli'],
+  DOCTOR_SLO_MAX_DRAWDOWN_RATIO_WARN: ['cli', 'loader'],
+  DOCTOR_SLO_MAX_DRAWDOWN_RATIO_FAIL: ['cli', 'loader'],
+  DOCTOR_SLO_MAX_REJECT_RATE_WARN: ['cli', 'loader'],
+  DOCTOR_SLO_MAX_REJECT_RATE_FAIL: ['cli', 'loader'],
+  DOCTOR_SLO_MAX_LATENCY_MS_WARN: SLO_LATENCY,
+  DOCTOR_SLO_MAX_LATENCY_MS_FAIL: SLO_LATENCY,
+  DOCTOR_SLO_MIN_FILL_RATE_WARN: ['cli', 'loader'],
+  DOCTOR_SLO_MIN_FILL_RATE_FAIL: ['cli', 'loader'],
   AGENT_POLICY_ENABLED: ['stage4'],
   AGENT_POLICY_PROVIDER: ['loader'],
   AGENT_OBSERVE_ONLY: ['stage4'],

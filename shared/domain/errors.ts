@@ -245,3 +245,55 @@ export class NonRetryableSubmitError extends TradingError {
     super(`${clientOrderId}: simulated submit attempt ${attempt} failed with ${failure}, which is not retried`);
   }
 }
+
+/** A backtest's replay exchange was asked for more than stage 7's public reads (tickers, exchange info, time) */
+export class PublicReadsOnlyError extends TradingError {
+  constructor(readonly method: string) {
+    super(`the replay exchange serves stage 7's public reads only (tickers, exchangeInfo, serverTime), not ${method}`);
+  }
+}
+
+/** A backtest could not start or continue: what was wrong, and for a cycle, which one */
+export class BacktestError extends TradingError {}
+
+/** A stage 7 run folder that holds no whole run: missing, half written (no run.json), or without its records */
+export class RunFolderError extends TradingError {
+  constructor(
+    readonly dir: string,
+    reason: string,
+  ) {
+    super(`${dir}: ${reason}`);
+  }
+}
+
+/** The problems a replay dataset (spec 4.19) can have; spec codes first, then the checks a trader's data needs */
+export type ReplayDatasetCode =
+  | 'dataset_missing'
+  | 'dataset_not_directory'
+  | 'missing_candles_folder'
+  | 'missing_orderbook_folder'
+  | 'missing_candles_files'
+  | 'missing_orderbook_files'
+  | 'invalid_schema'
+  | 'invalid_timestamp'
+  | 'non_monotonic_timestamp'
+  | 'insufficient_rows'
+  | 'symbol_mismatch'
+  | 'gap'
+  | 'invalid_value'
+  | 'invalid_symbol'
+  | 'duplicate_symbol'
+  | 'invalid_exchangeinfo'
+  | 'missing_pair_rules';
+
+/** A replay dataset (or a file imported into one) is unusable: the code says what, file and line say where */
+export class ReplayDatasetError extends TradingError {
+  constructor(
+    readonly code: ReplayDatasetCode,
+    readonly detail: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super(`${code}: ${file === undefined ? '' : `${file}${line === undefined ? '' : `:${line}`}: `}${detail}`);
+  }
+}

@@ -1,0 +1,166 @@
+// report.html opened in headless Chromium (Debian's, driven by playwright-core): the page loads with no
+// console error and no request beyond its own file (self-contained), the summary shows the figures worked out
+// by hand and the report's own Sharpe and Sortino, the SVG charts are there with one marker per fill group
+// (a buy and a sell on each pair), and its screenshot is a real picture: large, mostly white paper with the
+// equity line's blue and the markers' green and red in it (sampled by decoding the PNG in the browser).
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportCommand } from '../../bin/commands/report-command';
+import type { RunReport } from '../../local/report/run-report';
+import { CHROMIUM_ARGS, chromiumOrSkip } from '../support/chromium';
+import { EXPECTED, recordsOf, SCENARIO, writeRun } from '../unit/report/run-fixture';
+
+interface PixelSample {
+  readonly width: number;
+  readonly height: number;
+  readonly whiteShare: number;
+  readonly colours: number;
+  readonly equityBlue: boolean;
+  readonly buyGreen: boolean;
+  readonly sellRed: boolean;
+}
+
+// Runs in the page (as text: this project's TypeScript has no DOM types): decodes the screenshot shown in
+// #shot through a canvas, counts white and distinct colours over every 7th pixel, and looks for the equity
+// line's blue (#1565c0) and the markers' green (#2e7d32) and red (#c62828)
+const SAMPLE_PIXELS = `(async () => {
+  const img = document.getElementById('shot');
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  const near = (r, g, b) => {
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 30) return true;
+    }
+    return false;
+  };
+  let white = 0;
+  let sampled = 0;
+  const colours = new Set();
+  for (let i = 0; i < data.length; i += 28) {
+    sampled += 1;
+    if (data[i] === 255 && data[i + 1] === 255 && data[i + 2] === 255) white += 1;
+    colours.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
+  }
+  return {
+    width: canvas.width,
+    height: canvas.height,
+    whiteShare: white / sampled,
+    colours: colours.size,
+    equityBlue: near(0x15, 0x65, 0xc0),
+    buyGreen: near(0x2e, 0x7d, 0x32),
+    sellRed: near(0xc6, 0x28, 0x28),
+  };
+})()`;
+
+const executablePath = chromiumOrSkip('report.html in headless Chromium');
+
+describe.skipIf(executablePath === null)('report.html in headless Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'btcbot-report-html-'));
+  const run = join(dir, 'run');
+  const html = join(dir, 'report.html');
+  const png = join(dir, 'report.png');
+  let browser: Browser;
+  let page: Page;
+  let report: RunReport;
+  const problems: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    writeRun(run, recordsOf('1000', SCENARIO));
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: () => {} };
+    expect(reportCommand({ run, json: true, html }, {}, io)).toBe(0);
+    report = JSON.parse(out.join('\n')) as RunReport;
+    browser = await chromium.launch({ executablePath: executablePath ?? '', args: [...CHROMIUM_ARGS] });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`file://${html}`);
+    await page.screenshot({ path: png, fullPage: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders the summary, the status and the charts with their markers, offline and without errors', async () => {
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([`file://${html}`]);
+
+    const metric = (name: string) => page.locator(`[data-metric="${name}"]`).innerText();
+    const shown = {
+      cycles: await metric('cycles'),
+      total_return_pct: await metric('total_return_pct'),
+      max_drawdown_pct: await metric('max_drawdown_pct'),
+      net_pnl_try: await metric('net_pnl_try'),
+      trades: await metric('trades'),
+      win_rate_pct: await metric('win_rate_pct'),
+      profit_factor: await metric('profit_factor'),
+      fills: await metric('fills'),
+      fees_try: await metric('fees_try'),
+      exposure_pct: await metric('exposure_pct'),
+      sharpe: await metric('sharpe'),
+      sortino: await metric('sortino'),
+      slo_status: await metric('slo_status'),
+      validation: await metric('validation'),
+    };
+    expect(shown).toEqual({
+      cycles: String(EXPECTED.cycles),
+      total_return_pct: EXPECTED.totalReturnPct,
+      max_drawdown_pct: EXPECTED.maxDrawdownPct,
+      net_pnl_try: '-0.80',
+      trades: String(EXPECTED.trades),
+      win_rate_pct: EXPECTED.winRatePct,
+      profit_factor: EXPECTED.profitFactor,
+      fills: '4 (2 / 2)',
+      fees_try: '0.80',
+      exposure_pct: EXPECTED.exposurePct,
+      sharpe: report.summary?.sharpe,
+      sortino: report.summary?.sortino,
+      slo_status: 'fail',
+      validation: 'pass',
+    });
+    // the summary's ratios are real numbers of the right sign: the run lost money overall
+    expect(Number(shown.sharpe)).toBeLessThan(0);
+    expect(Number(shown.sortino)).toBeLessThan(0);
+
+    expect(await page.locator('[data-chart] svg').count()).toBe(4);
+    const equityPoints = await page.locator('[data-chart="equity"] polyline').getAttribute('points');
+    expect(equityPoints?.trim().split(' ')).toHaveLength(7);
+    for (const symbol of ['BTCTRY', 'ETHTRY']) {
+      const chart = page.locator(`[data-chart="price"][data-symbol="${symbol}"]`);
+      expect(await chart.locator('path.marker-buy').count()).toBe(1);
+      expect(await chart.locator('path.marker-sell').count()).toBe(1);
+    }
+    expect(await page.locator('path.marker-buy title').first().textContent()).toBe(
+      'BUY 0.0002 BTCTRY @ 1000000 (1 fill) by 2026-11-22T23:57:00.000Z',
+    );
+  });
+
+  it('screenshots to a PNG that is a real picture: large, mostly paper, with the chart colours in it', async () => {
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(statSync(png).size).toBeGreaterThan(50_000);
+    const decoder = await browser.newPage();
+    await decoder.setContent(`<img id="shot" src="data:image/png;base64,${bytes.toString('base64')}">`);
+    const sample = (await decoder.evaluate(SAMPLE_PIXELS)) as PixelSample;
+    await decoder.close();
+    expect(sample.width).toBe(1200);
+    expect(sample.height).toBeGreaterThan(2000);
+    expect(sample.whiteShare).toBeGreaterThan(0.5);
+    expect(sample.whiteShare).toBeLessThan(0.99);
+    expect(sample.colours).toBeGreaterThan(20);
+    expect([sample.equityBlue, sample.buyGreen, sample.sellRed]).toEqual([true, true, true]);
+  });
+});
