@@ -70,7 +70,12 @@ program
       'stage7 (simulation only, never trades: allowed beside one live stage)',
     'stage3',
   )
-  .option('--symbols <list>', 'TRY pairs to trade', 'BTCTRY,ETHTRY')
+  .option('--symbols <list>', "TRY pairs to trade (with --dataset: the dataset's)", 'BTCTRY,ETHTRY')
+  .option(
+    '--dataset <dir>',
+    'replay dataset (btcbot replay): the simulator replays its tickers from its first row, for --stages stage7; ' +
+      '<out>/stage7 then matches `btcbot backtest --include-adaptation` of it (btcbot parity)',
+  )
   .option('--seed <n>', 'seed of the generated market, the simulator and its faults', '1')
   .option('--speed <x>', "simulated seconds per real second, or 'fast' (no real waiting)", 'fast')
   .option(

@@ -3,6 +3,8 @@
 // out/report.md and out/report.html (issue 7).
 import { MotoNotFoundError } from '../../local/aws/aws-endpoint';
 
+import { issueText } from '../../local/replay/dataset-issues';
+import { validateDataset } from '../../local/replay/validate-dataset';
 import { parseLocalOptions, type RawLocalOptions } from '../../local/runner/options';
 import { type LocalRunIo, runLocal } from '../../local/runner/run-local';
 import type { CommandIo } from './config-command';
@@ -22,6 +24,15 @@ export async function localCommand(
     if (!(e instanceof RangeError)) throw e;
     io.err(e.message);
     return 2;
+  }
+  if (options.dataset !== null) {
+    // the whole dataset is checked before the run, as `btcbot backtest` checks it; it names the symbols
+    const report = validateDataset(options.dataset);
+    if (report.errors.length > 0) {
+      for (const issue of report.errors) io.err(`local: FAIL - ${issueText(issue)}`);
+      return 2;
+    }
+    options = { ...options, symbols: report.symbols };
   }
   const stop = new AbortController();
   const onSigint = () => stop.abort();

@@ -17,11 +17,12 @@ export interface SimulatorOptions {
   /** Candle series per symbol (e.g. from loadCandleCsv); symbols without one get the seeded generator */
   readonly market?: Readonly<Record<string, readonly Candle[]>>;
   /**
-   * A replay dataset (`btcbot local --dataset`): the tickers and the exchange info's price band are its rows
-   * current at the server time, exactly what a backtest of the same dataset reads. The generated market still
+   * A replay dataset (`btcbot local --dataset`): the tickers are its rows current at the server time, and the
+   * exchange info is the dataset's exchangeinfo.json body as written (else the pair table with a price band
+   * around the replayed price): exactly what a backtest of the same dataset reads. The generated market still
    * backs the order book and the matching engine, so a replay run serves stage 7 (tickers and exchange info) only.
    */
-  readonly replay?: ReplayMarket;
+  readonly replay?: { readonly market: ReplayMarket; readonly exchangeInfoBody?: string };
   /** Interval of generated candles (default 60000) */
   readonly candleIntervalMs?: number;
   readonly apiKey?: string;

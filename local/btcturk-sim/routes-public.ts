@@ -20,9 +20,11 @@ export const serverTime = (v: Venue): Reply => {
 
 /** The last price the venue quotes for the pair: the replay's ticker row when replaying */
 const lastOf = (v: Venue, pair: SimPair): Dec =>
-  v.options.replay?.view(pair.symbol)?.ticker?.last ?? v.feedOf(pair).quote.last;
+  v.options.replay?.market.view(pair.symbol)?.ticker?.last ?? v.feedOf(pair).quote.last;
 
 export const exchangeInfo = (v: Venue): Reply => {
+  const body = v.options.replay?.exchangeInfoBody;
+  if (body !== undefined) return { status: 200, body };
   const symbols = [...v.pairs.values()].map((p) => exchangeInfoSymbol(p, lastOf(v, p)));
   const data = { timeZone: 'UTC', serverTime: v.serverNowMs(), symbols, currencies: [], currencyOperationBlocks: [] };
   return json(200, { data, success: true, message: '', code: 0 });
@@ -95,7 +97,7 @@ const unknownPair = (): Reply => rejected('FAILED_ORDER_PARAMETER', 1000);
 export const ticker = (v: Venue, q: URLSearchParams): Reply => {
   const symbol = q.get('pairSymbol');
   const pairs = symbol === null ? [...v.pairs.values()] : [v.pairOf(symbol)].filter((p) => p !== undefined);
-  const replay = v.options.replay;
+  const replay = v.options.replay?.market;
   const data = replay
     ? pairs.flatMap((p) => {
         const view = replay.view(p.symbol);

@@ -79,7 +79,7 @@ export class Venue {
     this.engine.sync(now);
     // a replay only moves forward: a clock-skew fault that steps back leaves it where it was
     if (this.options.replay && now > this.#replayedTo) {
-      this.options.replay.advanceTo(now);
+      this.options.replay.market.advanceTo(now);
       this.#replayedTo = now;
     }
   }

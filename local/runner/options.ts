@@ -29,6 +29,11 @@ export interface LocalRunOptions {
   readonly intervalMs: number;
   /** Reconcile routing rounds allowed after the last cycle to settle what is still uncertain */
   readonly drainRounds: number;
+  /**
+   * A replay dataset folder (`--dataset`): the simulator's tickers and exchange info replay it from its first row,
+   * and stage 7 runs on it alone, as `btcbot backtest` would over the same data
+   */
+  readonly dataset: string | null;
 }
 
 export const DEFAULT_LOCAL_OPTIONS: LocalRunOptions = {
@@ -44,6 +49,7 @@ export const DEFAULT_LOCAL_OPTIONS: LocalRunOptions = {
   out: 'out',
   intervalMs: 60_000,
   drainRounds: 20,
+  dataset: null,
 };
 
 export interface RawLocalOptions {
@@ -57,6 +63,7 @@ export interface RawLocalOptions {
   readonly aws?: string;
   readonly awsEndpoint?: string;
   readonly out?: string;
+  readonly dataset?: string;
 }
 
 const nonNegativeInt = (name: string, raw: string, min: number): number => {
@@ -123,6 +130,13 @@ export function parseLocalOptions(raw: RawLocalOptions, envEndpoint?: string): L
   const speed = raw.speed === undefined || raw.speed === 'fast' ? 0 : Number(raw.speed);
   if (!Number.isFinite(speed) || speed < 0)
     throw new RangeError(`--speed must be 'fast' or a number > 0, got ${raw.speed}`);
+  if (raw.dataset !== undefined) {
+    if (stages.join(',') !== 'stage7')
+      throw new RangeError(
+        '--dataset replays public market data for stage 7 only (--stages stage7): stage 3 and 4 trade against the ' +
+          "simulator's generated market",
+      );
+  }
   return {
     ...d,
     cycles: raw.cycles === undefined ? d.cycles : nonNegativeInt('cycles', raw.cycles, 1),
@@ -134,5 +148,6 @@ export function parseLocalOptions(raw: RawLocalOptions, envEndpoint?: string): L
     liveSim: raw.liveSim ?? false,
     ...parseAws(raw, envEndpoint),
     out: raw.out ?? d.out,
+    dataset: raw.dataset ?? null,
   };
 }

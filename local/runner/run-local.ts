@@ -10,7 +10,9 @@ import type { StateInfo } from './local-state';
 import { type LocalRunOptions, TRADING_STAGES } from './options';
 import { progressBar } from './progress-bar';
 import { minutesOf } from './report-md';
-import { runSchedule } from './scheduler';
+import { isTradingRecord, runSchedule } from './scheduler';
+import type { Stage7CycleRecord } from './stage7-record';
+import { writeStage7RunFolder } from './stage7-run-folder';
 import type { Stage7Totals } from './stage7-totals';
 import { buildSummary, type LocalRunSummary, type Stage3Totals, type Stage4Totals } from './summary';
 import { valuate } from './valuation';
@@ -84,6 +86,8 @@ export async function runLocal(
     if (schedule.stoppedEarly) io.err(`stopped after ${schedule.cycles.length} cycles; writing the report`);
     const summary = await buildSummary(world, options, schedule, startEquity);
     const files = await writeReports(options.out, summary);
+    const stage7Cycles = schedule.cycles.filter((c): c is Stage7CycleRecord => !isTradingRecord(c));
+    const folder = stage7Cycles.length > 0 ? writeStage7RunFolder(options, stage7Cycles) : undefined;
     const x = summary.exchange;
     const { stage3, stage4, stage7 } = summary.stages;
     if (stage3) io.out(stage3Line(stage3));
@@ -105,6 +109,9 @@ export async function runLocal(
       io.out(`equity ${summary.equity.start} -> ${summary.equity.end} TRY, bot PnL ${summary.equity.pnl} TRY`);
     }
     io.out(`wrote ${files.join(', ')}`);
+    if (folder && folder.written !== null)
+      io.out(`stage 7 run folder ${folder.written}: fingerprint ${folder.fingerprint}`);
+    else if (folder) io.err(`no stage 7 run folder: ${folder.incomplete} stage 7 cycles did not complete`);
     const breach =
       x.duplicateClientIds.length > 0 ||
       x.orders > x.journalOrders ||

@@ -4,6 +4,8 @@
 // dependencies. Every placement and every replace transaction is shown to the run's duplicate check. Stage 7
 // gets its own configuration (always dry-run, never armed) and its own gateway without credentials, as its
 // deployed function does (functions/stage7-cycle/compose.ts): it can only read public market data.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Agent } from 'undici';
 import { createHandler as createReconcileHandler } from '../../functions/reconcile/handler';
 import { createHandler as createStage3Handler } from '../../functions/stage3-cycle/handler';
@@ -29,6 +31,9 @@ import type { ReconcileQueue, ReconcileRetryQueue } from '../../shared/ports/rec
 import type { StateStores } from '../../shared/ports/state-store';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../btcturk-sim/simulator';
+import { EXCHANGE_INFO_FILE } from '../replay/exchange-info-file';
+import { openReplayMarket } from '../replay/open-replay-market';
+import type { ReplayMarket } from '../replay/replay-market';
 import { DuplicateCheck, recordReplaces, watchPlacements } from './duplicate-check';
 import type { LocalState, StateInfo } from './local-state';
 import type { LocalRunOptions } from './options';
@@ -109,23 +114,35 @@ const openState = (options: LocalRunOptions, clock: ManualClock): Promise<LocalS
 
 /** @throws MotoNotFoundError with --aws moto, no endpoint given and no moto_server installed */
 export async function assembleWorld(options: LocalRunOptions): Promise<LocalWorld> {
-  const clock = new ManualClock(LOCAL_START_MS, { autoAdvance: true });
-  const state = await openState(options, clock);
+  const replay = options.dataset === null ? undefined : openDatasetReplay(options.dataset);
+  // a replay starts at the dataset's first row, as a backtest of it does
+  const clock = new ManualClock(replay?.market.startMs ?? LOCAL_START_MS, { autoAdvance: true });
+  let state: LocalState | undefined;
   let sim: RunningSimulator | undefined;
   try {
+    state = await openState(options, clock);
     sim = await startSimulator({
       seed: options.seed,
       clock,
       symbols: options.symbols,
       candleIntervalMs: options.intervalMs,
       faults: options.faults,
+      ...(replay ? { replay } : {}),
     });
-    return wire(options, clock, sim, state);
+    return wire(options, clock, sim, state, () => replay?.market.close());
   } catch (e) {
     await sim?.close();
-    await state.close();
+    await state?.close();
+    replay?.market.close();
     throw e;
   }
+}
+
+/** The dataset's market and, when it has one, its exchangeinfo.json as written (what a backtest reads) */
+function openDatasetReplay(dir: string): { market: ReplayMarket; exchangeInfoBody?: string } {
+  const path = join(dir, EXCHANGE_INFO_FILE);
+  const market = openReplayMarket(dir);
+  return existsSync(path) ? { market, exchangeInfoBody: readFileSync(path, 'utf8') } : { market };
 }
 
 export interface Stage3Parts {
@@ -201,7 +218,13 @@ const stage7DepsOf = (p: Stage7Parts): Stage7CycleDeps => ({
   log: p.log,
 });
 
-function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulator, state: LocalState): LocalWorld {
+function wire(
+  options: LocalRunOptions,
+  clock: ManualClock,
+  sim: RunningSimulator,
+  state: LocalState,
+  closeReplay: () => void,
+): LocalWorld {
   const config = loadConfig({ ...localEnv(options, sim.baseUrl), ...state.env });
   const { queue, killSwitch } = state;
   const log = new CountingLogger();
@@ -240,6 +263,7 @@ function wire(options: LocalRunOptions, clock: ManualClock, sim: RunningSimulato
     duplicates,
     async close() {
       await sim.close();
+      closeReplay();
       await gateway.dispatcher.close();
       await stage7Gateway.dispatcher.close();
       await state.close();

@@ -22,7 +22,7 @@ describe('the replay exchange and the gateway over the replaying simulator', () 
       rateLimits: false,
       clock,
       symbols: Object.keys(BASES),
-      replay: new MemoryReplayMarket(rows),
+      replay: { market: new MemoryReplayMarket(rows) },
     });
     const settings = testSettings({ BTCTURK_BASE_URL: sim.baseUrl });
     const gateway = createBtcturkGateway(settings, SIMULATOR_CREDENTIALS, clock, sim.dispatcher) as Exchange;
