@@ -15,7 +15,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
-import { runRecordOf } from '../../shared/application/stage7/run-record';
+import { changedParams, runRecordOf } from '../../shared/application/stage7/run-record';
 import { runStage7Cycle, type Stage7CycleDeps } from '../../shared/application/stage7/run-stage7-cycle';
 import type { Stage7CycleSettings } from '../../shared/application/stage7/stage7-settings';
 import { BacktestError } from '../../shared/domain/errors';
@@ -120,7 +120,7 @@ export async function runBacktest(plan: BacktestPlan, parts: BacktestParts, hook
       const record = runRecordOf(cycleId, result);
       writer.append(record);
       fingerprint.add(record, cycleId);
-      if (record.paramChange !== null) paramChanges += 1;
+      if (changedParams(record)) paramChanges += 1;
       hooks.onCycle?.(done + 1, total);
     }
     const meta: Stage7RunMeta = {

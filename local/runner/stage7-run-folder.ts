@@ -5,6 +5,7 @@
 // previous run's folder, as it replaces its reports.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { changedParams } from '../../shared/application/stage7/run-record';
 import { RunFingerprint } from '../backtest/fingerprint';
 import { RunFolderWriter } from '../backtest/run-folder';
 import type { LocalRunOptions } from './options';
@@ -44,7 +45,7 @@ export function writeStage7RunFolder(
       stepSeconds: options.intervalMs / 1000,
       cyclesRun: records.length,
       includeAdaptation: true,
-      paramChanges: records.filter((r) => r.paramChange !== null).length,
+      paramChanges: records.filter(changedParams).length,
       fingerprint: digest,
     });
     return { written: dir, fingerprint: digest };

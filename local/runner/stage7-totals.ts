@@ -4,7 +4,7 @@
 // flags raised, the HTTP requests its gateway sent, and the per-cycle series the reports chart. Stage 7's
 // store starts empty in every local run, so the last row's accumulated fees and drawdown are the run's.
 import { NO_REQUESTS, type RequestCounters } from '../../shared/application/exchange-read-monitor';
-import type { Stage7RunRecord } from '../../shared/application/stage7/run-record';
+import { changedParams, type Stage7RunRecord } from '../../shared/application/stage7/run-record';
 import {
   ALERT_FLAGS,
   type AlertFlag,
@@ -125,7 +125,7 @@ export function stage7Totals(records: readonly Stage7CycleRecord[], startTry: De
     },
     maxDrawdownPct: last ? pctOf(last.maxDrawdownRatio) : '0',
     finalParamVersion: last?.activeParamVersion ?? null,
-    paramChanges: ms.filter((m) => m.activeParamVersion !== m.paramVersion).length,
+    paramChanges: ms.filter(changedParams).length,
     finalModes: tally(ms.map((m) => m.finalMode)),
     noTradesReasons: tally(ms.flatMap((m) => (m.noTradesReason ? [m.noTradesReason] : []))),
     riskReasons: tally(ms.flatMap((m) => m.riskReasons)),

@@ -121,6 +121,13 @@ export function runRecordOf(cycleId: string, result: Completed): Stage7RunRecord
   };
 }
 
+/**
+ * The cycle changed the active params (an applied change or a rollback). Adaptation records a change row every
+ * cycle it evaluates, a refused one included, so `paramChange !== null` would count nearly every cycle.
+ */
+export const changedParams = (r: Pick<Stage7RunRecord, 'paramVersion' | 'activeParamVersion'>): boolean =>
+  r.activeParamVersion !== r.paramVersion;
+
 /** One JSON line (no newline) */
 export const runRecordLine = (r: Stage7RunRecord): string => JSON.stringify(r);
 

@@ -100,13 +100,16 @@ describe('runBacktest', () => {
     ]);
   });
 
-  it('runs adaptation only when asked, and counts the changes it recorded', async () => {
+  it('runs adaptation only when asked, and counts the cycles that changed the active params', async () => {
     const [off, on] = [join(tmp(), 'off'), join(tmp(), 'on')];
     await run(plan(off, { cycles: 60 }));
     const meta = await run(plan(on, { cycles: 60, includeAdaptation: true }));
     expect([...readRunRecords(off)].every((r) => r.paramChange === null && r.activeParamVersion === 1)).toBe(true);
-    const changes = [...readRunRecords(on)].filter((r) => r.paramChange !== null).length;
+    const records = [...readRunRecords(on)];
+    const changes = records.filter((r, i) => r.activeParamVersion !== (records[i - 1]?.activeParamVersion ?? 1)).length;
     expect(changes).toBeGreaterThan(0);
+    // a refused proposal is recorded too, and is no change
+    expect(records.filter((r) => r.paramChange !== null).length).toBeGreaterThan(changes);
     expect(meta).toMatchObject({ includeAdaptation: true, paramChanges: changes });
     expect(fingerprintRunFolder(on, { includeAdaptation: true }).fingerprint).toBe(meta.fingerprint);
   });
