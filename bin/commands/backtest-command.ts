@@ -91,7 +91,7 @@ export async function backtestCommand(raw: RawBacktestOptions, env: Env, io: Bac
         const now = performance.now();
         if (now - drawn < REDRAW_MS && done < total) return;
         drawn = now;
-        bar.update(done);
+        bar.update(done, `${Math.round(done / ((now - began) / 1000))} cycles/s`);
       },
     };
     const meta = await runBacktest(plan, { market, pairs, settings }, hooks).finally(() => bar.clear());
