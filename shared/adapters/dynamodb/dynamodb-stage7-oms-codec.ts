@@ -21,7 +21,6 @@ import { OMS_STATUSES, omsMachine } from '../../domain/order-state';
 import {
   account,
   builtOnce,
-  checkedItem,
   count,
   D,
   decimal,
@@ -40,6 +39,7 @@ import {
   S,
   str,
 } from './attributes';
+import { checkedBy, decodedOnce } from './dynamodb-stage7-decoded';
 import { stage7Keys } from './dynamodb-stage7-keys';
 
 /** Numbers go out as written: a fraction or NaN reaches the schema and is refused there, as a stored one would be */
@@ -158,13 +158,13 @@ function openIndexKeys(acct: string, o: Pick<Stage7Order, 'status' | 'createdAtM
 }
 
 /** @throws CorruptStateError the item is not a stage 7 order row */
-export const parseStage7Order = (item: Item): Stage7Order => parseItem(orderSchema, item);
+export const parseStage7Order: (item: Item) => Stage7Order = decodedOnce((item) => parseItem(orderSchema, item));
 
 /** @throws CorruptStateError the row is not one the store may hold; nothing is written */
 export function stage7OrderItem(acct: string, o: Stage7Order): Item {
   const key = stage7Keys.order(acct, o.clientOrderId);
-  return checkedItem(
-    orderSchema,
+  return checkedBy(
+    parseStage7Order,
     defined({
       pk: S(key.pk),
       sk: S(key.sk),
@@ -247,11 +247,11 @@ const bodySchema = builtOnce((type: Stage7EventType) =>
 );
 
 /** @throws CorruptStateError the item is not a stage 7 OMS event */
-export function parseStage7Event(item: Item): Stage7OrderEvent {
+export const parseStage7Event: (item: Item) => Stage7OrderEvent = decodedOnce((item) => {
   const { pk: _pk, sk: _sk, account: _a, ...identity } = parseItem(eventIdentity, item);
   const body = Object.entries(parseItem(bodySchema(identity.type), item)).filter(([, v]) => v !== undefined);
   return { ...identity, ...Object.fromEntries(body) } as Stage7OrderEvent;
-}
+});
 
 function bodyAttributes(e: Stage7OrderEvent): Record<string, AttributeValue | undefined> {
   switch (e.type) {
@@ -310,12 +310,12 @@ const keySchema = z
   .transform(({ pk: _pk, sk: _sk, account: _a, ...entry }): Stage7IdempotencyEntry => entry);
 
 /** @throws CorruptStateError the item is not a stage 7 idempotency key */
-export const parseStage7Key = (item: Item): Stage7IdempotencyEntry => parseItem(keySchema, item);
+export const parseStage7Key: (item: Item) => Stage7IdempotencyEntry = decodedOnce((item) => parseItem(keySchema, item));
 
 /** @throws CorruptStateError the entry is not one the store may hold; nothing is written */
 export function stage7KeyItem(acct: string, entry: Stage7IdempotencyEntry): Item {
   const key = stage7Keys.idempotency(acct, entry.key);
-  return checkedItem(keySchema, {
+  return checkedBy(parseStage7Key, {
     pk: S(key.pk),
     sk: S(key.sk),
     account: S(acct),

@@ -123,6 +123,8 @@ export function stage7Ops(write: Stage7CycleWrite): Stage7Ops {
     final.push({ kind: 'guarded', item, expectedVersion: doc.expectedVersion });
   }
   for (const op of [...orders.flat(), ...final]) {
+    // the bound is cheap (no UTF-8 encoding) and far below the limit for every record a cycle writes
+    if (itemBytesAtMost(op.item) <= ITEM_MAX_BYTES) continue;
     const bytes = itemBytes(op.item);
     if (bytes > ITEM_MAX_BYTES)
       throw new ValidationError(`stage 7 write of cycle ${cycleId}`, [
@@ -294,16 +296,23 @@ export function checkpointSelection(found: readonly (ParamsCheckpoint | undefine
 }
 
 /** DynamoDB's item size: attribute names and values in UTF-8, 3 bytes per list or map and 1 per element */
-export function itemBytes(item: Item): number {
+export const itemBytes = (item: Item): number => attributeBytes(item, utf8Bytes);
+
+/** At least itemBytes: a UTF-16 code unit is at most 3 bytes of UTF-8 */
+const itemBytesAtMost = (item: Item): number => attributeBytes(item, (text) => 3 * text.length);
+
+const utf8Bytes = (text: string): number => Buffer.byteLength(text);
+
+function attributeBytes(item: Item, textBytes: (text: string) => number): number {
   let bytes = 0;
-  for (const [name, value] of Object.entries(item)) bytes += Buffer.byteLength(name) + valueBytes(value);
+  for (const name of Object.keys(item)) bytes += textBytes(name) + valueBytes(item[name] as AttributeValue, textBytes);
   return bytes;
 }
 
-function valueBytes(value: AttributeValue): number {
-  if (value.S !== undefined) return Buffer.byteLength(value.S);
+function valueBytes(value: AttributeValue, textBytes: (text: string) => number): number {
+  if (value.S !== undefined) return textBytes(value.S);
   if (value.N !== undefined) return value.N.length + 1;
-  if (value.L !== undefined) return 3 + value.L.reduce((n, v) => n + 1 + valueBytes(v), 0);
-  if (value.M !== undefined) return 3 + itemBytes(value.M) + Object.keys(value.M).length;
+  if (value.L !== undefined) return 3 + value.L.reduce((n, v) => n + 1 + valueBytes(v, textBytes), 0);
+  if (value.M !== undefined) return 3 + attributeBytes(value.M, textBytes) + Object.keys(value.M).length;
   return 1;
 }

@@ -36,6 +36,7 @@ import {
   str,
   version,
 } from './attributes';
+import { checkedBy, decodedOnce } from './dynamodb-stage7-decoded';
 import { canonicalText, jsonText } from './dynamodb-stage7-json';
 import { stage7Keys } from './dynamodb-stage7-keys';
 import { num } from './dynamodb-stage7-oms-codec';
@@ -115,12 +116,12 @@ const activeSchema = z
   .transform(({ params, version: revision }) => ({ value: params, version: revision }));
 
 /** @throws CorruptStateError the item is not the active params row */
-export const parseStage7ActiveParams = (item: Item) => parseItem(activeSchema, item);
+export const parseStage7ActiveParams = decodedOnce((item) => parseItem(activeSchema, item));
 
 /** @throws CorruptStateError the params are not ones adaptation could activate; nothing is written */
 export function stage7ActiveParamsItem(acct: string, params: Stage7Params, revision: number): Item {
   const key = stage7Keys.activeParams(acct);
-  return checkedItem(activeSchema, {
+  return checkedBy(parseStage7ActiveParams, {
     pk: S(key.pk),
     sk: S(key.sk),
     account: S(acct),
@@ -149,12 +150,14 @@ const checkpointSchema = z
   .transform(({ params, isGood, tsMs }): ParamsCheckpoint => ({ params, isGood: isGood.BOOL, tsMs }));
 
 /** @throws CorruptStateError the item is not a params checkpoint */
-export const parseStage7Checkpoint = (item: Item): ParamsCheckpoint => parseItem(checkpointSchema, item);
+export const parseStage7Checkpoint: (item: Item) => ParamsCheckpoint = decodedOnce((item) =>
+  parseItem(checkpointSchema, item),
+);
 
 /** @throws CorruptStateError the checkpoint is not one the store may hold; nothing is written */
 export function stage7CheckpointItem(acct: string, c: ParamsCheckpoint): Item {
   const key = stage7Keys.checkpoint(acct, c.params.version);
-  return checkedItem(checkpointSchema, {
+  return checkedBy(parseStage7Checkpoint, {
     pk: S(key.pk),
     sk: S(key.sk),
     account: S(acct),
@@ -183,6 +186,10 @@ const tunableValue = z.union([
   z.strictObject({ liquidity: z.string(), spread: z.string(), volatility: z.string() }),
 ]);
 const diffSchema = z.partialRecord(z.enum(TUNABLE_FIELDS), z.strictObject({ old: tunableValue, new: tunableValue }));
+
+/** s7chg:<YYYYmmddHHMMSS>:<from>-><to>:<10 hex>; one pattern, the versions compared after (built per row, a
+ * pattern was compiled on every parse) */
+const CHANGE_ID = /^s7chg:\d{14}:(\d+)->(\d+):[0-9a-f]{10}$/;
 
 const changeSchema = z
   .object({
@@ -213,7 +220,8 @@ const changeSchema = z
     const key = stage7Keys.change(acct, changeId);
     keyIssue(ctx, 'pk', pk, key.pk);
     keyIssue(ctx, 'sk', sk, key.sk);
-    if (!new RegExp(`^s7chg:\\d{14}:${fromVersion}->${toVersion}:[0-9a-f]{10}$`).test(changeId))
+    const [, from, to] = CHANGE_ID.exec(changeId) ?? [];
+    if (from !== String(fromVersion) || to !== String(toVersion))
       ctx.addIssue({
         code: 'custom',
         path: ['changeId'],
@@ -229,6 +237,7 @@ export const parseStage7Change = (item: Item): ParamChange => parseItem(changeSc
 export function stage7ChangeItem(acct: string, c: ParamChange): Item {
   const key = stage7Keys.change(acct, c.changeId);
   const w = c.metricsWindow;
+  // checked, not remembered: a change row is written once and read back by no cycle
   return checkedItem(changeSchema, {
     pk: S(key.pk),
     sk: S(key.sk),

@@ -14,7 +14,6 @@ import { MODES } from '../../domain/risk/mode';
 import type { Stage7RunMetricsRow, Stage7TimingPhase } from '../../ports/stage7-store';
 import {
   account,
-  checkedItem,
   count,
   D,
   decimal,
@@ -31,6 +30,7 @@ import {
   str,
   version,
 } from './attributes';
+import { checkedBy, decodedOnce } from './dynamodb-stage7-decoded';
 import { stage7Keys } from './dynamodb-stage7-keys';
 import { num } from './dynamodb-stage7-oms-codec';
 
@@ -89,10 +89,11 @@ const runSchema = z
     turnoverTry: nonNegative,
     timingsMs: exactMap(TIMING_PHASES, count),
   })
-  .superRefine(({ pk, sk, account: acct, ...row }, ctx) => {
-    const key = stage7Keys.run(acct, row.tsMs, row.cycleId);
-    keyIssue(ctx, 'pk', pk, key.pk);
-    keyIssue(ctx, 'sk', sk, key.sk);
+  // no rest patterns here: copying a row of some thirty members by rest costs more than the rest of its decode
+  .superRefine((row, ctx) => {
+    const key = stage7Keys.run(row.account, row.tsMs, row.cycleId);
+    keyIssue(ctx, 'pk', row.pk, key.pk);
+    keyIssue(ctx, 'sk', row.sk, key.sk);
     for (const [field, repeated, counted] of [
       ['omsRejectedCount', row.omsRejectedCount, 'omsRejected'],
       ['omsThrottledCount', row.omsThrottledCount, 'throttledEvents'],
@@ -105,28 +106,49 @@ const runSchema = z
         });
   })
   .transform(
-    ({ pk: _pk, sk: _sk, account: _a, noTradesReason, noMetricsReason, ...row }): Stage7RunMetricsRow => ({
-      ...row,
-      noTradesReason: noTradesReason ?? null,
-      noMetricsReason: noMetricsReason ?? null,
+    (r): Stage7RunMetricsRow => ({
+      cycleId: r.cycleId,
+      runId: r.runId,
+      tsMs: r.tsMs,
+      paramVersion: r.paramVersion,
+      modeFinal: r.modeFinal,
+      alertFlags: r.alertFlags,
+      qualityFlags: r.qualityFlags,
+      netPnlTry: r.netPnlTry,
+      maxDrawdownRatio: r.maxDrawdownRatio,
+      omsRejectedCount: r.omsRejectedCount,
+      omsThrottledCount: r.omsThrottledCount,
+      counts: r.counts,
+      equityTry: r.equityTry,
+      grossPnlTry: r.grossPnlTry,
+      feesTry: r.feesTry,
+      slippageTry: r.slippageTry,
+      turnoverTry: r.turnoverTry,
+      timingsMs: r.timingsMs,
+      noTradesReason: r.noTradesReason ?? null,
+      noMetricsReason: r.noMetricsReason ?? null,
     }),
   );
 
 /** @throws CorruptStateError the item is not a run-metric row */
-export const parseStage7Run = (item: Item): Stage7RunMetricsRow => parseItem(runSchema, item);
+export const parseStage7Run: (item: Item) => Stage7RunMetricsRow = decodedOnce((item) => parseItem(runSchema, item));
 
-const flagMap = (flags: Readonly<Record<string, boolean>>): AttributeValue => ({
-  M: Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, { BOOL: v }])),
-});
-const numberMap = (values: Readonly<Record<string, number>>): AttributeValue => ({
-  M: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, num(v)])),
-});
+function flagMap(flags: Readonly<Record<string, boolean>>): AttributeValue {
+  const M: Item = {};
+  for (const k of Object.keys(flags)) M[k] = { BOOL: flags[k] as boolean };
+  return { M };
+}
+function numberMap(values: Readonly<Record<string, number>>): AttributeValue {
+  const M: Item = {};
+  for (const k of Object.keys(values)) M[k] = num(values[k] as number);
+  return { M };
+}
 
 /** @throws CorruptStateError the row is not one the store may hold; nothing is written */
 export function stage7RunItem(acct: string, r: Stage7RunMetricsRow): Item {
   const key = stage7Keys.run(acct, r.tsMs, r.cycleId);
-  return checkedItem(
-    runSchema,
+  return checkedBy(
+    parseStage7Run,
     defined({
       pk: S(key.pk),
       sk: S(key.sk),

@@ -21,7 +21,8 @@ import {
   str,
   version,
 } from './attributes';
-import { canonicalText, jsonDocument, jsonText } from './dynamodb-stage7-json';
+import { checkedBy, decodedOnce } from './dynamodb-stage7-decoded';
+import { canonicalDocumentText, jsonText } from './dynamodb-stage7-json';
 import { stage7Keys } from './dynamodb-stage7-keys';
 import { num } from './dynamodb-stage7-oms-codec';
 
@@ -40,8 +41,8 @@ const bucket = z
 const DOCUMENT_VALUES = {
   account: z.object({ M: z.record(z.string().regex(/^[A-Z0-9]{1,20}$/), balance) }).transform((v) => v.M),
   tokenBucket: z.object({ M: z.record(z.string().min(1), bucket) }).transform((v) => v.M),
-  universe: canonicalText(jsonDocument),
-  riskDecision: canonicalText(jsonDocument),
+  universe: canonicalDocumentText,
+  riskDecision: canonicalDocumentText,
 } satisfies { [K in Stage7DocumentName]: z.ZodType<Stage7Documents[K], unknown> };
 
 export const STAGE7_DOCUMENT_NAMES = Object.keys(DOCUMENT_VALUES) as Stage7DocumentName[];
@@ -62,9 +63,14 @@ export function parseStage7Document<K extends Stage7DocumentName>(
   name: K,
   item: Item,
 ): { readonly value: Stage7Documents[K]; readonly version: number } {
-  const { value, version: v } = parseItem(documentSchema(name), item);
+  const { value, version: v } = documentDecoder(name)(item);
   return { value: value as Stage7Documents[K], version: v };
 }
+
+/** One remembered decode per document: the same item read as another document is refused, never remembered */
+const documentDecoder = builtOnce((name: Stage7DocumentName) =>
+  decodedOnce((item) => parseItem(documentSchema(name), item)),
+);
 
 function documentValue<K extends Stage7DocumentName>(name: K, value: Stage7Documents[K]): AttributeValue {
   if (name === 'account') {
@@ -103,7 +109,7 @@ export function stage7DocumentItem<K extends Stage7DocumentName>(
   nextVersion: number,
 ): Item {
   const key = stage7Keys.document(acct, name);
-  return checkedItem(documentSchema(name), {
+  return checkedBy(documentDecoder(name), {
     pk: S(key.pk),
     sk: S(key.sk),
     account: S(acct),
@@ -114,7 +120,7 @@ export function stage7DocumentItem<K extends Stage7DocumentName>(
 }
 
 const traceSchema = z
-  .object({ pk: str, sk: str, account, cycleId: nonEmpty, trace: canonicalText(jsonDocument) })
+  .object({ pk: str, sk: str, account, cycleId: nonEmpty, trace: canonicalDocumentText })
   .superRefine(({ pk, sk, account: acct, cycleId }, ctx) => {
     const key = stage7Keys.trace(acct, cycleId);
     keyIssue(ctx, 'pk', pk, key.pk);
@@ -128,6 +134,7 @@ export const parseStage7Trace = (item: Item): Stage7Document => parseItem(traceS
 /** @throws CorruptStateError the trace is not a JSON object of strings, integers, booleans and nulls */
 export function stage7TraceItem(acct: string, cycleId: string, trace: Stage7Document): Item {
   const key = stage7Keys.trace(acct, cycleId);
+  // checked, not remembered: a trace is written once and read back by no cycle
   return checkedItem(traceSchema, {
     pk: S(key.pk),
     sk: S(key.sk),

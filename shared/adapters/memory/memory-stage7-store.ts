@@ -3,6 +3,8 @@
 // applies a cycle's operations (dynamodb-stage7-ops.ts) after checking all of them, in one synchronous turn:
 // a refused write leaves nothing behind. It has no transaction limit, so nothing is ever split or logged.
 // Reads cost what they return (indexes per kind), never the history: backtests run thousands of cycles on it.
+// An item is decoded once (dynamodb-stage7-decoded.ts: the codec's write check already decoded it), so a load
+// hands out the frozen values decoded then instead of parsing every item again.
 
 import type { ParamsCheckpoint } from '../../domain/adaptation/adaptation-model';
 import { StaleLeaseError } from '../../domain/errors';
@@ -16,6 +18,7 @@ import type {
 } from '../../ports/stage7-store';
 import type { LeaseFence, Versioned } from '../../ports/state-store';
 import type { Item } from '../dynamodb/attributes';
+import { forgetDecoded } from '../dynamodb/dynamodb-stage7-decoded';
 import { recordKind, stage7Keys } from '../dynamodb/dynamodb-stage7-keys';
 import {
   checkpointSelection,
@@ -33,8 +36,13 @@ import type { MemoryLeaseStore } from './memory-lease-store';
 /** How many run-metric rows a load returns (spec 4.16's window) */
 const RUN_ROWS = 5;
 
-/** One account's items by sort key, with the indexes its reads need */
+/**
+ * One account's items by sort key, with the indexes its reads need. Items no load reads any more (a run row
+ * out of the window, a finished order's records) have their decoded values forgotten: backtests keep
+ * thousands of them, and a later read (a re-run, a refused write) only decodes again.
+ */
 class AccountItems {
+  readonly #account: string;
   readonly items = new Map<string, Item>();
   /** Client ids of the orders on the open index */
   readonly open = new Set<string>();
@@ -44,6 +52,12 @@ class AccountItems {
   readonly runs: string[] = [];
   /** Checkpoint versions, ascending */
   readonly checkpoints: number[] = [];
+  /** The versions of the good checkpoints, ascending (a checkpoint written again may change isGood) */
+  readonly good: number[] = [];
+
+  constructor(account: string) {
+    this.#account = account;
+  }
 
   put(item: Item): void {
     const sk = item.sk?.S as string;
@@ -52,13 +66,36 @@ class AccountItems {
     const kind = recordKind(sk);
     const id = item.clientOrderId?.S as string;
     if (kind === 'order') {
-      if (item.gsi1pk === undefined) this.open.delete(id);
-      else this.open.add(id);
+      if (item.gsi1pk === undefined) {
+        this.open.delete(id);
+        this.#forgetOrder(id);
+      } else this.open.add(id);
+    }
+    if (kind === 'checkpoint') {
+      const v = Number(item.version?.N);
+      const at = this.good.indexOf(v);
+      if (item.isGood?.BOOL === true && at < 0) insertSorted(this.good, v);
+      if (item.isGood?.BOOL !== true && at >= 0) this.good.splice(at, 1);
     }
     if (!isNew) return;
     if (kind === 'event') this.events.set(id, [...(this.events.get(id) ?? []), sk]);
-    if (kind === 'run') insertSorted(this.runs, sk);
+    if (kind === 'run') {
+      insertSorted(this.runs, sk);
+      this.#forget(this.runs[this.runs.length - RUN_ROWS - 1]);
+    }
     if (kind === 'checkpoint') insertSorted(this.checkpoints, Number(item.version?.N));
+  }
+
+  /** A finished order's row, events and key: read again only by a re-run of its cycle */
+  #forgetOrder(id: string): void {
+    this.#forget(stage7Keys.order(this.#account, id).sk);
+    for (const sk of this.events.get(id) ?? []) this.#forget(sk);
+    this.#forget(stage7Keys.idempotency(this.#account, stage7IdempotencyKey(id)).sk);
+  }
+
+  #forget(sk: string | undefined): void {
+    const item = sk === undefined ? undefined : this.items.get(sk);
+    if (item !== undefined) forgetDecoded(item);
   }
 }
 
@@ -118,7 +155,7 @@ export class MemoryStage7Store implements Stage7Store {
   #tables(account: string): AccountItems {
     let tables = this.#accounts.get(account);
     if (tables === undefined) {
-      tables = new AccountItems();
+      tables = new AccountItems(account);
       this.#accounts.set(account, tables);
     }
     return tables;
@@ -148,11 +185,9 @@ export class MemoryStage7Store implements Stage7Store {
       const item = version === undefined ? undefined : tables.items.get(stage7Keys.checkpoint(account, version).sk);
       return item === undefined ? undefined : parseStage7Checkpoint(item);
     };
-    let goodOther: ParamsCheckpoint | undefined;
-    for (let i = tables.checkpoints.length - 1; i >= 0 && goodOther === undefined; i--) {
-      const c = at(tables.checkpoints[i]);
-      if (c?.isGood && c.params.version !== activeVersion) goodOther = c;
-    }
+    // the newest good checkpoint of another version: the newest good one, else the one below it
+    const [below, newest] = [tables.good.at(-2), tables.good.at(-1)];
+    const goodOther = at(newest !== activeVersion ? newest : below);
     return checkpointSelection([at(tables.checkpoints.at(-1)), at(activeVersion), goodOther]);
   }
 }

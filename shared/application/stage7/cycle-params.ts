@@ -15,6 +15,35 @@ export interface ActiveParams {
   readonly settings: Stage7CycleSettings;
 }
 
+/**
+ * The settings with the params' overrides, kept per settings and params object: both stay the same objects
+ * from cycle to cycle (the memory store hands out the params it decoded once), and copying the whole
+ * configuration twice per cycle showed in profiles. Neither is ever changed in place (both are readonly).
+ */
+const overridden = new WeakMap<Stage7CycleSettings, WeakMap<Stage7Params, Stage7CycleSettings>>();
+
+function runtimeSettings(s: Stage7CycleSettings, params: Stage7Params): Stage7CycleSettings {
+  let byParams = overridden.get(s);
+  if (byParams === undefined) {
+    byParams = new WeakMap();
+    overridden.set(s, byParams);
+  }
+  let settings = byParams.get(params);
+  if (settings === undefined) {
+    // withActiveParams already copies `s`: copying it again first would only repeat the same members
+    settings = {
+      ...withActiveParams(s, params),
+      NOTIONAL_CAP_TRY_PER_CYCLE: params.turnoverCapTry,
+      MAX_ORDERS_PER_CYCLE: params.maxOrdersPerCycle,
+      TRY_CASH_TARGET: params.cashTargetTry,
+      STAGE7_ORDER_OFFSET_BPS: params.orderOffsetBps,
+      STAGE7_UNIVERSE_SIZE: params.universeSize,
+    };
+    byParams.set(params, settings);
+  }
+  return settings;
+}
+
 export function activeParams(stored: Stage7ParamsState, s: Stage7CycleSettings, nowMs: number): ActiveParams {
   const existing = stored.active.value;
   const params = existing ?? initialParams(s, nowMs);
@@ -26,14 +55,6 @@ export function activeParams(stored: Stage7ParamsState, s: Stage7CycleSettings, 
     params,
     ...(initialWrite ? { initialWrite } : {}),
     checkpoints: initialWrite ? [...stored.checkpoints, checkpoint] : stored.checkpoints,
-    settings: {
-      ...s,
-      ...withActiveParams(s, params),
-      NOTIONAL_CAP_TRY_PER_CYCLE: params.turnoverCapTry,
-      MAX_ORDERS_PER_CYCLE: params.maxOrdersPerCycle,
-      TRY_CASH_TARGET: params.cashTargetTry,
-      STAGE7_ORDER_OFFSET_BPS: params.orderOffsetBps,
-      STAGE7_UNIVERSE_SIZE: params.universeSize,
-    },
+    settings: runtimeSettings(s, params),
   };
 }

@@ -40,7 +40,16 @@ export function valueAccount(account: SimulatedAccount, marks: ReadonlyMap<strin
     exposure[symbol] = toPlain(value);
     equityTry = equityTry.add(value);
   }
-  return { equityTry, positions, exposureHash: hashCanonical(exposure) };
+  // hashed when read: a cycle values the account twice and only the opening valuation's hash is used
+  let exposureHash: string | undefined;
+  return {
+    equityTry,
+    positions,
+    get exposureHash() {
+      exposureHash ??= hashCanonical(exposure);
+      return exposureHash;
+    },
+  };
 }
 
 export interface RiskStep {

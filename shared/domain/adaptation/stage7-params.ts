@@ -67,6 +67,30 @@ const WEIGHT_STEP = dec('0.00000001');
  * rounding remainder (< 3e-8) given to the largest weight (the first of the largest in key order).
  */
 export function normalizeScoreWeights(weights: ScoreWeights): ScoreWeights {
+  const key = JSON.stringify(SCORE_WEIGHT_KEYS.map((k) => String(weights[k])));
+  return remembered(normalized, key, () => normalize(weights));
+}
+
+/**
+ * Results by their inputs' exact values (decimal strings): adaptation bounds the active params and universe
+ * scoring reads the weights knob on every cycle, nearly always with the same weights, and the divisions cost
+ * more than the rest of either. Bounded: cleared when full. The weights handed out are frozen (shared).
+ */
+const normalized = new Map<string, ScoreWeights>();
+const fromKnob = new Map<string, ScoreWeights>();
+const REMEMBERED_MAX = 256;
+
+function remembered(memo: Map<string, ScoreWeights>, key: string, compute: () => ScoreWeights): ScoreWeights {
+  let weights = memo.get(key);
+  if (weights === undefined) {
+    weights = Object.freeze(compute());
+    if (memo.size >= REMEMBERED_MAX) memo.clear();
+    memo.set(key, weights);
+  }
+  return weights;
+}
+
+function normalize(weights: ScoreWeights): ScoreWeights {
   const clipped = SCORE_WEIGHT_KEYS.map((k) => minDec(ONE, maxDec(ZERO, weights[k])));
   const total = sumDec(clipped);
   if (total.lte(ZERO)) return DEFAULT_SCORE_WEIGHTS;
@@ -107,6 +131,11 @@ export function boundParams(params: Stage7Params, settings: Stage7BoundsSettings
  * as adaptation bounds them, so 3:1 keeps its proportion and all zero falls back to 0.5/0.3/0.2
  */
 export function scoreWeightsFromKnob(entries: readonly { readonly key: string; readonly weight: Dec }[]): ScoreWeights {
+  const key = JSON.stringify(entries.map((e) => [e.key, String(e.weight)]));
+  return remembered(fromKnob, key, () => weightsOfKnob(entries));
+}
+
+function weightsOfKnob(entries: readonly { readonly key: string; readonly weight: Dec }[]): ScoreWeights {
   const raw = SCORE_WEIGHT_KEYS.map((key) => maxDec(ZERO, entries.findLast((e) => e.key === key)?.weight ?? ZERO));
   const total = sumDec(raw);
   const [liquidity, spread, volatility] = raw.map((w) => (total.gt(ZERO) ? w.div(total) : w)) as [Dec, Dec, Dec];

@@ -31,7 +31,7 @@ export interface Stage7UniverseSettings {
 export type UniverseParams = Pick<Stage7Params, 'universeSize' | 'scoreWeights' | 'maxSpreadBps' | 'minQuoteVolumeTry'>;
 
 /** Spec 4.2 step 1: the active params override universe size, score weights, max spread and min volume */
-export const withActiveParams = (s: Stage7UniverseSettings, p: UniverseParams): Stage7UniverseSettings => ({
+export const withActiveParams = <S extends Stage7UniverseSettings>(s: S, p: UniverseParams): S => ({
   ...s,
   STAGE7_UNIVERSE_SIZE: p.universeSize,
   STAGE7_SCORE_WEIGHTS: [

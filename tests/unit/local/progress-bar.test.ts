@@ -17,7 +17,7 @@ describe('progressBar', () => {
     bar.update(2);
     bar.clear();
     expect(t.writes[0]).toBe('\r[#...] 1/4 cycles, 1234 cycles/s');
-    expect(t.writes[1]).toBe(`\r${'[##..] 2/4 cycles'.padEnd(t.writes[0].length - 1)}`);
+    expect(t.writes[1]).toBe(`\r${'[##..] 2/4 cycles'.padEnd((t.writes[0] ?? '').length - 1)}`);
     expect(t.writes[2]).toBe(`\r${' '.repeat('[##..] 2/4 cycles'.length)}\r`);
   });
 
