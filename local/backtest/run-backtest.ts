@@ -76,7 +76,8 @@ export async function runBacktest(plan: BacktestPlan, parts: BacktestParts, hook
   const stepMs = plan.stepSeconds * 1000;
   // autoAdvance as a local run's clock: a sleep inside a cycle (stage 7 has none) would move simulated time
   const clock = new ManualClock(plan.startMs, { autoAdvance: true });
-  const stores = createMemoryStateStores();
+  // a cycle's reads only: memory stays flat however long the replay (memory-stage7-store.ts, Stage7History)
+  const stores = createMemoryStateStores('cycle');
   const exchange = new ReplayExchange(parts.market, clock, parts.pairs);
   const deps: Stage7CycleDeps = {
     settings: parts.settings,

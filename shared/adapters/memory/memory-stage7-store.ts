@@ -37,12 +37,25 @@ import type { MemoryLeaseStore } from './memory-lease-store';
 const RUN_ROWS = 5;
 
 /**
+ * What the store keeps. `all` (the default): every record, as DynamoDB keeps it. `cycle` (a backtest): only what
+ * a cycle reads back, so memory stays flat however many cycles run: run rows beyond the load's window, a finished
+ * order's row, events and key, cycle traces and change rows are not kept. A cycle's result is the same either way
+ * (tests/unit/backtest shows equal fingerprints); what differs is that `loadOrders` no longer finds a finished
+ * order, which only a re-run of its cycle or an owed ledger append would ask for, and a backtest does neither
+ * (its cycles run once, and append their fills in the same turn).
+ */
+export type Stage7History = 'all' | 'cycle';
+
+/**
  * One account's items by sort key, with the indexes its reads need. Items no load reads any more (a run row
  * out of the window, a finished order's records) have their decoded values forgotten: backtests keep
  * thousands of them, and a later read (a re-run, a refused write) only decodes again.
  */
 class AccountItems {
   readonly #account: string;
+  readonly #dropUnread: boolean;
+  /** Orders a write finished, settled once the whole write is applied (its events may follow the order row) */
+  readonly #finished: string[] = [];
   readonly items = new Map<string, Item>();
   /** Client ids of the orders on the open index */
   readonly open = new Set<string>();
@@ -55,20 +68,22 @@ class AccountItems {
   /** The versions of the good checkpoints, ascending (a checkpoint written again may change isGood) */
   readonly good: number[] = [];
 
-  constructor(account: string) {
+  constructor(account: string, history: Stage7History) {
     this.#account = account;
+    this.#dropUnread = history === 'cycle';
   }
 
   put(item: Item): void {
     const sk = item.sk?.S as string;
+    const kind = recordKind(sk);
+    if (this.#dropUnread && (kind === 'trace' || kind === 'change')) return;
     const isNew = !this.items.has(sk);
     this.items.set(sk, item);
-    const kind = recordKind(sk);
     const id = item.clientOrderId?.S as string;
     if (kind === 'order') {
       if (item.gsi1pk === undefined) {
         this.open.delete(id);
-        this.#forgetOrder(id);
+        this.#finished.push(id);
       } else this.open.add(id);
     }
     if (kind === 'checkpoint') {
@@ -81,21 +96,37 @@ class AccountItems {
     if (kind === 'event') this.events.set(id, [...(this.events.get(id) ?? []), sk]);
     if (kind === 'run') {
       insertSorted(this.runs, sk);
-      this.#forget(this.runs[this.runs.length - RUN_ROWS - 1]);
+      if (this.#dropUnread && this.runs.length > RUN_ROWS) this.#drop(this.runs.shift());
+      else this.#forget(this.runs[this.runs.length - RUN_ROWS - 1]);
     }
     if (kind === 'checkpoint') insertSorted(this.checkpoints, Number(item.version?.N));
   }
 
-  /** A finished order's row, events and key: read again only by a re-run of its cycle */
-  #forgetOrder(id: string): void {
-    this.#forget(stage7Keys.order(this.#account, id).sk);
-    for (const sk of this.events.get(id) ?? []) this.#forget(sk);
-    this.#forget(stage7Keys.idempotency(this.#account, stage7IdempotencyKey(id)).sk);
+  /** After a write: the orders it finished are forgotten (decoded values) or, keeping a cycle's reads only, dropped */
+  settle(): void {
+    for (const id of this.#finished.splice(0)) {
+      const sks = [
+        stage7Keys.order(this.#account, id).sk,
+        ...(this.events.get(id) ?? []),
+        stage7Keys.idempotency(this.#account, stage7IdempotencyKey(id)).sk,
+      ];
+      for (const sk of sks) {
+        if (this.#dropUnread) this.#drop(sk);
+        else this.#forget(sk);
+      }
+      if (this.#dropUnread) this.events.delete(id);
+    }
   }
 
   #forget(sk: string | undefined): void {
     const item = sk === undefined ? undefined : this.items.get(sk);
     if (item !== undefined) forgetDecoded(item);
+  }
+
+  #drop(sk: string | undefined): void {
+    if (sk === undefined) return;
+    this.#forget(sk);
+    this.items.delete(sk);
   }
 }
 
@@ -108,9 +139,11 @@ function insertSorted<T>(sorted: T[], value: T): void {
 export class MemoryStage7Store implements Stage7Store {
   readonly #accounts = new Map<string, AccountItems>();
   readonly #leases: MemoryLeaseStore;
+  readonly #history: Stage7History;
 
-  constructor(leases: MemoryLeaseStore) {
+  constructor(leases: MemoryLeaseStore, history: Stage7History = 'all') {
     this.#leases = leases;
+    this.#history = history;
   }
 
   /** Nothing to complete first: a memory write is never interrupted between parts */
@@ -150,12 +183,13 @@ export class MemoryStage7Store implements Stage7Store {
       else settleRefused(op, stored);
     }
     for (const op of toWrite) if (op.kind !== 'check') tables.put(op.item);
+    tables.settle();
   }
 
   #tables(account: string): AccountItems {
     let tables = this.#accounts.get(account);
     if (tables === undefined) {
-      tables = new AccountItems(account);
+      tables = new AccountItems(account, this.#history);
       this.#accounts.set(account, tables);
     }
     return tables;

@@ -9,9 +9,10 @@ import { MemoryLeaseStore } from './memory-lease-store';
 import { MemoryLedgerStore } from './memory-ledger-store';
 import { MemoryOrderJournal } from './memory-order-journal';
 import { MemoryReplaceTransactions } from './memory-replace-transactions';
-import { MemoryStage7Store } from './memory-stage7-store';
+import { MemoryStage7Store, type Stage7History } from './memory-stage7-store';
 
-export function createMemoryStateStores(): StateStores {
+/** @param stage7History what the stage 7 store keeps: every record (default), or a cycle's reads only (backtests) */
+export function createMemoryStateStores(stage7History: Stage7History = 'all'): StateStores {
   const leases = new MemoryLeaseStore();
   return {
     leases,
@@ -25,6 +26,6 @@ export function createMemoryStateStores(): StateStores {
     audits: new MemoryCycleAuditStore(),
     cooldowns: new MemorySymbolCooldownStore(),
     replaceTransactions: new MemoryReplaceTransactions(leases),
-    stage7: new MemoryStage7Store(leases),
+    stage7: new MemoryStage7Store(leases, stage7History),
   };
 }
