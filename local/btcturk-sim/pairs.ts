@@ -57,3 +57,11 @@ export function exchangeInfoSymbol(pair: SimPair, last: Dec): JsonValue {
     minimumLimitOrderPrice: bandNumber(band.min),
   };
 }
+
+/** The body of GET /api/v2/server/exchangeinfo over these symbol objects (the envelope as captured) */
+export const exchangeInfoBody = (symbols: readonly JsonValue[], serverTimeMs: number): JsonValue => ({
+  data: { timeZone: 'UTC', serverTime: serverTimeMs, symbols, currencies: [], currencyOperationBlocks: [] },
+  success: true,
+  message: '',
+  code: 0,
+});

@@ -4,7 +4,7 @@ import { type Dec, dec, maxDec, minDec, sumDec, toPlain, ZERO } from '../../shar
 import type { ReplaySymbolView } from '../replay/replay-market';
 import { BOOK_DEPTH, bookOf } from './book';
 import { type JsonValue, RawNumber } from './json-text';
-import { exchangeInfoSymbol, type SimPair } from './pairs';
+import { exchangeInfoBody, exchangeInfoSymbol, type SimPair } from './pairs';
 import { json, ok, type Reply, rejected } from './reply';
 import type { Venue } from './venue';
 
@@ -26,8 +26,7 @@ export const exchangeInfo = (v: Venue): Reply => {
   const body = v.options.replay?.exchangeInfoBody;
   if (body !== undefined) return { status: 200, body };
   const symbols = [...v.pairs.values()].map((p) => exchangeInfoSymbol(p, lastOf(v, p)));
-  const data = { timeZone: 'UTC', serverTime: v.serverNowMs(), symbols, currencies: [], currencyOperationBlocks: [] };
-  return json(200, { data, success: true, message: '', code: 0 });
+  return json(200, exchangeInfoBody(symbols, v.serverNowMs()));
 };
 
 const num = (x: Dec) => new RawNumber(toPlain(x));

@@ -12,7 +12,7 @@ import { ReplayDatasetError, type ValidationError } from '../../shared/domain/er
 import type { PairMetadata } from '../../shared/domain/exchange-rules';
 import { ceilToStep, type Dec, floorToStep, maxDec, toPlain } from '../../shared/domain/money';
 import { type JsonValue, jsonText, RawNumber } from '../btcturk-sim/json-text';
-import { exchangeInfoSymbol, simPair } from '../btcturk-sim/pairs';
+import { exchangeInfoBody, exchangeInfoSymbol, simPair } from '../btcturk-sim/pairs';
 
 export const EXCHANGE_INFO_FILE = 'exchangeinfo.json';
 
@@ -82,6 +82,5 @@ export function exchangeInfoText(pairs: readonly PairPriceRange[], serverTimeMs:
       maximumLimitOrderPrice: new RawNumber(toPlain(high)),
     };
   });
-  const data = { timeZone: 'UTC', serverTime: serverTimeMs, symbols, currencies: [], currencyOperationBlocks: [] };
-  return `${jsonText({ data, success: true, message: '', code: 0 })}\n`;
+  return `${jsonText(exchangeInfoBody(symbols, serverTimeMs))}\n`;
 }

@@ -4,20 +4,13 @@
 // price with its buy and sell markers, the per-pair table, the daily and weekly rollups and the last cycles.
 // Every summary value carries `data-metric="<name>"` so a test (or a scraper) reads exactly what is shown.
 import { dec } from '../../shared/domain/money';
+import { tryAmount } from '../runner/amounts';
+import { escapeHtml as esc, htmlTable as table } from '../runner/html';
 import { lineChartSvg } from '../runner/svg-chart';
 import type { ChartData } from './chart-series';
 import type { RollupRow } from './rollups';
 import type { RunReport, RunSummary } from './run-report';
 
-const esc = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-
-const table = (head: readonly string[], rows: readonly (readonly (string | number)[])[]): string =>
-  `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
-
-const tryAmount = (x: string): string => dec(x).toFixed(2);
 const orDash = (x: string | null): string => x ?? '—';
 
 /** The summary rows: label, metric name, shown value */

@@ -4,11 +4,11 @@
 // every figure exact.
 import { columns } from '../../bin/commands/columns';
 import { dec } from '../../shared/domain/money';
+import { tryAmount } from '../runner/amounts';
 import type { RollupRow } from './rollups';
 import type { RunReport, RunSummary } from './run-report';
 import type { SloCheck } from './slo';
 
-const tryAmount = (x: string): string => dec(x).toFixed(2);
 const orDash = (x: string | null, unit = ''): string => (x === null ? '-' : `${x}${unit}`);
 
 export const headerLine = (r: RunReport): string =>

@@ -2,6 +2,7 @@
 // drawdown charts of the venue account (when a trading stage ran), stage 7's section with the equity and
 // drawdown of its simulated account, the safety checks, positions, and the orders and fills tables
 import { drawdownPercent } from './drawdown';
+import { escapeHtml as esc, htmlTable as table } from './html';
 import {
   FILL_COLUMNS,
   fillRows,
@@ -18,14 +19,6 @@ import {
 import { STAGE7_TITLE, stage7Intro, stage7Tables } from './report-stage7';
 import type { LocalRunSummary } from './summary';
 import { lineChartSvg } from './svg-chart';
-
-const esc = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-
-const table = (head: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string =>
-  `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(String(c ?? ''))}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
 
 function venueSection(s: LocalRunSummary): string {
   const line = venueEquityLine(s);

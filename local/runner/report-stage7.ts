@@ -2,6 +2,7 @@
 // spec 4.14 flag and no-trades reason, the requests its gateway sent, and one row per cycle. TRY amounts to
 // the kurus and percentages to 2 decimals; summary.json keeps them exact.
 import { dec } from '../../shared/domain/money';
+import { tryAmount } from './amounts';
 import type { TotalsTable } from './report-md';
 import type { Stage7CycleRecord } from './stage7-record';
 import type { Stage7Totals } from './stage7-totals';
@@ -9,7 +10,6 @@ import type { LocalRunSummary } from './summary';
 
 export const STAGE7_TITLE = 'Stage 7 (simulated)';
 
-const tryAmount = (x: string): string => dec(x).toFixed(2);
 const pct = (x: string): string => `${dec(x).toFixed(2)}%`;
 
 /** What stage 7 is in one sentence, then where its account went */

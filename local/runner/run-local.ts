@@ -5,6 +5,7 @@
 // client id, intent or replace group, a venue order the journal has no row for or accounts for otherwise, or
 // a stage 7 request that was not a public market read (stage 7 never trades).
 import { dec } from '../../shared/domain/money';
+import { tryAmount } from './amounts';
 import { CYCLE_HEADER, cycleLine } from './cycle-line';
 import type { StateInfo } from './local-state';
 import { type LocalRunOptions, TRADING_STAGES } from './options';
@@ -50,9 +51,6 @@ const stage4Line = (t: Stage4Totals): string =>
   `stage4: ${t.cycles} cycles, ${t.planned} planned, ${t.placed} placed, ${t.replaced} replaced, ` +
   `${t.canceled} canceled, ${t.filled} filled, ${t.simulated} simulated, ${t.uncertainSubmits + t.uncertainCancels} uncertain, ` +
   `${t.reconciled} reconciled, ${t.unknownOutstanding} UNKNOWN, ${t.duplicates} duplicates, ${t.errors} cycle errors`;
-
-/** TRY amounts on the console to the kurus; summary.json keeps them exact */
-const tryAmount = (x: string): string => dec(x).toFixed(2);
 
 const stage7Line = (t: Stage7Totals): string =>
   `stage7: ${t.cycles} cycles, ${t.intentsPlanned} planned, ${t.ordersSubmitted} simulated orders, ` +

@@ -1,12 +1,11 @@
 // An inline SVG line chart (no external assets). Values arrive as decimal strings and become Numbers
 // here only as plot coordinates. Optional buy/sell markers sit on the points they name (a price chart's
 // fills), and optional labels name the first and last point of the x axis (a time range).
+import { escapeHtml } from './html';
+
 const W = 720;
 const H = 220;
 const PAD = { left: 90, right: 16, top: 28, bottom: 28 };
-
-const escapeXml = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 /** A buy (upward triangle) or sell (downward triangle) at point `at` of the series, drawn at `value` */
 export interface ChartMarker {
@@ -45,16 +44,16 @@ export function lineChartSvg(
   const label = (v: number) => `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${unit}`;
   const xLabels = options.xLabels
     ? [
-        `<text x="${PAD.left}" y="${H - 8}" font-size="11" font-family="monospace">${escapeXml(options.xLabels[0])}</text>`,
-        `<text x="${W - PAD.right}" y="${H - 8}" font-size="11" font-family="monospace" text-anchor="end">${escapeXml(options.xLabels[1])}</text>`,
+        `<text x="${PAD.left}" y="${H - 8}" font-size="11" font-family="monospace">${escapeHtml(options.xLabels[0])}</text>`,
+        `<text x="${W - PAD.right}" y="${H - 8}" font-size="11" font-family="monospace" text-anchor="end">${escapeHtml(options.xLabels[1])}</text>`,
       ]
     : [];
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeXml(title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}">`,
     `<rect width="${W}" height="${H}" fill="#fff" stroke="#ddd"/>`,
-    `<text x="${PAD.left}" y="18" font-size="13" font-family="sans-serif">${escapeXml(title)}</text>`,
-    `<text x="4" y="${PAD.top + 10}" font-size="11" font-family="monospace">${escapeXml(label(max))}</text>`,
-    `<text x="4" y="${H - PAD.bottom}" font-size="11" font-family="monospace">${escapeXml(label(min))}</text>`,
+    `<text x="${PAD.left}" y="18" font-size="13" font-family="sans-serif">${escapeHtml(title)}</text>`,
+    `<text x="4" y="${PAD.top + 10}" font-size="11" font-family="monospace">${escapeHtml(label(max))}</text>`,
+    `<text x="4" y="${H - PAD.bottom}" font-size="11" font-family="monospace">${escapeHtml(label(min))}</text>`,
     `<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#999"/>`,
     ...xLabels,
     `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>`,
@@ -66,5 +65,5 @@ export function lineChartSvg(
 function markerSvg(m: ChartMarker, cx: number, cy: number): string {
   const [tip, base] = m.side === 'buy' ? [cy - 5, cy + 5] : [cy + 5, cy - 5];
   const d = `M${cx.toFixed(1)},${tip.toFixed(1)} L${(cx - 5).toFixed(1)},${base.toFixed(1)} L${(cx + 5).toFixed(1)},${base.toFixed(1)} Z`;
-  return `<path class="marker marker-${m.side}" d="${d}" fill="${MARKER_COLOR[m.side]}"><title>${escapeXml(m.label)}</title></path>`;
+  return `<path class="marker marker-${m.side}" d="${d}" fill="${MARKER_COLOR[m.side]}"><title>${escapeHtml(m.label)}</title></path>`;
 }
