@@ -1,16 +1,19 @@
 // The Exchange port of a backtest: stage 7's public reads answered from a replay dataset at the replay clock.
 // tickers() hands the cycle exactly what the real gateway hands it when the simulator replays the same dataset
 // (`btcbot local --dataset`): the simulator lists one ticker item per pair with both a book and a ticker row
-// (bid/ask from the book row, last/high/low/volume from the ticker row, stamped with the newer row's time), the
-// gateway parses it with tickersOf and places the stamp on our clock with the measured venue offset, which is 0
-// when the venue runs on the same clock. The items are built as the venue's JSON (numbers as their source text)
-// and go through that same tickersOf, so an insane row is left out here as it is there.
+// (bid/ask from the book row, last/high/low/volume from the ticker row, stamped with the newer row's time, no
+// daily percent), the gateway parses it with tickersOf and places the stamp on our clock with the measured venue
+// offset, which is 0 when the venue runs on the same clock. The rows are decimals already (the dataset was
+// validated and parsed when it was opened), so the ticker is built from them directly rather than through the
+// venue's JSON and back (a zod parse per symbol per cycle, the largest cost of a market read), and judged by
+// the gateway's own sanity rule (tickerInsanity), so an insane row is left out here as it is there. That the two
+// hand the cycle the same tickers is what tests/integration/local-backtest-parity.test.ts proves to the byte.
 // Stage 7 makes no other request; anything else is refused with a typed error and recorded, so a backtest can
 // prove it never asked for a balance, an order or a write (the cycle swallows a failed market read as degraded).
-import { tickersOf } from '../../shared/adapters/btcturk/ticker';
+import { tickerInsanity } from '../../shared/adapters/btcturk/ticker';
 import { PublicReadsOnlyError, ValidationError } from '../../shared/domain/errors';
 import type { PairMetadata } from '../../shared/domain/exchange-rules';
-import { toPlain } from '../../shared/domain/money';
+import { canonicalSymbol } from '../../shared/domain/symbols';
 import type { Clock } from '../../shared/ports/clock';
 import type { Exchange, Ticker } from '../../shared/ports/exchange';
 import type { ReplayMarket } from '../replay/replay-market';
@@ -44,25 +47,30 @@ export class ReplayExchange implements Exchange {
 
   /** @throws ValidationError rows were current but none was sane (as the gateway does for a ticker answer) */
   async tickers(): Promise<Ticker[]> {
-    const items: unknown[] = [];
+    const tickers: Ticker[] = [];
+    const invalid: ValidationError[] = [];
+    const receivedAtMs = this.#clock.nowMs();
     for (const symbol of this.#market.symbols) {
       const view = this.#market.view(symbol);
       const book = view?.book;
-      const ticker = view?.ticker;
-      if (book === undefined || ticker === undefined) continue;
-      items.push({
-        pair: symbol,
-        timestamp: String(Math.max(book.tsMs, ticker.tsMs)),
-        bid: toPlain(book.bid),
-        ask: toPlain(book.ask),
-        last: toPlain(ticker.last),
-        high: toPlain(ticker.high),
-        low: toPlain(ticker.low),
-        volume: toPlain(ticker.volume),
-        dailyPercent: null,
-      });
+      const row = view?.ticker;
+      if (book === undefined || row === undefined) continue;
+      const ticker: Ticker = {
+        symbol: canonicalSymbol(symbol),
+        bid: book.bid,
+        ask: book.ask,
+        receivedAtMs,
+        stampedAtMs: Math.max(book.tsMs, row.tsMs),
+        last: row.last,
+        high: row.high,
+        low: row.low,
+        volume: row.volume,
+        dailyPercent: undefined,
+      };
+      const issue = tickerInsanity(ticker);
+      if (issue === undefined) tickers.push(ticker);
+      else invalid.push(new ValidationError(`btcturk ticker pair ${JSON.stringify(symbol)}`, [issue]));
     }
-    const { tickers, invalid } = tickersOf(items, { receivedAtMs: this.#clock.nowMs(), venueAheadMs: 0 });
     const [first] = invalid;
     if (tickers.length === 0 && first !== undefined) {
       const was = `${invalid.length} refused, the first: ${first.message}`;

@@ -51,8 +51,8 @@ export interface TickerRows {
 
 const MINUS_HUNDRED = dec('-100');
 
-/** What parses but cannot be true of one row, by field */
-function insanity(t: Ticker): ValidationIssue | undefined {
+/** What parses but cannot be true of one row, by field (the backtest's replay exchange judges its rows by it too) */
+export function tickerInsanity(t: Ticker): ValidationIssue | undefined {
   const [bid, ask] = [t.bid.toFixed(), t.ask.toFixed()];
   if (!t.bid.gt(0) || !t.ask.gt(0))
     return { path: 'bid', message: `expected a positive bid and ask, was bid ${bid} ask ${ask}` };
@@ -94,7 +94,7 @@ export function tickersOf(items: readonly unknown[], times: TickerTimes): Ticker
       volume: new Dec(p.volume),
       dailyPercent: p.dailyPercent == null ? undefined : new Dec(p.dailyPercent),
     };
-    const issue = insanity(ticker);
+    const issue = tickerInsanity(ticker);
     if (issue) refuse([issue]);
     else tickers.push(ticker);
   });
