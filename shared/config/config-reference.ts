@@ -7,8 +7,13 @@ import { KNOBS, type KnobName } from './knobs';
 
 const cell = (s: string) => s.replaceAll('|', '\\|');
 
-/** Every knob, or only `names` in the given order, with who reads it (a set knob nothing reads is refused) */
-export function configReferenceMarkdown(names: readonly KnobName[] = Object.keys(KNOBS) as KnobName[]): string {
+const KNOB_NAMES = Object.keys(KNOBS) as KnobName[];
+
+/** The knobs some code reads: the only ones a configuration may set */
+export const SUPPORTED_KNOBS: readonly KnobName[] = KNOB_NAMES.filter((name) => isRead(KNOB_READERS[name]));
+
+/** Every supported knob, or only `names` in the given order, with who reads it */
+export function configReferenceMarkdown(names: readonly KnobName[] = SUPPORTED_KNOBS): string {
   const rows = names.map((name) => {
     const k: Knob = KNOBS[name];
     const shown = [name, ...(k.aliases ?? [])].map((n) => `\`${n}\``).join(' \\| ');
@@ -18,6 +23,20 @@ export function configReferenceMarkdown(names: readonly KnobName[] = Object.keys
   });
   const header = '| Variable | Default | Unit | Range | Spec | Read by | Meaning |';
   return [header, '|---|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/**
+ * The knobs of the reference bot that nothing here reads: setting one fails the load with the same reason
+ * (spec 9.2.17), so a configuration carried over from the reference says which of its settings would do nothing
+ */
+export function unsupportedKnobsMarkdown(): string {
+  const rows = KNOB_NAMES.flatMap((name) => {
+    const readers = KNOB_READERS[name];
+    if (isRead(readers)) return [];
+    const shown = [name, ...(KNOBS[name].aliases ?? [])].map((n) => `\`${n}\``).join(' \\| ');
+    return [`| ${shown} | ${KNOBS[name].section} | ${cell(readers.why)} |`];
+  });
+  return ['| Variable | Spec | Refused when set: why nothing reads it |', '|---|---|---|', ...rows].join('\n');
 }
 
 /** Every cross-field rule the loader applies, one bullet each */
@@ -77,7 +96,7 @@ export const STAGE3_KNOBS: readonly KnobName[] = [
 
 /** The knobs `reader` is declared to read, in table order */
 const readBy = (reader: Reader): readonly KnobName[] =>
-  (Object.keys(KNOBS) as KnobName[]).filter((name) => {
+  KNOB_NAMES.filter((name) => {
     const readers = KNOB_READERS[name];
     return isRead(readers) && readers.includes(reader);
   });

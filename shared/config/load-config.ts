@@ -107,10 +107,14 @@ const render = (value: unknown): string => {
   return String(value);
 };
 
-/** Every knob as display text, secrets replaced by `***` when set; safe to print or log */
-export function describeConfig(config: Config): Record<KnobName, string> {
-  const out = {} as Record<KnobName, string>;
+/**
+ * Every supported knob (one some code reads) as display text, secrets replaced by `***` when set; safe to print or
+ * log. A knob nothing reads is left out: its value does nothing, and setting it fails the load.
+ */
+export function describeConfig(config: Config): Partial<Record<KnobName, string>> {
+  const out: Partial<Record<KnobName, string>> = {};
   for (const name of KNOB_NAMES) {
+    if (!isRead(KNOB_READERS[name])) continue;
     const value = config[name];
     out[name] = (KNOBS[name] as { secret?: boolean }).secret && value !== undefined ? '***' : render(value);
   }

@@ -7,6 +7,8 @@ import {
   STAGE3_KNOBS,
   STAGE4_KNOBS,
   STAGE7_KNOBS,
+  SUPPORTED_KNOBS,
+  unsupportedKnobsMarkdown,
 } from '../../../shared/config/config-reference';
 import { CROSS_FIELD_RULES } from '../../../shared/config/cross-field';
 import { KNOBS } from '../../../shared/config/knobs';
@@ -20,9 +22,10 @@ describe('README configuration table', () => {
     expect(block('config-reference')).toBe(configReferenceMarkdown());
   });
 
-  it('has one row per knob and never shows a secret default', () => {
+  it('has one row per supported knob and never shows a secret default', () => {
     const rows = configReferenceMarkdown().split('\n').slice(2);
-    expect(rows).toHaveLength(Object.keys(KNOBS).length);
+    expect(rows).toHaveLength(SUPPORTED_KNOBS.length);
+    expect(rows.some((r) => r.includes('not yet'))).toBe(false);
     expect(rows.filter((r) => r.includes('BTCTURK_API_SECRET'))[0]).toContain('(secret)');
   });
 
@@ -40,6 +43,17 @@ describe('README configuration table', () => {
     expect(row('RECONCILE_MAX_RECEIVES')).toContain('| 9.1.5 | reconcile, deploy |');
     expect(row('STAGE7_ENABLED')).toContain('| 1.3 | stage7 |');
     expect(row('STAGE7_MARK_PRICE_SOURCE')).toContain('| 1.12 | not yet |');
+  });
+});
+
+describe('README unsupported knobs', () => {
+  it('lists every knob nothing reads, with the reason loading gives (regenerate with: npm run btcbot -- config --reference --unsupported)', () => {
+    expect(block('unsupported-knobs')).toBe(unsupportedKnobsMarkdown());
+    const rows = unsupportedKnobsMarkdown().split('\n').slice(2);
+    expect(rows.length + SUPPORTED_KNOBS.length).toBe(Object.keys(KNOBS).length);
+    expect(rows.find((r) => r.startsWith('| `STAGE7_MARK_PRICE_SOURCE`'))).toContain(
+      '| 1.12 | stage 7 marks are always',
+    );
   });
 });
 

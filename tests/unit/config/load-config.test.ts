@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KNOBS } from '../../../shared/config/knobs';
+import { isRead, KNOB_READERS } from '../../../shared/config/knob-readers';
+import { KNOBS, type KnobName } from '../../../shared/config/knobs';
 import { type Config, describeConfig, loadConfig } from '../../../shared/config/load-config';
 import type { ConfigError } from '../../../shared/domain/errors';
 import { toPlain } from '../../../shared/domain/money';
@@ -286,14 +287,16 @@ describe('cross-field validation (spec 1.4)', () => {
 });
 
 describe('describeConfig', () => {
-  it('renders every knob as text with secrets masked', () => {
+  it('renders every supported knob as text with secrets masked, and no knob that nothing reads', () => {
     const c: Config = loadConfig({ BTCTURK_API_KEY: 'public-key-123', BTCTURK_API_SECRET: 'c2VjcmV0' });
     const shown = describeConfig(c);
     expect(shown.BTCTURK_API_KEY).toBe('***');
     expect(shown.BTCTURK_API_SECRET).toBe('***');
     expect(JSON.stringify(shown)).not.toContain('c2VjcmV0');
-    expect(shown.TARGET_TRY).toBe('300');
+    expect(shown.LEASE_TTL_SECONDS).toBe('180');
     expect(shown.SYMBOLS).toBe('BTCTRY,ETHTRY,SOLTRY');
-    expect(Object.keys(shown)).toHaveLength(Object.keys(KNOBS).length);
+    const supported = Object.keys(KNOBS).filter((name) => isRead(KNOB_READERS[name as KnobName]));
+    expect(Object.keys(shown)).toEqual(supported);
+    expect(shown).not.toHaveProperty('STAGE7_MARK_PRICE_SOURCE');
   });
 });
