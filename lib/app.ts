@@ -1,5 +1,5 @@
 // Builds the CDK app: per environment the stateful stack, then the stateless stack that receives its
-// table, queue, secret and parameter as props. Shared by bin/app.ts and the infra tests.
+// table, queues, secret, parameter and alarm topic as props. Shared by bin/app.ts and the infra tests.
 import { App, type AppProps } from 'aws-cdk-lib';
 import { readContext } from './context';
 import { StatefulStack } from './stateful-stack';
@@ -24,6 +24,7 @@ export function buildApp(props: AppProps = {}): BtcbotApp {
     envName: context.envName,
     secretExists: context.secretExists,
     reconcileMaxReceives: context.reconcileMaxReceives,
+    alarmEmail: context.alarmEmail,
   });
   const stateless = new StatelessStack(app, names.stateless, {
     stateful,
@@ -31,6 +32,7 @@ export function buildApp(props: AppProps = {}): BtcbotApp {
     stage4Schedule: context.stage4Schedule,
     stage7Schedule: context.stage7Schedule,
     functionEnvironment: context.functionEnvironment,
+    armedForLive: context.armedForLive,
   });
   return { app, stateful, stateless };
 }

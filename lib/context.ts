@@ -1,14 +1,18 @@
 // The cdk.json context keys this app reads (`btcbot:*`), validated once so a typo fails the synth
 import type { App } from 'aws-cdk-lib';
+import { z } from 'zod';
 import { KNOBS } from '../shared/config/knobs';
 import { loadConfig } from '../shared/config/load-config';
+import { armingInputsOf, evaluateArming } from '../shared/domain/arming';
 import { ConfigError } from '../shared/domain/errors';
 import { LONGEST_CYCLE_TIMEOUT } from './function-timeouts';
 import { credentialsSecretName } from './stateful-stack';
 
 export interface ScheduleSettings {
-  /** EventBridge Scheduler expression, e.g. `rate(1 minute)` */
+  /** EventBridge Scheduler rate expression, e.g. `rate(1 minute)` */
   readonly rate: string;
+  /** The rate in minutes: the heartbeat alarm's window is derived from it */
+  readonly minutes: number;
   /** Disabled by default: a fresh deployment never trades on its own */
   readonly enabled: boolean;
   /** Scheduler retries of one firing (same execution id, so the same cycle id) */
@@ -26,11 +30,15 @@ export interface BtcbotContext {
   readonly stage7Schedule: ScheduleSettings;
   /** `btcbot:functionEnvironment`: knob values (shared/config/knobs.ts) given to every function */
   readonly functionEnvironment: Readonly<Record<string, string>>;
+  /** Every gate of functionEnvironment allows live orders: only the kill switch parameter can stop them */
+  readonly armedForLive: boolean;
   /**
    * RECONCILE_MAX_RECEIVES of btcbot:functionEnvironment, else its default: the reconcile queue's
    * maxReceiveCount AND the reconcile function's last delivery, read from this one value so they agree
    */
   readonly reconcileMaxReceives: number;
+  /** `btcbot:alarmEmail`: subscribed to the alarm topic when set (the recipient confirms by e-mail) */
+  readonly alarmEmail: string | undefined;
 }
 
 const DEFAULT_SCHEDULES = {
@@ -39,17 +47,51 @@ const DEFAULT_SCHEDULES = {
   // the spec gives stage 7 no cadence; every cycle stores a run row, so a slower default keeps what a
   // forgotten schedule adds to the table small
   stage7: { rate: 'rate(5 minutes)', enabled: false, maxRetries: 2 },
-} as const satisfies Record<string, ScheduleSettings>;
+} as const satisfies Record<string, Omit<ScheduleSettings, 'minutes'>>;
 type ScheduledStage = keyof typeof DEFAULT_SCHEDULES;
 const SCHEDULED_STAGES = Object.keys(DEFAULT_SCHEDULES) as ScheduledStage[];
+
+const MINUTES_PER_UNIT = { minute: 1, hour: 60, day: 1440 } as const;
+
+/**
+ * Minutes between two firings of an EventBridge Scheduler rate expression. A cron or at expression is refused:
+ * the heartbeat alarm needs a fixed interval to know when a cycle is overdue.
+ */
+function rateMinutes(stage: ScheduledStage, rate: unknown): number {
+  const match = typeof rate === 'string' ? /^rate\(([1-9]\d*) (minute|hour|day)(s?)\)$/.exec(rate) : null;
+  const count = Number(match?.[1]);
+  // the scheduler takes the singular unit for 1 and the plural for more
+  if (!match || (count === 1) !== (match[3] === ''))
+    throw new Error(
+      `btcbot:schedules.${stage}.rate must be rate(1 minute|hour|day) or rate(<n> minutes|hours|days), was ${JSON.stringify(rate)}: the heartbeat alarm derives its window from the rate`,
+    );
+  return count * MINUTES_PER_UNIT[match[2] as keyof typeof MINUTES_PER_UNIT];
+}
 
 function scheduleOf(stage: ScheduledStage, raw: Partial<ScheduleSettings> | undefined): ScheduleSettings {
   const settings = { ...DEFAULT_SCHEDULES[stage], ...raw };
   if (typeof settings.enabled !== 'boolean') throw new Error(`btcbot:schedules.${stage}.enabled must be true or false`);
-  return { rate: settings.rate, enabled: settings.enabled, maxRetries: Number(settings.maxRetries) };
+  return {
+    rate: settings.rate,
+    minutes: rateMinutes(stage, settings.rate),
+    enabled: settings.enabled,
+    maxRetries: Number(settings.maxRetries),
+  };
 }
 
-function knobEnvironment(raw: unknown, envName: string): Record<string, string> {
+/** The address alarms are mailed to, if any; a malformed one fails the synth instead of a silent subscription */
+function alarmEmail(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const parsed = z.email().safeParse(raw);
+  if (!parsed.success) throw new Error(`btcbot:alarmEmail must be an e-mail address, was ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
+
+/** The knob values, and whether they arm the trading cycles for live orders (the kill switch parameter aside) */
+function knobEnvironment(
+  raw: unknown,
+  envName: string,
+): { environment: Record<string, string>; armedForLive: boolean } {
   const entries = Object.entries((raw ?? {}) as Record<string, unknown>);
   for (const [name] of entries) {
     const knob = (KNOBS as Record<string, { secret?: boolean }>)[name];
@@ -61,16 +103,16 @@ function knobEnvironment(raw: unknown, envName: string): Record<string, string> 
   // fails the synth instead of a deployed function. The stack adds what the cross-checks also read: the
   // secret's name (live trading needs credentials) and each cycle's timeout (the lease must outlive it).
   try {
-    loadConfig({
+    const config = loadConfig({
       ...environment,
       BTCTURK_SECRET_ID: credentialsSecretName(envName),
       FUNCTION_TIMEOUT_SECONDS: String(LONGEST_CYCLE_TIMEOUT.toSeconds()),
     });
+    return { environment, armedForLive: evaluateArming(armingInputsOf(config)).allowed };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     throw new Error(`btcbot:functionEnvironment: ${e.issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
   }
-  return environment;
 }
 
 function reconcileMaxReceives(functionEnvironment: Readonly<Record<string, string>>): number {
@@ -108,7 +150,13 @@ export function readContext(app: App): BtcbotContext {
       "btcbot:schedules.stage3.enabled and btcbot:schedules.stage4.enabled are both true: the two strategies would fight over one account's orders; enable one of them",
     );
   const envName = String(ctx('btcbot:env') ?? 'dev');
-  const functionEnvironment = knobEnvironment(ctx('btcbot:functionEnvironment'), envName);
+  // it is part of stack, alarm, dashboard, parameter and secret names: the narrowest of their alphabets
+  if (!/^[A-Za-z0-9-]{1,32}$/.test(envName))
+    throw new Error(`btcbot:env must be 1-32 characters of A-Z a-z 0-9 -, was ${JSON.stringify(envName)}`);
+  const { environment: functionEnvironment, armedForLive } = knobEnvironment(
+    ctx('btcbot:functionEnvironment'),
+    envName,
+  );
   return {
     envName,
     secretExists: ctx('btcbot:secretExists') === true || ctx('btcbot:secretExists') === 'true',
@@ -116,6 +164,8 @@ export function readContext(app: App): BtcbotContext {
     stage4Schedule,
     stage7Schedule: scheduleOf('stage7', schedules.stage7),
     functionEnvironment,
+    armedForLive,
     reconcileMaxReceives: reconcileMaxReceives(functionEnvironment),
+    alarmEmail: alarmEmail(ctx('btcbot:alarmEmail')),
   };
 }

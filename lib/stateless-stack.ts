@@ -1,7 +1,7 @@
 // Safe to destroy and redeploy: the stage 3 and stage 4 cycle functions and their EventBridge Scheduler
 // schedules (disabled unless cdk.json context enables one; context refuses both), the stage 7 simulation
 // function and its schedule (disabled by default; it may run beside either), the reconcile function on the
-// SQS queue, alarms and a dashboard. Function logical ids are stable: Stage3CycleFunction,
+// SQS queue, alarms on the stateful stack's topic and a dashboard. Function logical ids are stable: Stage3CycleFunction,
 // Stage4CycleFunction, Stage7CycleFunction and ReconcileFunction.
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -12,7 +12,7 @@ import { stage7Keys } from '../shared/adapters/dynamodb/dynamodb-stage7-keys';
 import { STATE_TABLE } from '../shared/adapters/dynamodb/table-definition';
 import { loadConfig } from '../shared/config/load-config';
 import { stage7Environment } from '../shared/config/stage7-environment';
-import { BotMonitoring, type CycleSummary } from './constructs/bot-monitoring';
+import { BotMonitoring, type MonitoredCycle } from './constructs/bot-monitoring';
 import { TradingFunction } from './constructs/trading-function';
 import type { ScheduleSettings } from './context';
 import {
@@ -30,6 +30,8 @@ export interface StatelessStackProps extends StackProps {
   readonly stage7Schedule: ScheduleSettings;
   /** Knob values from context btcbot:functionEnvironment; never secrets */
   readonly functionEnvironment: Readonly<Record<string, string>>;
+  /** functionEnvironment arms the trading cycles for live orders: the kill switch alarm applies */
+  readonly armedForLive: boolean;
   readonly logLevel?: string;
 }
 
@@ -57,37 +59,41 @@ const STAGE7_TABLE_ACTIONS = ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'
 /** One scheduled stage: its function and schedule construct ids are `<id>CycleFunction`, `<id>Schedule` */
 interface CycleSpec {
   readonly id: string;
+  /** Its metrics' process_role */
+  readonly role: MonitoredCycle['role'];
+  /** e.g. `stage 4`: in descriptions, alarm texts and dashboard labels */
+  readonly label: string;
   readonly entry: string;
   readonly timeout: Duration;
   /** What one firing does, in the function's description */
   readonly does: string;
-  /** The line its cycle logs when it ends, read by the metric filters */
-  readonly summary: CycleSummary;
 }
 
-/** The cycles this stack deploys (tests/handlers checks each one's summary line against `summary`) */
+/** The cycles this stack deploys */
 export const CYCLES = {
   stage3: {
     id: 'Stage3',
+    role: 'stage3',
+    label: 'stage 3',
     entry: 'functions/stage3-cycle/handler.ts',
     timeout: STAGE3_CYCLE_TIMEOUT,
     does: 'one trading cycle',
-    // stage 3's metrics predate stage 4 and keep their unprefixed names, so their history stays
-    summary: { label: 'stage 3', message: 'Cycle completed', metricPrefix: '' },
   },
   stage4: {
     id: 'Stage4',
+    role: 'stage4',
+    label: 'stage 4',
     entry: 'functions/stage4-cycle/handler.ts',
     timeout: STAGE4_CYCLE_TIMEOUT,
     does: 'one trading cycle',
-    summary: { label: 'stage 4', message: 'Stage 4 cycle completed', metricPrefix: 'Stage4' },
   },
   stage7: {
     id: 'Stage7',
+    role: 'stage7',
+    label: 'stage 7',
     entry: 'functions/stage7-cycle/handler.ts',
     timeout: STAGE7_CYCLE_TIMEOUT,
     does: 'one simulated cycle, never a live order',
-    summary: { label: 'stage 7', message: 'cycle_summary', metricPrefix: 'Stage7' },
   },
 } as const satisfies Record<string, CycleSpec>;
 
@@ -128,14 +134,17 @@ export class StatelessStack extends Stack {
     this.schedule(CYCLES.stage4, this.stage4Cycle, props.stage4Schedule);
     this.schedule(CYCLES.stage7, this.stage7Cycle, props.stage7Schedule);
     new BotMonitoring(this, 'Monitoring', {
+      envName: stateful.envName,
       dashboardName: `btcbot-${stateful.envName}`,
-      functions: [this.stage3Cycle, this.stage4Cycle, this.stage7Cycle, this.reconcile],
+      topic: stateful.alarmTopic,
       cycles: [
-        { fn: this.stage3Cycle, summary: CYCLES.stage3.summary },
-        { fn: this.stage4Cycle, summary: CYCLES.stage4.summary },
+        { ...CYCLES.stage3, fn: this.stage3Cycle, schedule: props.stage3Schedule },
+        { ...CYCLES.stage4, fn: this.stage4Cycle, schedule: props.stage4Schedule },
+        { ...CYCLES.stage7, fn: this.stage7Cycle, schedule: props.stage7Schedule },
       ],
-      simulations: [{ fn: this.stage7Cycle, summary: CYCLES.stage7.summary }],
+      reconcile: this.reconcile,
       reconcileDlq: stateful.reconcileDlq,
+      armedForLive: props.armedForLive,
     });
   }
 
@@ -173,7 +182,7 @@ export class StatelessStack extends Stack {
   private cycleFunction(spec: CycleSpec, environment: Readonly<Record<string, string>>): TradingFunction {
     return new TradingFunction(this, `${spec.id}CycleFunction`, {
       entry: spec.entry,
-      description: `btcbot ${spec.summary.label} cycle: one scheduled event, ${spec.does}`,
+      description: `btcbot ${spec.label} cycle: one scheduled event, ${spec.does}`,
       timeout: spec.timeout,
       memorySize: 512,
       // one writer at a time; the lease in the table is the real guarantee, this keeps contention away
@@ -192,13 +201,13 @@ export class StatelessStack extends Stack {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
-      description: `Lets EventBridge Scheduler invoke the ${spec.summary.label} cycle function`,
+      description: `Lets EventBridge Scheduler invoke the ${spec.label} cycle function`,
     });
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [cycle.fn.functionArn] }),
     );
     new CfnSchedule(this, `${spec.id}Schedule`, {
-      description: `Fires one ${spec.summary.label} cycle; the schedule name and scheduled time name the cycle, stable across retries`,
+      description: `Fires one ${spec.label} cycle; the schedule name and scheduled time name the cycle, stable across retries`,
       scheduleExpression: settings.rate,
       state: settings.enabled ? 'ENABLED' : 'DISABLED',
       flexibleTimeWindow: { mode: 'OFF' },

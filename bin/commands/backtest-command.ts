@@ -29,6 +29,7 @@ import type { PairMetadata } from '../../shared/domain/exchange-rules';
 import { canonicalJson } from '../../shared/domain/hashing';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
+import { outputFolderProblem } from './output-folder';
 
 export type { RawBacktestOptions } from '../../local/backtest/backtest-options';
 
@@ -64,6 +65,8 @@ export async function backtestCommand(raw: RawBacktestOptions, env: Env, io: Bac
     const out = resolve(cwd, options.out);
     if (existsSync(join(out, RUN_META_FILE)))
       throw new BadInput([`--out ${out} already holds a run (${RUN_META_FILE}); choose another --out or remove it`]);
+    const outProblem = outputFolderProblem(out);
+    if (outProblem !== undefined) throw new BadInput([`--out ${out}: ${outProblem}`]);
     const pairs = readPairs(options, dataset, io);
     market = openMarket(dataset);
     const settings = stage7Settings(env, market.symbols);

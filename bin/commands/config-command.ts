@@ -6,6 +6,7 @@ import {
   STAGE3_KNOBS,
   STAGE4_KNOBS,
   STAGE7_KNOBS,
+  unsupportedKnobsMarkdown,
 } from '../../shared/config/config-reference';
 import { describeConfig, type Env, loadConfig } from '../../shared/config/load-config';
 import { armingBanner, armingInputsOf, evaluateArming } from '../../shared/domain/arming';
@@ -22,6 +23,8 @@ export interface ConfigCommandOptions {
   readonly stage7?: boolean;
   /** With reference: the list of cross-field checks instead of a table */
   readonly crossChecks?: boolean;
+  /** With reference: the knobs nothing reads (refused when set) and why, instead of the supported ones */
+  readonly unsupported?: boolean;
 }
 
 export interface CommandIo {
@@ -32,6 +35,7 @@ export interface CommandIo {
 export function configCommand(env: Env, options: ConfigCommandOptions, io: CommandIo): number {
   if (options.reference) {
     if (options.crossChecks) io.out(crossChecksMarkdown());
+    else if (options.unsupported) io.out(unsupportedKnobsMarkdown());
     else if (options.stage3) io.out(configReferenceMarkdown(STAGE3_KNOBS));
     else if (options.stage4) io.out(configReferenceMarkdown(STAGE4_KNOBS));
     else if (options.stage7) io.out(configReferenceMarkdown(STAGE7_KNOBS));

@@ -2,7 +2,6 @@
 // operator's override of it (anomaly code MANUAL_OVERRIDE). An override makes the mode at least as strict
 // as its own until it ends; it never relaxes one. Only the override document is written, over the version
 // read: a concurrent change fails (exit 1, nothing written). Usage errors exit 2.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import {
   clearDegradeOverride,
@@ -19,21 +18,29 @@ import { degradeOverrideCodec } from '../../shared/application/stage4/state/degr
 import { degradeStateCodec } from '../../shared/application/stage4/state/degrade-state';
 import { stage4Key } from '../../shared/application/stage4/state/stage4-document';
 import type { Env } from '../../shared/config/load-config';
-import { ConcurrentUpdateError, CorruptStateError, ValidationError } from '../../shared/domain/errors';
+import {
+  ConcurrentUpdateError,
+  CorruptStateError,
+  UnresolvedResourceError,
+  ValidationError,
+} from '../../shared/domain/errors';
 import type { OperatorOverride } from '../../shared/domain/risk/degrade';
 import { MODES } from '../../shared/domain/risk/mode';
 import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
-import { optionProblems } from './freeze-command';
+import { optionProblems, type StateTableClients } from './freeze-command';
+import { resolveStateTable, unresolvedExitCode } from './resource-resolution';
 
 export type DegradeAction = 'status' | 'clear' | 'override';
 
 export interface DegradeCommandOptions {
   /** Default BOT_ACCOUNT, else `default` */
   readonly account?: string;
-  /** Default STATE_TABLE_NAME */
+  /** Default STATE_TABLE_NAME, else the StateTableName output of the --env stack */
   readonly table?: string;
+  /** The deployed environment whose stack outputs name the table when neither --table nor STATE_TABLE_NAME does */
+  readonly env?: string;
   /** With override, required: NORMAL, REDUCE_RISK_ONLY or OBSERVE_ONLY */
   readonly mode?: string;
   /** With override, required */
@@ -44,7 +51,7 @@ export interface DegradeCommandOptions {
   readonly resetLevel?: boolean;
 }
 
-const TABLE_OPTIONS = '[--account <name>] [--table <name>]';
+const TABLE_OPTIONS = '[--account <name>] [--table <name> | --env <name>]';
 const DEGRADE_USAGE: Readonly<Record<DegradeAction, string>> = {
   status: `usage: btcbot degrade status ${TABLE_OPTIONS}`,
   clear: `usage: btcbot degrade clear [--reset-level] ${TABLE_OPTIONS}`,
@@ -95,15 +102,14 @@ function usage(io: CommandIo, action: DegradeAction, problem: string): number {
 }
 
 export async function degradeCommand(
-  clients: { readonly dynamodb: DynamoDBClient },
+  clients: StateTableClients,
   env: Env,
   action: DegradeAction,
   options: DegradeCommandOptions,
   io: CommandIo,
   nowMs = Date.now(),
 ): Promise<number> {
-  const table = options.table ?? env.STATE_TABLE_NAME;
-  if (!table) return usage(io, action, 'no state table: pass --table <name> or set STATE_TABLE_NAME');
+  // every option is checked before the first AWS call
   let request: ReturnType<typeof parseDegradeOverrideRequest> | undefined;
   if (action === 'override') {
     try {
@@ -120,6 +126,15 @@ export async function degradeCommand(
     return usage(io, action, '--mode, --reason and --cooldown-seconds go with override only');
   }
   if (options.resetLevel && action !== 'clear') return usage(io, action, '--reset-level goes with clear only');
+  let table: string;
+  try {
+    table = await resolveStateTable(options, env, clients.cloudformation);
+  } catch (e) {
+    if (!(e instanceof UnresolvedResourceError)) throw e;
+    if (e.usage) return usage(io, action, e.message);
+    io.err(`degrade ${action}: ${e.message}`);
+    return unresolvedExitCode(e);
+  }
   const account = options.account ?? env.BOT_ACCOUNT ?? 'default';
   const { documents } = createDynamoStateStores(clients.dynamodb, table);
   const label = `${stage4Key(account, degradeOverrideCodec.name)} (table ${table})`;

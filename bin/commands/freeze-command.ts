@@ -2,6 +2,7 @@
 // table. A freeze stops every new stage 4 submit until an operator clears it here; nothing else lifts it.
 // The clear writes over the version it read, so a cycle saving the freeze at the same moment makes it
 // fail (exit 1, nothing written) rather than either overwriting the other. Usage errors exit 2.
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { readDegrade } from '../../shared/application/stage4/operator/degrade-operator';
@@ -9,29 +10,45 @@ import { clearStage4Freeze, parseFreezeClearRequest } from '../../shared/applica
 import { freezeStateCodec, loadFreezeState } from '../../shared/application/stage4/state/freeze-state';
 import { stage4Key } from '../../shared/application/stage4/state/stage4-document';
 import type { Env } from '../../shared/config/load-config';
-import { ConcurrentUpdateError, CorruptStateError, ValidationError } from '../../shared/domain/errors';
+import {
+  ConcurrentUpdateError,
+  CorruptStateError,
+  UnresolvedResourceError,
+  ValidationError,
+} from '../../shared/domain/errors';
 import type { FreezeState } from '../../shared/domain/oms/unknown-order-freeze';
 import type { DocumentStore } from '../../shared/ports/state-store';
 import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
+import { resolveStateTable, unresolvedExitCode } from './resource-resolution';
 
 export type FreezeAction = 'status' | 'clear';
 
 export interface FreezeCommandOptions {
   /** Default BOT_ACCOUNT, else `default` */
   readonly account?: string;
-  /** Default STATE_TABLE_NAME */
+  /** Default STATE_TABLE_NAME, else the StateTableName output of the --env stack */
   readonly table?: string;
+  /** The deployed environment whose stack outputs name the table when neither --table nor STATE_TABLE_NAME does */
+  readonly env?: string;
   /** With clear, required: why the freeze may lift (what was repaired) */
   readonly reason?: string;
   /** With clear: who clears; default USER, else LOGNAME */
   readonly operator?: string;
 }
 
+/** The state table and the --env stack that can name it */
+export interface StateTableClients {
+  readonly dynamodb: DynamoDBClient;
+  /** Reads the --env stack's outputs; without it only --table and STATE_TABLE_NAME name the table */
+  readonly cloudformation?: CloudFormationClient;
+}
+
+const TABLE_OPTIONS = '[--account <name>] [--table <name> | --env <name>]';
 const FREEZE_USAGE: Readonly<Record<FreezeAction, string>> = {
-  status: 'usage: btcbot freeze status [--account <name>] [--table <name>]',
-  clear: 'usage: btcbot freeze clear --reason <text> [--operator <name>] [--account <name>] [--table <name>]',
+  status: `usage: btcbot freeze status ${TABLE_OPTIONS}`,
+  clear: `usage: btcbot freeze clear --reason <text> [--operator <name>] ${TABLE_OPTIONS}`,
 };
 
 /** The freeze as `freeze status` and `status --stage stage4` show it: label and value rows */
@@ -74,19 +91,39 @@ function usage(io: CommandIo, action: FreezeAction, problem: string): number {
 }
 
 export async function freezeCommand(
-  clients: { readonly dynamodb: DynamoDBClient },
+  clients: StateTableClients,
   env: Env,
   action: FreezeAction,
   options: FreezeCommandOptions,
   io: CommandIo,
   nowMs = Date.now(),
 ): Promise<number> {
-  const table = options.table ?? env.STATE_TABLE_NAME;
-  if (!table) return usage(io, action, 'no state table: pass --table <name> or set STATE_TABLE_NAME');
+  // every option is checked before the first AWS call
+  let request: ReturnType<typeof parseFreezeClearRequest> | undefined;
+  if (action === 'clear') {
+    try {
+      request = parseFreezeClearRequest({
+        reason: options.reason,
+        operator: options.operator ?? env.USER ?? env.LOGNAME,
+      });
+    } catch (e) {
+      if (e instanceof ValidationError) return usage(io, action, optionProblems(e));
+      throw e;
+    }
+  }
+  let table: string;
+  try {
+    table = await resolveStateTable(options, env, clients.cloudformation);
+  } catch (e) {
+    if (!(e instanceof UnresolvedResourceError)) throw e;
+    if (e.usage) return usage(io, action, e.message);
+    io.err(`freeze ${action}: ${e.message}`);
+    return unresolvedExitCode(e);
+  }
   const target = { table, account: options.account ?? env.BOT_ACCOUNT ?? 'default' };
   const { documents } = createDynamoStateStores(clients.dynamodb, table);
   const label = `${stage4Key(target.account, freezeStateCodec.name)} (table ${table})`;
-  if (action === 'status') {
+  if (request === undefined) {
     try {
       const { value } = await loadFreezeState(documents, target.account);
       io.out(label);
@@ -95,16 +132,6 @@ export async function freezeCommand(
     } catch (e) {
       return failed(io, action, target, e);
     }
-  }
-  let request: ReturnType<typeof parseFreezeClearRequest>;
-  try {
-    request = parseFreezeClearRequest({
-      reason: options.reason,
-      operator: options.operator ?? env.USER ?? env.LOGNAME,
-    });
-  } catch (e) {
-    if (e instanceof ValidationError) return usage(io, action, optionProblems(e));
-    throw e;
   }
   const { reason, operator } = request;
   let outcome: Awaited<ReturnType<typeof clearStage4Freeze>>;

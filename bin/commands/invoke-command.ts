@@ -5,6 +5,7 @@
 // --keep-time: the sample events carry a fixed time, and a late firing runs no cycle (expired).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { compose as composeReconcile } from '../../functions/reconcile/compose';
 import { createHandler as createReconcileHandler } from '../../functions/reconcile/handler';
@@ -25,42 +26,45 @@ import { DEFAULT_LOCAL_OPTIONS } from '../../local/runner/options';
 import { assembleWorld, type LocalWorld } from '../../local/runner/world';
 import type { Env } from '../../shared/config/load-config';
 import { stage7Environment } from '../../shared/config/stage7-environment';
+import { UnresolvedResourceError } from '../../shared/domain/errors';
 import { lazy } from '../../shared/lambda/lazy';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
+import { INVOKE_FUNCTION_NAMES, INVOKE_FUNCTIONS, type InvokeFunctionName } from './invoke-functions';
+import { resolveResourceName, STACK_RESOURCES, type StackResource, unresolvedExitCode } from './resource-resolution';
 
 type Invoke = (event: unknown, context: Context) => Promise<unknown>;
 
 interface InvokableFunction {
-  /** The CDK logical id, accepted as an alias */
-  readonly logicalId: string;
+  /** What the stack gives the deployed function (lib/stateless-stack.ts binds): --env fills what env lacks */
+  readonly resources: readonly StackResource[];
   /** The deployed function's timeout: what getRemainingTimeInMillis counts down from */
   readonly timeoutMs: number;
   readonly deployed: (env: Env) => Invoke;
   readonly local: (world: LocalWorld) => Invoke;
 }
 
-const FUNCTIONS: Readonly<Record<string, InvokableFunction>> = {
+const FUNCTIONS: Readonly<Record<InvokeFunctionName, InvokableFunction>> = {
   'stage3-cycle': {
-    logicalId: 'Stage3CycleFunction',
+    resources: ['stateTable', 'reconcileQueue', 'killSwitchParameter', 'credentialsSecret'],
     timeoutMs: STAGE3_CYCLE_TIMEOUT.toMilliseconds(),
     deployed: (env) => createStage3Handler(lazy(() => composeStage3(env))),
     local: (world) => world.stage3,
   },
   'stage4-cycle': {
-    logicalId: 'Stage4CycleFunction',
+    resources: ['stateTable', 'reconcileQueue', 'killSwitchParameter', 'credentialsSecret'],
     timeoutMs: STAGE4_CYCLE_TIMEOUT.toMilliseconds(),
     deployed: (env) => createStage4Handler(lazy(() => composeStage4(env))),
     local: (world) => world.stage4,
   },
   'stage7-cycle': {
-    logicalId: 'Stage7CycleFunction',
+    resources: ['stateTable'],
     timeoutMs: STAGE7_CYCLE_TIMEOUT.toMilliseconds(),
     deployed: (env) => createStage7Handler(lazy(() => composeStage7(stage7Environment(env)))),
     local: (world) => world.stage7,
   },
   reconcile: {
-    logicalId: 'ReconcileFunction',
+    resources: ['stateTable', 'reconcileQueue', 'credentialsSecret'],
     timeoutMs: RECONCILE_TIMEOUT.toMilliseconds(),
     deployed: (env) => {
       const handler = createReconcileHandler(lazy(() => composeReconcile(env)));
@@ -70,8 +74,6 @@ const FUNCTIONS: Readonly<Record<string, InvokableFunction>> = {
   },
 };
 
-export const INVOKE_FUNCTION_NAMES = Object.entries(FUNCTIONS).flatMap(([name, f]) => [name, f.logicalId]);
-
 export interface InvokeCommandOptions {
   /** Path of the event JSON file (samples in events/<function>/) */
   readonly event: string;
@@ -79,6 +81,8 @@ export interface InvokeCommandOptions {
   readonly local?: boolean;
   /** Keep a scheduled event's `time` instead of firing it now */
   readonly keepTime?: boolean;
+  /** The deployed environment whose stack outputs give the names the environment does not set (not with local) */
+  readonly env?: string;
 }
 
 const isScheduledEvent = (event: unknown): event is Record<string, unknown> =>
@@ -95,19 +99,34 @@ function invocationContext(name: string, timeoutMs: number): Context {
   return { ...lambdaContext(name, randomUUID()), getRemainingTimeInMillis: () => deadline - Date.now() };
 }
 
+/** The environment with each name the function needs and env lacks read from the --env stack's outputs */
+async function withStackNames(
+  env: Env,
+  resources: readonly StackResource[],
+  envName: string,
+  cloudformation: CloudFormationClient,
+): Promise<Env> {
+  const stack = { envName, cloudformation };
+  const names = await Promise.all(resources.map((r) => resolveResourceName(r, { env, stack })));
+  return { ...env, ...Object.fromEntries(resources.map((r, i) => [STACK_RESOURCES[r].variable, names[i]])) };
+}
+
 /** Prints the handler's result as JSON; exit 1 with one line when the handler throws, 2 on bad input */
 export async function invokeCommand(
   functionName: string,
   options: InvokeCommandOptions,
   env: Env,
   io: CommandIo,
+  cloudformation?: CloudFormationClient,
 ): Promise<number> {
-  const entry = Object.entries(FUNCTIONS).find(([name, f]) => functionName === name || functionName === f.logicalId);
-  if (!entry) {
+  const name = (Object.keys(INVOKE_FUNCTIONS) as InvokeFunctionName[]).find(
+    (n) => functionName === n || functionName === INVOKE_FUNCTIONS[n],
+  );
+  if (!name) {
     io.err(`invoke: unknown function ${JSON.stringify(functionName)} (one of ${INVOKE_FUNCTION_NAMES.join(', ')})`);
     return 2;
   }
-  const [name, fn] = entry;
+  const fn = FUNCTIONS[name];
   let event: unknown;
   try {
     event = JSON.parse(readFileSync(options.event, 'utf8'));
@@ -115,9 +134,23 @@ export async function invokeCommand(
     io.err(`invoke: cannot read event file ${options.event}: ${errorLine(e)}`);
     return 2;
   }
-  const world = options.local ? await assembleWorld(DEFAULT_LOCAL_OPTIONS) : undefined;
+  if (options.env !== undefined && options.local) {
+    io.err('invoke: --env names a deployed environment; --local runs without AWS: give one of them');
+    return 2;
+  }
+  let deployedEnv = env;
+  if (options.env !== undefined && cloudformation) {
+    try {
+      deployedEnv = await withStackNames(env, fn.resources, options.env, cloudformation);
+    } catch (e) {
+      if (!(e instanceof UnresolvedResourceError)) throw e;
+      io.err(`invoke: ${e.message}`);
+      return unresolvedExitCode(e);
+    }
+  }
+  const world = options.local ? await assembleWorld({ ...DEFAULT_LOCAL_OPTIONS, liveSim: false }) : undefined;
   try {
-    const handler = world ? fn.local(world) : fn.deployed(env);
+    const handler = world ? fn.local(world) : fn.deployed(deployedEnv);
     const nowMs = world ? world.clock.nowMs() : Date.now();
     const delivered = options.keepTime ? event : firedAt(event, nowMs);
     const result = await handler(delivered, invocationContext(name, fn.timeoutMs));

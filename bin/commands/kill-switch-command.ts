@@ -3,6 +3,7 @@
 // stored kill switch of the op-state document (spec 9.1.5) that escalation sets and only an operator
 // clears. Writes only "on" or "off" (Overwrite) to SSM; every failure is one line on stderr and a non-zero
 // exit code.
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
@@ -16,22 +17,26 @@ import {
 import { clearStage7KillChain, killChainKey } from '../../shared/application/stage7/cycle-kill-chain';
 import type { Env } from '../../shared/config/load-config';
 import { killSwitchReadsOn } from '../../shared/domain/arming';
+import { UnresolvedResourceError } from '../../shared/domain/errors';
 import { observeOnlySymbols } from '../../shared/domain/escalation';
 import { canonicalSymbol } from '../../shared/domain/symbols';
 import type { DocumentStore } from '../../shared/ports/state-store';
+import { awsEnvironmentCause } from './aws-cause';
 import { iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
-
-export const KILL_SWITCH_ACTIONS = ['on', 'off', 'status', 'clear-stored'] as const;
-export type KillSwitchAction = (typeof KILL_SWITCH_ACTIONS)[number];
+import type { KillSwitchAction } from './kill-switch-actions';
+import { resolveStateTable } from './resource-resolution';
 
 export interface KillSwitchCommandOptions {
   /** Environment name: the parameter is /btcbot/<env>/kill-switch */
   readonly env: string;
   /** Account of the stored kill switch (op-state); default BOT_ACCOUNT, else `default` */
   readonly account?: string;
-  /** State table of the stored kill switch; default STATE_TABLE_NAME. Without one only SSM is shown */
+  /**
+   * State table of the stored kill switch; default STATE_TABLE_NAME, else the --env stack's output (when the
+   * access has a CloudFormation client). Without one only SSM is shown
+   */
   readonly table?: string;
   /** With clear-stored: clear this symbol's observe-only instead of the stored kill switch */
   readonly symbol?: string;
@@ -43,6 +48,8 @@ export interface KillSwitchCommandOptions {
 export interface StoredKillSwitchAccess {
   readonly dynamodb: DynamoDBClient;
   readonly env?: Env;
+  /** Reads the --env stack's outputs for the table; without it only --table and STATE_TABLE_NAME name it */
+  readonly cloudformation?: CloudFormationClient;
 }
 
 const ENV_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -130,9 +137,22 @@ interface StoredTarget {
   readonly label: string;
 }
 
-function storedTarget(options: KillSwitchCommandOptions, stored: StoredKillSwitchAccess | undefined) {
-  const table = options.table ?? stored?.env?.STATE_TABLE_NAME;
-  if (!stored || !table) return undefined;
+/**
+ * @returns undefined when nothing names a table
+ * @throws UnresolvedResourceError when the --env stack or its output is missing
+ */
+async function storedTarget(
+  options: KillSwitchCommandOptions,
+  stored: StoredKillSwitchAccess | undefined,
+): Promise<StoredTarget | undefined> {
+  if (!stored) return undefined;
+  let table: string;
+  try {
+    table = await resolveStateTable(options, stored.env ?? {}, stored.cloudformation);
+  } catch (e) {
+    if (e instanceof UnresolvedResourceError && e.usage) return undefined;
+    throw e;
+  }
   const account = options.account ?? stored.env?.BOT_ACCOUNT ?? 'default';
   const documents = createDynamoStateStores(stored.dynamodb, table).documents;
   return { documents, account, table, label: `stored kill switch ${opStateKey(account)} (table ${table})` };
@@ -204,8 +224,15 @@ export async function killSwitchCommand(
     io.err(`kill-switch: invalid --symbol: ${errorLine(e)}`);
     return 2;
   }
-  const target = storedTarget(options, stored);
   if (action === 'clear-stored') {
+    let target: StoredTarget | undefined;
+    try {
+      target = await storedTarget(options, stored);
+    } catch (e) {
+      if (!(e instanceof UnresolvedResourceError)) throw e;
+      io.err(`kill-switch clear-stored: ${e.message}`);
+      return 1;
+    }
     if (!target) {
       io.err('kill-switch clear-stored: no state table: pass --table <name> or set STATE_TABLE_NAME');
       return 2;
@@ -232,11 +259,21 @@ export async function killSwitchCommand(
     const reason =
       e instanceof ParameterNotFound
         ? `parameter not found (is the ${options.env} stack deployed in this account and region?)`
-        : `${(e as Error).name}: ${(e as Error).message.split('\n')[0]}`;
+        : (awsEnvironmentCause(e, stored?.env) ?? errorLine(e));
     io.err(`kill-switch ${action} ${name} failed: ${reason}`);
     return 1;
   }
-  if (!target || action === 'on') return 0;
+  // `on` blocks whatever the stored switch says: it is not read, so nothing can delay or fail the emergency stop
+  if (action === 'on') return 0;
+  let target: StoredTarget | undefined;
+  try {
+    target = await storedTarget(options, stored);
+  } catch (e) {
+    if (!(e instanceof UnresolvedResourceError)) throw e;
+    io.err(`kill-switch ${action}: the stored kill switch was not read: ${e.message}`);
+    return action === 'status' ? 1 : 0;
+  }
+  if (!target) return 0;
   try {
     const report = await readStoredKillSwitch(target.documents, target.account);
     if (action === 'status') {

@@ -1,5 +1,6 @@
 // `btcbot status --env <name> [--stage stage3|stage4|stage7]`: what a function of one account is doing, read
-// from the state table. Stages 3 and 4: the trading lease, the SSM kill switch, the stored kill switch and
+// from the state table. Every stage: its runtime state (spec 9.2.11), since when, the last trigger and cycle,
+// and its last transitions. Stages 3 and 4: the trading lease, the SSM kill switch, the stored kill switch and
 // observe-only symbols of the op-state (spec 9.1.5), the in-flight orders and the last cycle audits
 // (status-parts.ts). Stage 3 adds the journal by status and the frozen symbols (ARCHITECTURE 5.4); stage 4
 // (status-stage4.ts) its mode, risk state, degrade level and override, freeze and open replace transactions.
@@ -8,12 +9,14 @@
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { tradingLeaseName } from '../../shared/application/trading-lease';
 import type { Env } from '../../shared/config/load-config';
+import { UnresolvedResourceError } from '../../shared/domain/errors';
 import { JOURNAL_STATUSES, type JournalStatus } from '../../shared/domain/order-state';
 import type { CycleAudit, JournalOrder } from '../../shared/ports/state-store';
 import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
 import { observeOnlyLine, readStoredKillSwitch, type StoredKillSwitchReport } from './kill-switch-command';
+import { resolveStateTable, unresolvedExitCode } from './resource-resolution';
 import {
   ACTIVE_STATUSES,
   CYCLES_SHOWN,
@@ -23,7 +26,11 @@ import {
   leaseLine,
   leaseReport,
   orderTable,
+  type RuntimeReport,
   readKillSwitch,
+  readRuntime,
+  runtimeLine,
+  runtimeTable,
   type StatusClients,
   type StatusCommandOptions,
 } from './status-parts';
@@ -43,6 +50,7 @@ interface StatusReport {
   readonly env: string;
   readonly account: string;
   readonly table: string;
+  readonly runtime: RuntimeReport;
   readonly killSwitch: KillSwitchState;
   /** The op-state's kill switch (on also when unreadable) and its observe-only symbols */
   readonly storedKillSwitch: StoredKillSwitchReport;
@@ -67,10 +75,14 @@ export async function statusCommand(
     io.err(STATUS_USAGE);
     return 2;
   }
-  const table = options.table ?? env.STATE_TABLE_NAME;
-  if (!table) {
-    io.err('status: no state table: pass --table <name> or set STATE_TABLE_NAME');
-    return 2;
+  let table: string;
+  try {
+    table = await resolveStateTable(options, env, clients.cloudformation);
+  } catch (e) {
+    if (!(e instanceof UnresolvedResourceError)) throw e;
+    io.err(`status: ${e.message}`);
+    if (e.usage) io.err(STATUS_USAGE);
+    return unresolvedExitCode(e);
   }
   if (stage === 'stage4') return stage4StatusCommand(clients, env, { ...options, table }, io, nowMs);
   if (stage === 'stage7') return stage7StatusCommand(clients, env, { ...options, table }, io, nowMs);
@@ -78,7 +90,8 @@ export async function statusCommand(
   const stores = createDynamoStateStores(clients.dynamodb, table);
   let report: StatusReport;
   try {
-    const [lease, counts, activeOrders, cycles, killSwitch, storedKillSwitch] = await Promise.all([
+    const [runtime, lease, counts, activeOrders, cycles, killSwitch, storedKillSwitch] = await Promise.all([
+      readRuntime(stores.documents, 'stage3', account),
       stores.leases.read(tradingLeaseName(account)),
       stores.journal.countByStatus(account),
       stores.journal.listByStatus(account, ACTIVE_STATUSES),
@@ -93,6 +106,7 @@ export async function statusCommand(
       env: options.env,
       account,
       table,
+      runtime,
       killSwitch,
       storedKillSwitch,
       lease: leaseReport(lease, nowMs),
@@ -123,6 +137,7 @@ function statusText(r: StatusReport, nowMs: number): string[] {
   return [
     ...columns([
       ['Account', `${r.account} (env ${r.env}, table ${r.table})`],
+      ['Runtime state', runtimeLine(r.runtime, nowMs)],
       ['Kill switch', `${r.killSwitch.parameter} = ${r.killSwitch.meaning}`],
       ['DB kill switch', `${r.storedKillSwitch.key} = ${r.storedKillSwitch.meaning}`],
       ['Observe-only', observeOnlyLine(r.storedKillSwitch.observeOnlySymbols)],
@@ -130,6 +145,7 @@ function statusText(r: StatusReport, nowMs: number): string[] {
       ['Frozen symbols', r.frozenSymbols.length > 0 ? r.frozenSymbols.join(', ') : 'none'],
       ['Orders', JOURNAL_STATUSES.map((s) => `${s} ${r.counts[s]}`).join('  ')],
     ]),
+    ...runtimeTable(r.runtime),
     ...orderTable(r.activeOrders, nowMs),
     ...indented(
       `Last ${CYCLES_SHOWN} cycles:`,

@@ -1,10 +1,17 @@
 // What the stages' `btcbot status` show alike: the options, the SSM kill switch (stages 3 and 4), the lease,
-// the in-flight orders table, and the small renderers they share.
+// the runtime state (spec 9.2.11), the in-flight orders table, and the small renderers they share.
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { JournalOrder, Lease } from '../../shared/ports/state-store';
-import { columns } from './columns';
-
+import {
+  type RuntimeDocument,
+  readRuntimeDocument,
+  runtimeKey,
+} from '../../shared/application/runtime/runtime-document';
+import { CorruptStateError } from '../../shared/domain/errors';
+import type { StageName } from '../../shared/domain/ids';
+import type { DocumentStore, JournalOrder, Lease } from '../../shared/ports/state-store';
+import { columns, iso } from './columns';
 import { errorLine } from './error-line';
 import { killSwitchMeaning } from './kill-switch-command';
 
@@ -23,6 +30,8 @@ export interface StatusCommandOptions {
 export interface StatusClients {
   readonly dynamodb: DynamoDBClient;
   readonly ssm: SSMClient;
+  /** Reads the --env stack's StateTableName output when neither --table nor STATE_TABLE_NAME names the table */
+  readonly cloudformation?: CloudFormationClient;
 }
 
 /** Orders still in flight: what the cycle and reconcile have yet to settle */
@@ -79,5 +88,47 @@ export const orderTable = (orders: readonly JournalOrder[], nowMs: number): stri
       o.filledQty.toString(),
       seconds(nowMs - o.createdAtMs),
       o.clientOrderId,
+    ]),
+  );
+
+/** Runtime transitions shown in text (the document keeps more; --json shows them all) */
+export const TRANSITIONS_SHOWN = 5;
+
+/** The runtime document as stored (null before the role's first cycle), or why it could not be read */
+export type RuntimeReport =
+  | { readonly key: string; readonly document: RuntimeDocument | null }
+  | { readonly key: string; readonly unreadable: string };
+
+export async function readRuntime(documents: DocumentStore, role: StageName, account: string): Promise<RuntimeReport> {
+  const key = runtimeKey(role, account);
+  try {
+    return { key, document: (await readRuntimeDocument(documents, role, account)) ?? null };
+  } catch (e) {
+    if (e instanceof CorruptStateError) return { key, unreadable: errorLine(e) };
+    throw e;
+  }
+}
+
+export function runtimeLine(r: RuntimeReport, nowMs: number): string {
+  if ('unreadable' in r) return `${r.key} unreadable (${r.unreadable})`;
+  const d = r.document;
+  if (!d) return 'none (no cycle has recorded one for this account)';
+  const trigger = d.transitions[0]?.trigger ?? 'none';
+  return (
+    `${d.state} since ${iso(d.sinceMs)} (${seconds(nowMs - d.sinceMs)} ago), last trigger ${trigger}, ` +
+    `last cycle ${d.lastCycleId}`
+  );
+}
+
+export const runtimeTable = (r: RuntimeReport): string[] =>
+  indented(
+    'Last runtime transitions:',
+    ['AT', 'CYCLE', 'FROM', 'TRIGGER', 'TO'],
+    ('document' in r && r.document ? r.document.transitions.slice(0, TRANSITIONS_SHOWN) : []).map((t) => [
+      iso(t.atMs),
+      t.cycleId,
+      t.from,
+      t.trigger,
+      t.to,
     ]),
   );

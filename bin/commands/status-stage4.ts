@@ -1,6 +1,6 @@
-// `btcbot status --stage stage4`: the stage 4 view of one account (mode, risk state, degrade level and
-// override, unknown-order freeze, open replace transactions, last cycles) beside the lease, the kill switches
-// and the in-flight orders both stages show. Reads only; creates nothing.
+// `btcbot status --stage stage4`: the stage 4 view of one account (runtime state, mode, risk state, degrade
+// level and override, unknown-order freeze, open replace transactions, last cycles) beside the lease, the kill
+// switches and the in-flight orders both stages show. Reads only; creates nothing.
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import {
   type Readable,
@@ -24,7 +24,11 @@ import {
   leaseLine,
   leaseReport,
   orderTable,
+  type RuntimeReport,
   readKillSwitch,
+  readRuntime,
+  runtimeLine,
+  runtimeTable,
   type StatusClients,
   type StatusCommandOptions,
   seconds,
@@ -34,6 +38,7 @@ type Stage4StatusReport = Omit<Stage4Status, 'lease' | 'freeze'> & {
   readonly stage: 'stage4';
   readonly env: string;
   readonly table: string;
+  readonly runtime: RuntimeReport;
   readonly killSwitch: KillSwitchState;
   readonly storedKillSwitch: StoredKillSwitchReport;
   readonly lease: LeaseReport;
@@ -52,11 +57,13 @@ export async function stage4StatusCommand(
   const account = options.account ?? env.BOT_ACCOUNT ?? 'default';
   const stores = createDynamoStateStores(clients.dynamodb, table);
   let status: Stage4Status;
+  let runtime: RuntimeReport;
   let killSwitch: KillSwitchState;
   let storedKillSwitch: StoredKillSwitchReport;
   try {
-    [status, killSwitch, storedKillSwitch] = await Promise.all([
+    [status, runtime, killSwitch, storedKillSwitch] = await Promise.all([
       readStage4Status(stores, account, { nowMs, cycles: CYCLES_SHOWN, orderStatuses: ACTIVE_STATUSES }),
+      readRuntime(stores.documents, 'stage4', account),
       readKillSwitch(clients.ssm, env.KILL_SWITCH_PARAMETER ?? `/btcbot/${options.env}/kill-switch`),
       readStoredKillSwitch(stores.documents, account),
     ]);
@@ -70,6 +77,7 @@ export async function stage4StatusCommand(
       stage: 'stage4',
       env: options.env,
       table,
+      runtime,
       killSwitch,
       storedKillSwitch,
       lease: leaseReport(status.lease, nowMs),
@@ -80,6 +88,7 @@ export async function stage4StatusCommand(
   }
   const head: [string, string][] = [
     ['Account', `${account} (env ${options.env}, table ${table})`],
+    ['Runtime state', runtimeLine(runtime, nowMs)],
     ['Kill switch', `${killSwitch.parameter} = ${killSwitch.meaning}`],
     ['DB kill switch', `${storedKillSwitch.key} = ${storedKillSwitch.meaning}`],
     ['Observe-only', observeOnlyLine(storedKillSwitch.observeOnlySymbols)],
@@ -92,6 +101,7 @@ export async function stage4StatusCommand(
       ...section(status.degrade, (view) => degradeRows(view, nowMs), 'Degrade level'),
       ...section(status.freeze, freezeRows, 'Freeze'),
     ]),
+    ...runtimeTable(runtime),
     ...replaceTable(status.replaceTransactions),
     ...orderTable(status.activeOrders, nowMs),
     ...indented(

@@ -1,5 +1,5 @@
 // `btcbot status --stage stage7`: what an operator needs to judge the stage 7 simulation of one account: its
-// lease, its own kill switch and run of failed cycles (spec 4.17; not the SSM or op-state switches, which guard
+// runtime state (spec 9.2.11), its lease, its own kill switch and run of failed cycles (spec 4.17; not the SSM or op-state switches, which guard
 // live orders and which stage 7 ignores), the active params, the latest risk decision, the simulated account and
 // its equity, and the newest run-metric rows. Reads only: the store's load completes a write left interrupted
 // under the fence it is given, so it is given one that is never current (lease epochs start at 1 and never
@@ -33,6 +33,10 @@ import {
   type LeaseReport,
   leaseLine,
   leaseReport,
+  type RuntimeReport,
+  readRuntime,
+  runtimeLine,
+  runtimeTable,
   type StatusClients,
   type StatusCommandOptions,
   seconds,
@@ -76,6 +80,7 @@ interface Stage7StatusReport {
   readonly env: string;
   readonly account: string;
   readonly table: string;
+  readonly runtime: RuntimeReport;
   readonly lease: LeaseReport;
   readonly killSwitch: Stage7KillSwitchReport;
   /** interruptedWrite: a cycle's split write is waiting for the next cycle's load to complete it */
@@ -94,7 +99,8 @@ export async function stage7StatusCommand(
   const stores = createDynamoStateStores(clients.dynamodb, table);
   let report: Stage7StatusReport;
   try {
-    const [lease, { chain }, simulation] = await Promise.all([
+    const [runtime, lease, { chain }, simulation] = await Promise.all([
+      readRuntime(stores.documents, 'stage7', account),
       stores.leases.read(stage7LeaseName(account)),
       readStage7KillChain(stores.documents, account),
       stores.stage7.load(account, { name: stage7LeaseName(account), epoch: 0 }).then(
@@ -111,6 +117,7 @@ export async function stage7StatusCommand(
       env: options.env,
       account,
       table,
+      runtime,
       lease: leaseReport(lease, nowMs),
       killSwitch: {
         key: killChainKey(account),
@@ -164,15 +171,19 @@ function simulationReport(state: Stage7CycleState, account: string): SimulationR
 function statusText(r: Stage7StatusReport, nowMs: number): string[] {
   const head: [string, string][] = [
     ['Account', `${r.account} (env ${r.env}, table ${r.table})`],
+    ['Runtime state', runtimeLine(r.runtime, nowMs)],
     ['Lease', leaseLine(r.lease, 'no stage 7 cycle has run for this account')],
     ['Stage 7 kill switch', `${r.killSwitch.key} = ${killSwitchLine(r.killSwitch, nowMs)}`],
     ['Failed cycles', `${r.killSwitch.consecutiveErrors} in a row`],
   ];
   if (r.simulation.interruptedWrite)
-    return columns([
-      ...head,
-      ['Simulation', 'a cycle write was interrupted: the next stage 7 cycle completes it first (nothing shown)'],
-    ]);
+    return [
+      ...columns([
+        ...head,
+        ['Simulation', 'a cycle write was interrupted: the next stage 7 cycle completes it first (nothing shown)'],
+      ]),
+      ...runtimeTable(r.runtime),
+    ];
   const s = r.simulation;
   return [
     ...columns([
@@ -187,6 +198,7 @@ function statusText(r: Stage7StatusReport, nowMs: number): string[] {
           : 'none (no stage 7 cycle has measured it)',
       ],
     ]),
+    ...runtimeTable(r.runtime),
     ...indented(
       `Last ${CYCLES_SHOWN} stage 7 cycles:`,
       ['STARTED', 'CYCLE', 'MODE', 'PARAMS', 'EQUITY TRY', 'NET PNL TRY', 'FEES TRY', 'COUNTS', 'NO TRADES', 'ALERTS'],

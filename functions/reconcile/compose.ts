@@ -1,15 +1,21 @@
 // Composition root of the reconcile function: the only place its adapters are constructed
 import { createAwsRuntime } from '../../shared/adapters/aws-runtime';
 import { LambdaLogger } from '../../shared/adapters/logging/powertools-logger';
+import { EmfMetrics } from '../../shared/adapters/metrics/emf-metrics';
+import { gatewayBreakerOpen, meteredExchange } from '../../shared/adapters/metrics/metered-exchange';
 import type { ReconcileMessageDeps } from '../../shared/application/reconcile-batch';
 import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import { type Env, loadConfig } from '../../shared/config/load-config';
 import { escalationThresholdsOf } from '../../shared/domain/escalation';
+import type { Metered } from '../../shared/lambda/publish-metrics';
 
-export function compose(env: Env, overrides: Partial<ReconcileMessageDeps> = {}): ReconcileMessageDeps {
+export function compose(
+  env: Env,
+  overrides: Partial<ReconcileMessageDeps> = {},
+): ReconcileMessageDeps & Required<Metered> {
   const config = loadConfig(env);
   const runtime = createAwsRuntime(config);
-  return {
+  const deps: ReconcileMessageDeps = {
     journal: runtime.stores.journal,
     documents: runtime.stores.documents,
     exchange: runtime.exchange,
@@ -22,4 +28,6 @@ export function compose(env: Env, overrides: Partial<ReconcileMessageDeps> = {})
     escalation: escalationThresholdsOf(config),
     ...overrides,
   };
+  const metrics = new EmfMetrics(config.BOT_ENV, 'reconcile', deps.log);
+  return { ...deps, exchange: meteredExchange(deps.exchange, metrics, gatewayBreakerOpen(deps.exchange)), metrics };
 }

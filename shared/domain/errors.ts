@@ -297,3 +297,27 @@ export class ReplayDatasetError extends TradingError {
     super(`${code}: ${file === undefined ? '' : `${file}${line === undefined ? '' : `:${line}`}: `}${detail}`);
   }
 }
+
+/**
+ * The CLI cannot name a deployed resource (state table, queue, parameter, secret): `usage` when nothing named
+ * it (no flag, variable or --env: exit 2), otherwise the --env stack or its output is missing (exit 1)
+ */
+export class UnresolvedResourceError extends TradingError {
+  constructor(
+    message: string,
+    readonly usage: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A step of a deployment to an emulator failed: `step` names it, the message carries the tool's last output lines */
+export class DeployError extends TradingError {
+  constructor(
+    readonly step: string,
+    detail: string,
+  ) {
+    super(`${step}: ${detail}`);
+  }
+}

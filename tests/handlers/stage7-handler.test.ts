@@ -155,7 +155,7 @@ describe('stage7-cycle compose', () => {
     const deps = compose({ STATE_TABLE_NAME: 'btcbot-state' });
 
     expect(Object.keys(deps).sort()).toEqual(
-      ['clock', 'documents', 'exchange', 'ledger', 'leases', 'log', 'settings', 'stage7'].sort(),
+      ['clock', 'documents', 'exchange', 'ledger', 'leases', 'log', 'metrics', 'settings', 'stage7'].sort(),
     );
   });
 

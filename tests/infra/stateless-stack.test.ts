@@ -1,5 +1,5 @@
-// CDK template assertions for the stateless stack (functions, event source, schedules, IAM, alarms),
-// named for the guarantee each one checks
+// CDK template assertions for the stateless stack (functions, event source, schedules, IAM; the alarms are
+// tests/infra/monitoring.test.ts's), named for the guarantee each one checks
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { STAGE4_CYCLE_TIMEOUT, STAGE7_CYCLE_TIMEOUT } from '../../lib/function-timeouts';
@@ -296,76 +296,6 @@ describe('StatelessStack', () => {
     );
     const longer = synthesize(context({ LEASE_TTL_SECONDS: String(longest + 1) })).stateless;
     expect(Object.keys(Template.fromStack(longer).findResources('AWS::Lambda::Function'))).toHaveLength(4);
-  });
-
-  it('alarms on DLQ depth, errors and throttles of every function, and UNKNOWN orders of each cycle', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    const metricNames = alarms.map((a) => a.MetricName).sort();
-    expect(metricNames).toEqual([
-      'ApproximateNumberOfMessagesVisible',
-      'Errors',
-      'Errors',
-      'Errors',
-      'Errors',
-      'Stage4UnknownOrders',
-      'Throttles',
-      'Throttles',
-      'Throttles',
-      'Throttles',
-      'UnknownOrders',
-    ]);
-    for (const alarm of alarms) {
-      expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    }
-    const alarmedFunctions = alarms
-      .filter((a) => a.Namespace === 'AWS/Lambda')
-      .map((a) => `${a.MetricName} ${a.Dimensions[0].Value.Ref}`)
-      .sort();
-    expect(alarmedFunctions).toEqual(
-      ['Errors', 'Throttles'].flatMap((m) =>
-        ['ReconcileFunction', 'Stage3CycleFunction', 'Stage4CycleFunction', 'Stage7CycleFunction'].map(
-          (fn) => `${m} ${fn}`,
-        ),
-      ),
-    );
-  });
-
-  it("reads each trading cycle's journal counts, and stage 7's completed cycles, from its own summary line in its own log group", () => {
-    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).map((f) => f.Properties);
-    const summary = (f: (typeof filters)[number]) =>
-      `${f.LogGroupName.Ref.replace(/LogGroup[0-9A-F]{8}$/, '')} ${f.FilterPattern} ${f.MetricTransformations[0].MetricName}=${f.MetricTransformations[0].MetricValue}`;
-    expect(filters.map(summary).sort()).toEqual([
-      'Stage3CycleFunction { $.message = "Cycle completed" } FailedOrders=$.failed',
-      'Stage3CycleFunction { $.message = "Cycle completed" } PendingSubmitOrders=$.pending_submit',
-      'Stage3CycleFunction { $.message = "Cycle completed" } UnknownOrders=$.unknown',
-      'Stage4CycleFunction { $.message = "Stage 4 cycle completed" } Stage4FailedOrders=$.failed',
-      'Stage4CycleFunction { $.message = "Stage 4 cycle completed" } Stage4PendingSubmitOrders=$.pending_submit',
-      'Stage4CycleFunction { $.message = "Stage 4 cycle completed" } Stage4UnknownOrders=$.unknown',
-      'Stage7CycleFunction { $.message = "cycle_summary" } Stage7CompletedCycles=1',
-    ]);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Stage4UnknownOrders',
-      Namespace: 'Btcbot',
-      AlarmDescription: 'A stage 4 cycle ended with orders in UNKNOWN state',
-    });
-  });
-
-  it('shows every function, its duration and every cycle on the one dashboard', () => {
-    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-    expect(dashboards).toHaveLength(1);
-    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
-    for (const shown of [
-      'Stage4CycleFunction',
-      'Stage7CycleFunction',
-      'Stage4UnknownOrders',
-      'stage 4 unknown',
-      'stage 3 unknown',
-      'Stage7CompletedCycles',
-      'Function duration',
-      '\\"Duration\\"',
-    ]) {
-      expect(body).toContain(shown);
-    }
   });
 });
 

@@ -1,13 +1,20 @@
-// `btcbot doctor` against moto_server and the BTCTurk simulator: all OK for a complete deployment, FAIL
-// for a missing secret, table or parameter, WARN for DLQ messages and clock skew, FAIL (not a hang) for
-// an unreachable endpoint.
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// `btcbot doctor` against moto_server and the BTCTurk simulator: all OK for a complete deployment; a FAIL
+// line naming the cause for a missing secret, table, parameter or queue, no AWS region, no credentials, a
+// stopped exchange and an unreachable AWS endpoint (within the time limit, not a hang); WARN for DLQ
+// messages and clock skew, FAIL above the threshold with the measured offset.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DoctorClients, doctorCommand } from '../../bin/commands/doctor-command';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../../local/btcturk-sim/options';
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
-import { type Emulator, emulator, motoEndpoint } from '../support/aws';
+import { type Emulator, emulator, emulatorClientConfig, motoEndpoint, TEST_REGION } from '../support/aws';
 
 const endpoint = motoEndpoint();
 
@@ -70,15 +77,35 @@ describe.skipIf(endpoint === null)('btcbot doctor (moto_server + simulator)', ()
     expect(s.out.join('\n')).not.toContain(DEFAULT_API_SECRET);
   });
 
-  it('fails on a missing secret, table and kill-switch parameter (--env names the parameter)', async () => {
+  it('names each missing resource: secret, table, kill-switch parameter (--env names it) and queue', async () => {
     const { KILL_SWITCH_PARAMETER: _p, ...rest } = env;
-    const broken = { ...rest, BTCTURK_SECRET_ID: 'btcbot/test/missing', STATE_TABLE_NAME: 'missing-table' };
+    const missingQueue = `${env.RECONCILE_QUEUE_URL}-missing`;
+    const broken = {
+      ...rest,
+      BTCTURK_SECRET_ID: 'btcbot/test/missing',
+      STATE_TABLE_NAME: 'missing-table',
+      RECONCILE_QUEUE_URL: missingQueue,
+    };
     const s = sinks();
     expect(await doctorCommand(clients, broken, { env: 'nowhere' }, s.io)).toBe(1);
-    expect(line(s.out, 'secret')).toMatch(/^FAIL +secret +cannot read secret btcbot\/test\/missing: ResourceNotFound/);
-    expect(line(s.out, 'state table')).toMatch(/^FAIL +state table +ResourceNotFoundException/);
-    expect(line(s.out, 'kill switch')).toMatch(/^FAIL +kill switch +ParameterNotFound/);
-    expect(s.out.at(-1)).toBe('7 checks: 4 OK, 0 WARN, 3 FAIL');
+    expect(line(s.out, 'secret')).toMatch(/^FAIL +secret +secret btcbot\/test\/missing not found$/);
+    expect(line(s.out, 'state table')).toMatch(/^FAIL +state table +state table missing-table not found$/);
+    expect(line(s.out, 'kill switch')).toMatch(
+      /^FAIL +kill switch +kill switch parameter \/btcbot\/nowhere\/kill-switch not found$/,
+    );
+    expect(line(s.out, 'reconcile queue')).toBe(`FAIL  reconcile queue  reconcile queue ${missingQueue} not found`);
+    expect(s.out.at(-1)).toBe('7 checks: 3 OK, 0 WARN, 4 FAIL');
+  });
+
+  it('says the exchange cannot be reached, with the address and the connection error, not an open breaker', async () => {
+    const stopped = await startSimulator({ seed: 3, symbols: ['BTCTRY'] });
+    await stopped.close();
+    const s = sinks();
+    expect(await doctorCommand(clients, { ...env, BTCTURK_BASE_URL: stopped.baseUrl }, {}, s.io)).toBe(1);
+    const { host } = new URL(stopped.baseUrl);
+    expect(line(s.out, 'clock skew')).toBe(
+      `FAIL  clock skew       cannot reach the exchange at ${stopped.baseUrl}: connect ECONNREFUSED ${host}`,
+    );
   });
 
   it('warns about messages in the dead-letter queue and about clock skew over 1 s', async () => {
@@ -113,7 +140,76 @@ describe.skipIf(endpoint === null)('btcbot doctor (moto_server + simulator)', ()
     );
     expect(code).toBe(1);
     expect(Date.now() - started).toBeLessThan(3_000);
+    for (const check of ['secret', 'kill switch', 'state table', 'reconcile queue']) {
+      expect(line(s.out, check)).toMatch(/ +cannot reach AWS: connect ECONNREFUSED 127\.0\.0\.1:9$/);
+    }
+    expect(line(s.out, 'clock skew')).toMatch(
+      /cannot reach the exchange at http:\/\/127\.0\.0\.1:9: connect ECONNREFUSED/,
+    );
     expect(s.out.at(-1)).toBe('7 checks: 2 OK, 0 WARN, 5 FAIL');
+  });
+
+  it('says access to the secret is denied, as Secrets Manager answers an IAM refusal', async () => {
+    // Secrets Manager's wire answer to a caller without secretsmanager:GetSecretValue (moto does not enforce IAM)
+    const denying = createServer((_, res) => {
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'AccessDeniedException' });
+      res.end(JSON.stringify({ __type: 'AccessDeniedException', message: 'not authorized to perform GetSecretValue' }));
+    });
+    await new Promise<void>((resolve) => denying.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = denying.address() as AddressInfo;
+      const secrets = new SecretsManagerClient(emulatorClientConfig(`http://127.0.0.1:${port}`));
+      const s = sinks();
+      expect(await doctorCommand({ ...clients, secrets }, env, {}, s.io)).toBe(1);
+      expect(line(s.out, 'secret')).toBe(
+        `FAIL  secret           secret ${env.BTCTURK_SECRET_ID}: access denied (AccessDeniedException)`,
+      );
+    } finally {
+      denying.close();
+    }
+  });
+
+  describe('without AWS settings', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    /** Clients as the CLI builds them ({} but the endpoint): region and credentials come from the environment */
+    const bare = (config: { endpoint: string; region?: string; credentials?: unknown }) => ({
+      dynamodb: new DynamoDBClient(config as object),
+      ssm: new SSMClient(config as object),
+      sqs: new SQSClient(config as object),
+      secrets: new SecretsManagerClient(config as object),
+      cloudformation: new CloudFormationClient(config as object),
+    });
+
+    it('says the AWS region is not set, for every AWS check and for the stack read of --env', async () => {
+      vi.stubEnv('AWS_REGION', undefined);
+      const { region: _r, ...noRegion } = emulatorClientConfig(endpoint as string);
+      const s = sinks();
+      const { STATE_TABLE_NAME: _t, ...noTable } = env;
+      expect(await doctorCommand(bare(noRegion), noTable, { env: 'dev' }, s.io)).toBe(1);
+      for (const check of ['secret', 'kill switch', 'reconcile queue']) {
+        expect(line(s.out, check)).toMatch(/ {2}AWS region not set \(set AWS_REGION\)$/);
+      }
+      expect(line(s.out, 'state table')).toMatch(
+        / {2}cannot read stack Btcbot-dev-Stateful for the state table: AWS region not set \(set AWS_REGION\)$/,
+      );
+      expect(line(s.out, 'clock skew')).toMatch(/^OK /);
+    });
+
+    it('says the AWS credentials are missing', async () => {
+      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+        vi.stubEnv(name, undefined);
+      vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+      const s = sinks();
+      expect(await doctorCommand(bare({ endpoint: endpoint as string, region: TEST_REGION }), env, {}, s.io)).toBe(1);
+      for (const check of ['secret', 'kill switch', 'state table', 'reconcile queue']) {
+        expect(line(s.out, check)).toMatch(
+          / {2}AWS credentials not found \(set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\)$/,
+        );
+      }
+    });
   });
 
   it('lists the configuration problems and stops when the configuration is invalid', async () => {

@@ -14,7 +14,7 @@ import { ACCOUNT, stage4Cycle } from '../support/stage4-harness';
 const endpoint = motoEndpoint();
 const USAGE =
   'usage: btcbot degrade override --mode NORMAL|REDUCE_RISK_ONLY|OBSERVE_ONLY --reason <text> ' +
-  '[--cooldown-seconds <1..2592000, default 900>] [--account <name>] [--table <name>]';
+  '[--cooldown-seconds <1..2592000, default 900>] [--account <name>] [--table <name> | --env <name>]';
 
 const sinks = () => {
   const out: string[] = [];

@@ -69,7 +69,7 @@ describe.skipIf(endpoint === null)('btcbot freeze (moto_server)', () => {
     expect(await freezeCommand(clients, { USER: 'alice' }, 'clear', { table }, s.io)).toBe(2);
     expect(s.err).toEqual([
       'freeze clear: --reason: expected why the freeze may lift (what was repaired), was missing',
-      'usage: btcbot freeze clear --reason <text> [--operator <name>] [--account <name>] [--table <name>]',
+      'usage: btcbot freeze clear --reason <text> [--operator <name>] [--account <name>] [--table <name> | --env <name>]',
     ]);
 
     // a cycle saves the freeze between the command's read and its write

@@ -83,6 +83,30 @@ describe.skipIf(endpoint === null)('btcbot status --stage stage4 (moto_server)',
     );
   });
 
+  it('shows the runtime state the live cycle recorded: since when, its last trigger and cycle, its transitions', async () => {
+    const s = sinks();
+    expect(await statusCommand(clients(), {}, { env, table, stage: 'stage4' }, s.io, now)).toBe(0);
+    const text = s.out.join('\n');
+    expect(text).toMatch(
+      /Runtime state +READY since 2026-11-21T12:00:\d\dZ \(\d+ s ago\), last trigger success, last cycle [0-9a-f-]{36}\n/,
+    );
+    const rows = text.split('Last runtime transitions:\n')[1]?.split('\n') ?? [];
+    expect(rows[0]).toMatch(/^ +AT +CYCLE +FROM +TRIGGER +TO$/);
+    expect(rows.slice(1, 6).map((r) => r.trim().split(/ +/).slice(2).join(' '))).toEqual([
+      'EXECUTING success READY',
+      'EVALUATING approved_intents EXECUTING',
+      'READY timer_tick EVALUATING',
+      'LOCKING lock_acquired READY',
+      'INIT settings_valid LOCKING',
+    ]);
+    const json = sinks();
+    await statusCommand(clients(), {}, { env, table, stage: 'stage4', json: true }, json.io, now);
+    const { runtime } = JSON.parse(json.out.join('\n'));
+    expect(runtime).toMatchObject({ key: 'runtime#stage4#default', document: { state: 'READY' } });
+    expect(runtime.document.transitions).toHaveLength(5);
+    expect(runtime.document.transitions[0]).toMatchObject({ from: 'EXECUTING', to: 'READY', trigger: 'success' });
+  });
+
   it('prints the same report as JSON', async () => {
     const s = sinks();
     expect(await statusCommand(clients(), {}, { env, table, stage: 'stage4', json: true }, s.io, now)).toBe(0);
@@ -112,12 +136,16 @@ describe.skipIf(endpoint === null)('btcbot status --stage stage4 (moto_server)',
 
   it('reports a corrupt document on its own line and the rest as usual', async () => {
     await h.stores.documents.put(stage4Key('broken', 'degrade'), '{"level":7}', 0);
+    await h.stores.documents.put('runtime#stage4#broken', '{"state":"ASLEEP"}', 0);
     const s = sinks();
     const env4 = { STATE_TABLE_NAME: table, BOT_ACCOUNT: 'broken' };
     expect(await statusCommand(clients(), env4, { env, stage: 'stage4' }, s.io, now)).toBe(0);
     const text = s.out.join('\n');
     expect(text).toMatch(
       /Degrade level +unreadable \(CorruptStateError: invalid stage 4 degrade document stage4#broken#degrade: level/,
+    );
+    expect(text).toMatch(
+      /Runtime state +runtime#stage4#broken unreadable \(CorruptStateError: invalid runtime document runtime#stage4#broken: state/,
     );
     expect(text).toMatch(/Freeze +not active/);
     expect(text).toMatch(/Lease +none \(no trading cycle has run for this account\)/);

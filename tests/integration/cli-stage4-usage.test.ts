@@ -22,8 +22,8 @@ describe('btcbot stage 4 operator commands from the shell', () => {
   it('exit 2 on commander usage errors and 0 on --help', { timeout: 30_000 }, async () => {
     const [noSubcommand, unknownOption, missingEnv, help] = await Promise.all([
       btcbot(['freeze']),
-      btcbot(['degrade', 'override', '--table', 't', '--force']),
-      btcbot(['status', '--stage', 'stage4', '--table', 't']),
+      btcbot(['degrade', 'override', '--table', 'tbl', '--force']),
+      btcbot(['status', '--stage', 'stage4', '--table', 'tbl']),
       btcbot(['degrade', 'override', '--help']),
     ]);
     expect(noSubcommand).toMatchObject({

@@ -135,6 +135,31 @@ describe.skipIf(endpoint === null)('btcbot status --stage stage7 (moto_server)',
     expect(report.simulation.account.TRY.free).toMatch(/^\d+(\.\d+)?$/);
   });
 
+  it("shows each account's runtime state as its real cycles recorded it, in text and JSON", async () => {
+    const ready = await status('default');
+    expect(ready.text).toMatch(
+      /Runtime state +READY since 2026-01-05T09:02:\d\dZ \(\d+ s ago\), last trigger success, last cycle c2\n/,
+    );
+    const rows = ready.text.split('Last runtime transitions:\n')[1]?.split('\n') ?? [];
+    expect(rows[0]).toMatch(/^ +AT +CYCLE +FROM +TRIGGER +TO$/);
+    expect(rows[1]).toMatch(/^ +2026-01-05T09:02:\d\dZ +c2 +EXECUTING +success +READY$/);
+    // the tripped account's cycles threw: the first left READY for ERROR_RETRYABLE, the others stayed there
+    const failed = JSON.parse((await status('tripped', true)).text);
+    expect(failed.runtime).toMatchObject({
+      key: 'runtime#stage7#tripped',
+      document: {
+        state: 'ERROR_RETRYABLE',
+        lastCycleId: `f${tripped.deps.settings.KILL_CHAIN_MAX_CONSECUTIVE_ERRORS}`,
+      },
+    });
+    expect(failed.runtime.document.transitions[0]).toMatchObject({
+      from: 'EVALUATING',
+      to: 'ERROR_RETRYABLE',
+      trigger: 'exception',
+      cycleId: 'f1',
+    });
+  });
+
   it("shows stage 7's tripped kill switch with the command that clears it, which does", async () => {
     const nowMs = tripped.clock.nowMs() + 30_000;
     const r = await status('tripped', false, nowMs);

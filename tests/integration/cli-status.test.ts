@@ -6,6 +6,7 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { statusCommand } from '../../bin/commands/status-command';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
+import { recordRuntime } from '../../shared/application/runtime/record-runtime';
 import { dec } from '../../shared/domain/money';
 import type { NewJournalOrder } from '../../shared/ports/state-store';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
@@ -45,7 +46,7 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     table = await aws.freshTable();
     env = `it-${randomUUID().slice(0, 8)}`;
     await aws.ssm.send(new PutParameterCommand({ Name: `/btcbot/${env}/kill-switch`, Value: 'on', Type: 'String' }));
-    const { leases, journal, audits } = createDynamoStateStores(aws.dynamodb, table);
+    const { leases, journal, audits, documents } = createDynamoStateStores(aws.dynamodb, table);
     const lease = await leases.acquire('trading#default', 'req-7', 180_000, NOW - 60_000);
     if (!lease) throw new Error('lease not acquired');
     const fence = { name: lease.name, epoch: lease.epoch };
@@ -69,6 +70,25 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
       },
       3600,
     );
+    // two cycles' walks, recorded by the cycles' own code: a normal one, then one the kill switch stopped
+    const quiet = { role: 'stage3', account: 'default' } as const;
+    const seen = {
+      settingsValid: true,
+      lock: 'acquired',
+      safetyClosed: false,
+      data: 'fresh',
+      approved: false,
+      inFlight: false,
+      exception: false,
+    } as const;
+    const silent = { debug() {}, info() {}, warn() {}, error() {} };
+    const cycle = (n: number) => ({ ...quiet, cycleId: `evt-${n}`, cycleAtMs: NOW - 120_000 + n * 60_000 });
+    await recordRuntime({ documents, log: silent }, { ...cycle(1), nowMs: NOW - 55_000 }, seen);
+    await recordRuntime(
+      { documents, log: silent },
+      { ...cycle(2), nowMs: NOW - 20_000 },
+      { ...seen, lock: 'not_tried', safetyClosed: true, data: 'not_read' },
+    );
   });
 
   it('prints the lease, counts, in-flight orders, frozen symbols, kill switch and last cycles', async () => {
@@ -83,6 +103,35 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     expect(text).toMatch(/ETHTRY +BUY +OPEN +2500000 +0\.0004 +0 +30 s +bb3-ETHTRY-b-2/);
     expect(text).toMatch(/SOLTRY +BUY +UNKNOWN .*bb3-SOLTRY-b-3/);
     expect(text).toMatch(/2026-11-21T11:59:29Z +LIVE +completed +buy:BTCTRY,buy:ETHTRY +submitted=3 uncertain=1/);
+  });
+
+  it('prints the runtime state, since when, the last trigger and cycle, and the last transitions', async () => {
+    const s = sinks();
+    expect(await statusCommand(clients(), {}, { env, table }, s.io, NOW)).toBe(0);
+    const text = s.out.join('\n');
+    expect(text).toContain(
+      'Runtime state   PAUSED_SAFETY since 2026-11-21T11:59:40Z (20 s ago), last trigger safety_gate_closed, last cycle evt-2\n',
+    );
+    expect(text).toContain(
+      [
+        'Last runtime transitions:',
+        '  AT                    CYCLE  FROM        TRIGGER             TO',
+        '  2026-11-21T11:59:40Z  evt-2  EVALUATING  safety_gate_closed  PAUSED_SAFETY',
+        '  2026-11-21T11:59:40Z  evt-2  READY       timer_tick          EVALUATING',
+        '  2026-11-21T11:59:05Z  evt-1  EVALUATING  no_intents          READY',
+        '  2026-11-21T11:59:05Z  evt-1  READY       timer_tick          EVALUATING',
+        '  2026-11-21T11:59:05Z  evt-1  LOCKING     lock_acquired       READY',
+        '',
+      ].join('\n'),
+    );
+    const json = sinks();
+    await statusCommand(clients(), {}, { env, table, json: true }, json.io, NOW);
+    const { runtime } = JSON.parse(json.out.join('\n'));
+    expect(runtime).toMatchObject({
+      key: 'runtime#stage3#default',
+      document: { state: 'PAUSED_SAFETY', sinceMs: NOW - 20_000, lastCycleId: 'evt-2' },
+    });
+    expect(runtime.document.transitions).toHaveLength(6);
   });
 
   it('prints the same report as JSON with --json, and an expired lease as such', async () => {
@@ -111,6 +160,8 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
     expect(code).toBe(0);
     const text = s.out.join('\n');
     expect(text).toContain('Lease           none (no trading cycle has run for this account)');
+    expect(text).toContain('Runtime state   none (no cycle has recorded one for this account)');
+    expect(text).toMatch(/Last runtime transitions:\n {2}none/);
     expect(text).toContain('Frozen symbols  none');
     expect(text).toMatch(/In-flight orders:\n {2}none/);
   });
@@ -161,6 +212,6 @@ describe.skipIf(endpoint === null)('btcbot status (moto_server)', () => {
   it('fails with exit code 2 when no table is given', async () => {
     const s = sinks();
     expect(await statusCommand(clients(), {}, { env }, s.io, NOW)).toBe(2);
-    expect(s.err).toEqual(['status: no state table: pass --table <name> or set STATE_TABLE_NAME']);
+    expect(s.err[0]).toMatch(/^status: no state table: pass --table <name> or set STATE_TABLE_NAME, or pass --env/);
   });
 });

@@ -21,6 +21,8 @@ import type {
 import { withFields } from '../log-fields';
 import { loadOpState } from '../op-state';
 import type { ReconcilePolicy } from '../reconcile-order';
+import { observeError, stage3Observation } from '../runtime/cycle-observations';
+import { withCycleRuntime } from '../runtime/cycle-runtime';
 import { tradingLeaseName } from '../trading-lease';
 import { type CycleCounters, newCounters } from './cycle-counters';
 import { cycleWriteGate } from './cycle-write-gate';
@@ -67,7 +69,17 @@ export interface Stage3CycleResult {
 
 const AUDIT_TTL_SECONDS = 30 * 24 * 3600;
 
-export async function runStage3Cycle(base: Stage3Deps, input: CycleInput): Promise<Stage3CycleResult> {
+/** Runs the cycle and records its walk through the runtime machine (spec 9.2.11) once it has ended */
+export function runStage3Cycle(base: Stage3Deps, input: CycleInput): Promise<Stage3CycleResult> {
+  return withCycleRuntime(
+    base,
+    { role: 'stage3', account: base.settings.BOT_ACCOUNT, ...input },
+    (leases) => stage3Cycle({ ...base, leases }, input),
+    { result: stage3Observation, error: observeError },
+  );
+}
+
+async function stage3Cycle(base: Stage3Deps, input: CycleInput): Promise<Stage3CycleResult> {
   const log = withFields(base.log, { cycle_id: input.cycleId, run_id: input.runId, request_id: input.invocationId });
   const deps: Stage3Deps = { ...base, log };
   const { settings: s, clock } = deps;

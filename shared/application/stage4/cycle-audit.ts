@@ -3,9 +3,9 @@
 // `freeze_active` and `reasons_no_action`): the degrade level, the 1123 breaker, the anomalies and the
 // replace transactions' counters beside the execution report. `reasons_no_action` lists the codes of the
 // decisions that held something back, so it explains a cycle that sent nothing (empty when it acted). The
-// summary log line carries the journal's counts (`unknown`, `pending_submit`, `failed`) that the alarms read
-// through metric filters, when the cycle read them: a line without them publishes nothing rather than a 0
-// nobody measured.
+// summary log line carries the journal's counts (`unknown`, `pending_submit`, `failed`) when the cycle read them:
+// a line without them shows none rather than a 0 nobody measured (the alarms read the published metrics,
+// shared/lambda/cycle-metrics.ts).
 import type { Decision } from '../../domain/decision';
 import type { JournalStatus } from '../../domain/order-state';
 import type { AnomalyEvent } from '../../domain/risk/anomalies';

@@ -16,6 +16,8 @@ import type { ReplaceTransactionStore, SymbolCooldown, SymbolCooldownStore } fro
 import { withFields } from '../log-fields';
 import { marketSnapshot } from '../market-snapshot';
 import { loadOpState } from '../op-state';
+import { observeError, type Stage4Run, stage4Observation } from '../runtime/cycle-observations';
+import { withCycleRuntime } from '../runtime/cycle-runtime';
 import { loadRules } from '../stage3/exchange-rules-cache';
 import type { CycleInput, CycleMode, Stage3Deps } from '../stage3/run-stage3-cycle';
 import type { Stage3Settings } from '../stage3/stage3-settings';
@@ -51,7 +53,18 @@ export interface Stage4CycleDeps extends Omit<Stage3Deps, 'settings'> {
   readonly cooldowns: SymbolCooldownStore;
 }
 
+/** Runs the cycle and records its walk through the runtime machine (spec 9.2.11) once it has ended */
 export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): Promise<Stage4CycleResult> {
+  const run = await withCycleRuntime(
+    base,
+    { role: 'stage4', account: base.settings.BOT_ACCOUNT, ...input },
+    (leases) => stage4Cycle({ ...base, leases }, input),
+    { result: stage4Observation, error: observeError },
+  );
+  return run.result;
+}
+
+async function stage4Cycle(base: Stage4CycleDeps, input: CycleInput): Promise<Stage4Run> {
   const log = withFields(base.log, { cycle_id: input.cycleId, run_id: input.runId, request_id: input.invocationId });
   const deps: Stage4CycleDeps = { ...base, log };
   const { settings: s, clock } = deps;
@@ -72,8 +85,11 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
         : opState.killSwitchOn
           ? 'op_state'
           : undefined;
-  const finish = (outcome: CycleOutcome) =>
-    recordStage4Cycle(deps, { ...input, account, startedAtMs }, counters, outcome);
+  const finish = async (outcome: CycleOutcome): Promise<Stage4Run> => ({
+    result: await recordStage4Cycle(deps, { ...input, account, startedAtMs }, counters, outcome),
+    killSwitchApplied: killSwitchSource !== undefined && arming.allowed,
+    ...(outcome.journalCounts ? { journalCounts: outcome.journalCounts } : {}),
+  });
 
   const ageMs = input.scheduledAtMs === undefined ? 0 : startedAtMs - input.scheduledAtMs;
   if (ageMs > s.CYCLE_MAX_EVENT_AGE_SECONDS * 1000)
@@ -92,7 +108,7 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
   );
   if (!lease) {
     deps.log.info('Another trading invocation holds the account lease; exiting');
-    return {
+    const result: Stage4CycleResult = {
       status: 'locked',
       mode,
       counters,
@@ -100,6 +116,7 @@ export async function runStage4Cycle(base: Stage4CycleDeps, input: CycleInput): 
       reasonsNoAction: ['lease_held_elsewhere'],
       freezeActive: false,
     };
+    return { result, killSwitchApplied: false };
   }
   const fence = { name: lease.name, epoch: lease.epoch };
   try {

@@ -17,6 +17,8 @@ import type { Logger } from '../../ports/logger';
 import type { Stage7RunMetricsRow, Stage7Store } from '../../ports/stage7-store';
 import type { DocumentStore, LeaseStore, LedgerStore } from '../../ports/state-store';
 import { withFields } from '../log-fields';
+import { observeError, stage7Observation } from '../runtime/cycle-observations';
+import { withCycleRuntime } from '../runtime/cycle-runtime';
 import { loadRules } from '../stage3/exchange-rules-cache';
 import type { CycleInput } from '../stage3/run-stage3-cycle';
 import { readDocuments } from './cycle-documents';
@@ -74,8 +76,20 @@ export type Stage7CycleResult =
       readonly ledgerEventsAppended: number;
     };
 
-/** @throws Stage7RefusedError live armed, not dry-run or disabled (nothing is read or written) */
-export async function runStage7Cycle(base: Stage7CycleDeps, input: Stage7CycleInput): Promise<Stage7CycleResult> {
+/**
+ * Runs the cycle and records its walk through the runtime machine (spec 9.2.11) once it has ended.
+ * @throws Stage7RefusedError live armed, not dry-run or disabled (nothing else is read or written)
+ */
+export function runStage7Cycle(base: Stage7CycleDeps, input: Stage7CycleInput): Promise<Stage7CycleResult> {
+  return withCycleRuntime(
+    base,
+    { role: 'stage7', account: base.settings.BOT_ACCOUNT, ...input },
+    (leases) => stage7Cycle({ ...base, leases }, input),
+    { result: stage7Observation, error: observeError },
+  );
+}
+
+async function stage7Cycle(base: Stage7CycleDeps, input: Stage7CycleInput): Promise<Stage7CycleResult> {
   const s = base.settings;
   assertStage7Preconditions(s);
   const log = withFields(base.log, { cycle_id: input.cycleId, run_id: input.runId, request_id: input.invocationId });

@@ -110,7 +110,7 @@ describe.skipIf(endpoint === null)('stage 3 on emulated AWS + the simulator', ()
     );
     // no COUNT query over the journal and no read of the whole ledger: the counts item and the projection
     expect(perOperation.Query ?? 0).toBeLessThanOrEqual(13);
-    expect(counter.total()).toBeLessThanOrEqual(29);
+    expect(counter.total()).toBeLessThanOrEqual(31);
   });
 
   it('with the SSM kill switch on, a cycle makes zero exchange writes', async () => {

@@ -12,13 +12,20 @@ function capture() {
 }
 
 describe('btcbot config', () => {
-  it('prints the blocked banner first, then every value', () => {
+  it('prints the blocked banner first, then every supported value and no knob that nothing reads', () => {
     const { io, out } = capture();
     expect(configCommand({}, {}, io)).toBe(0);
     expect(out[0]).toMatch(
       /^Effective Side-Effects State: BLOCKED .*reasons=MONITOR_ROLE,KILL_SWITCH,DRY_RUN,NOT_ARMED,ACK_MISSING/,
     );
-    expect(out.some((l) => /^TARGET_TRY\s+300$/.test(l))).toBe(true);
+    expect(out.some((l) => /^LEASE_TTL_SECONDS\s+180$/.test(l))).toBe(true);
+    expect(out.some((l) => l.startsWith('TARGET_TRY'))).toBe(false);
+  });
+
+  it('prints the unsupported knobs with why each is refused', () => {
+    const { io, out } = capture();
+    expect(configCommand({}, { reference: true, unsupported: true }, io)).toBe(0);
+    expect(out.join('\n')).toContain('| `TARGET_TRY` | 1.8 | the stage 3 sweep planner is not run, spec 9.2.18 |');
   });
 
   it('shows ARMED only with every gate open', () => {
