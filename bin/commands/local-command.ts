@@ -7,10 +7,13 @@ import { issueText } from '../../local/replay/dataset-issues';
 import { validateDataset } from '../../local/replay/validate-dataset';
 import { parseLocalOptions, type RawLocalOptions } from '../../local/runner/options';
 import { type LocalRunIo, runLocal } from '../../local/runner/run-local';
+import { ReplayDatasetError } from '../../shared/domain/errors';
 import type { CommandIo } from './config-command';
+import { outputFolderProblem } from './output-folder';
 
 /**
- * Exit code 2 on invalid options or a missing moto_server. SIGINT ends the run after the current cycle and
+ * Exit code 2 on invalid options (an --out it cannot write included, before the run starts) or a missing
+ * moto_server. SIGINT ends the run after the current cycle and
  * still writes the report (and stops moto_server); repeats are absorbed, since npx and tsx relay it again.
  */
 export async function localCommand(
@@ -23,6 +26,11 @@ export async function localCommand(
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     io.err(e.message);
+    return 2;
+  }
+  const outProblem = outputFolderProblem(options.out);
+  if (outProblem !== undefined) {
+    io.err(`--out ${options.out}: ${outProblem}; choose a folder this user can write`);
     return 2;
   }
   if (options.dataset !== null) {
@@ -40,8 +48,9 @@ export async function localCommand(
   try {
     return (await runLocal(options, io, stop.signal)).code;
   } catch (e) {
-    if (!(e instanceof MotoNotFoundError)) throw e;
-    io.err(e.message);
+    // a --market-csv file that is no candle file of a served pair is bad input too
+    if (!(e instanceof MotoNotFoundError || e instanceof ReplayDatasetError)) throw e;
+    io.err(e instanceof ReplayDatasetError ? `local: FAIL - --market-csv ${e.message}` : e.message);
     return 2;
   } finally {
     process.off('SIGINT', onSigint);

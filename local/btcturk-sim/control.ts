@@ -3,6 +3,7 @@
 // and a JSON snapshot of the simulator's state.
 import { dec, toPlain } from '../../shared/domain/money';
 import type { Clock } from '../../shared/ports/clock';
+import type { Accounts } from './accounts';
 import type { QueuedFault } from './fault-plan';
 import type { FaultSettings } from './fault-settings';
 import type { SimulatorOptions } from './options';
@@ -16,9 +17,19 @@ export interface SimulatorState {
   readonly faults: FaultSettings;
   readonly queuedFaults: readonly QueuedFault[];
   readonly pairs: readonly { symbol: string; bid: string; ask: string; last: string; candleTimeMs: number }[];
-  readonly balances: readonly { asset: string; total: string; locked: string; free: string }[];
+  /** The primary account's (the one the simulator's own API key opens) */
+  readonly balances: readonly BalanceState[];
+  /** Every account of the venue, the primary one first */
+  readonly accounts: readonly { readonly name: string; readonly balances: readonly BalanceState[] }[];
   readonly orders: { readonly open: number; readonly total: number };
   readonly fills: number;
+}
+
+export interface BalanceState {
+  readonly asset: string;
+  readonly total: string;
+  readonly locked: string;
+  readonly free: string;
 }
 
 export interface SimulatorControl {
@@ -28,7 +39,8 @@ export interface SimulatorControl {
   injectNext(fault: QueuedFault): void;
   /** Advances a clock that can be advanced (ManualClock) and brings the market to the new time */
   advanceMarket(ms: number): void;
-  setBalance(asset: string, total: string): void;
+  /** Sets a total of the named account (default the primary one); @throws RangeError for an unknown account */
+  setBalance(asset: string, total: string, account?: string): void;
   setCommaDecimals(on: boolean): void;
   /**
    * Books an order on the account as another client of it would (a person on the web UI, another bot):
@@ -49,7 +61,17 @@ export interface ForeignOrder {
   readonly quantity: string;
   /** e.g. `advanced`, as BTCTurk's own front end sends; any id the bot never made */
   readonly clientId: string;
+  /** The account it is booked on (default the primary one) */
+  readonly account?: string;
 }
+
+const balanceStates = (holdings: Accounts): BalanceState[] =>
+  holdings.list().map((b) => ({
+    asset: b.asset,
+    total: toPlain(b.total),
+    locked: toPlain(b.locked),
+    free: toPlain(b.free),
+  }));
 
 const canAdvance = (c: Clock): c is Clock & { advance(ms: number): void } =>
   typeof (c as { advance?: unknown }).advance === 'function';
@@ -66,7 +88,7 @@ export function createControl(v: Venue): SimulatorControl {
       v.clock.advance(ms);
       v.sync();
     },
-    setBalance: (asset, total) => v.accounts.set(asset, total),
+    setBalance: (asset, total, account = v.primaryAccount) => v.accountNamed(account).holdings.set(asset, total),
     setCommaDecimals(on) {
       v.commaDecimals = on;
     },
@@ -74,7 +96,8 @@ export function createControl(v: Venue): SimulatorControl {
       const pair = v.pairOf(o.symbol);
       if (!pair) throw new RangeError(`no pair ${o.symbol}`);
       v.sync();
-      const input = { pair, side: o.side, price: dec(o.price), quantity: dec(o.quantity), clientId: o.clientId };
+      const owner = v.accountNamed(o.account ?? v.primaryAccount).name;
+      const input = { owner, pair, side: o.side, price: dec(o.price), quantity: dec(o.quantity), clientId: o.clientId };
       const placed = v.engine.place(input, v.serverNowMs());
       if (!placed) throw new RangeError(`insufficient funds for ${o.side} ${o.quantity} ${pair.symbol}`);
       return placed.id;
@@ -99,12 +122,8 @@ export function createControl(v: Venue): SimulatorControl {
           last: toPlain(f.quote.last),
           candleTimeMs: f.current.timeMs,
         })),
-        balances: v.accounts.list().map((b) => ({
-          asset: b.asset,
-          total: toPlain(b.total),
-          locked: toPlain(b.locked),
-          free: toPlain(b.free),
-        })),
+        balances: balanceStates(v.accounts),
+        accounts: [...v.accountsByName.values()].map((a) => ({ name: a.name, balances: balanceStates(a.holdings) })),
         orders: { open: orders.filter(isOpen).length, total: orders.length },
         fills: v.engine.fills.length,
       };

@@ -11,6 +11,8 @@ import { isOpen, type OrderSide, type SimFill, type SimOrder } from './orders';
 import type { SimPair } from './pairs';
 
 export interface NewOrder {
+  /** The venue account placing it */
+  readonly owner: string;
   readonly pair: SimPair;
   readonly side: OrderSide;
   readonly price: Dec;
@@ -31,7 +33,8 @@ export class MatchingEngine {
 
   constructor(
     private readonly feeds: ReadonlyMap<string, MarketFeed>,
-    private readonly accounts: Accounts,
+    /** The balances of a venue account (every order names its owner) */
+    private readonly accountsOf: (owner: string) => Accounts,
     private readonly fees: FeeSchedule,
     private readonly participation: Dec,
     private readonly seed: number | string,
@@ -47,7 +50,7 @@ export class MatchingEngine {
   /** Locks funds and books the order (taking marketable liquidity first); undefined when funds are short */
   place(input: NewOrder, nowMs: number): SimOrder | undefined {
     const lock = this.requiredLock(input);
-    if (!this.accounts.tryLock(lock.asset, lock.amount)) return undefined;
+    if (!this.accountsOf(input.owner).tryLock(lock.asset, lock.amount)) return undefined;
     const order: SimOrder = {
       ...input,
       id: this.#nextOrderId++,
@@ -88,7 +91,7 @@ export class MatchingEngine {
     const order = this.orders.get(id);
     if (!order) return undefined;
     if (isOpen(order)) {
-      this.accounts.release(order.side === 'buy' ? order.pair.quote : order.pair.base, order.lock);
+      this.accountsOf(order.owner).release(order.side === 'buy' ? order.pair.quote : order.pair.base, order.lock);
       order.lock = ZERO;
       order.status = 'Canceled';
       order.updateMs = nowMs;
@@ -121,7 +124,7 @@ export class MatchingEngine {
   #settleCancels(pair: SimPair, upToMs: number): void {
     for (const o of this.#resting(pair)) {
       if (o.cancelDueMs === undefined || o.cancelDueMs > upToMs) continue;
-      this.accounts.release(o.side === 'buy' ? pair.quote : pair.base, o.lock);
+      this.accountsOf(o.owner).release(o.side === 'buy' ? pair.quote : pair.base, o.lock);
       o.lock = ZERO;
       o.status = 'Canceled';
       o.updateMs = o.cancelDueMs;
@@ -151,14 +154,15 @@ export class MatchingEngine {
     order.left = order.left.sub(qty);
     const release = order.left.isZero() ? order.lock : minDec(lockShare, order.lock);
     order.lock = order.lock.sub(release);
+    const accounts = this.accountsOf(order.owner);
     if (order.side === 'buy') {
-      this.accounts.release(pair.quote, release);
-      this.accounts.adjust(pair.quote, notional.add(fee).add(tax).neg());
-      this.accounts.adjust(pair.base, qty);
+      accounts.release(pair.quote, release);
+      accounts.adjust(pair.quote, notional.add(fee).add(tax).neg());
+      accounts.adjust(pair.base, qty);
     } else {
-      this.accounts.release(pair.base, release);
-      this.accounts.adjust(pair.base, qty.neg());
-      this.accounts.adjust(pair.quote, notional.sub(fee).sub(tax));
+      accounts.release(pair.base, release);
+      accounts.adjust(pair.base, qty.neg());
+      accounts.adjust(pair.quote, notional.sub(fee).sub(tax));
     }
     order.status = order.left.isZero() ? 'Closed' : 'Partial';
     order.updateMs = timeMs;

@@ -4,7 +4,8 @@ import { ceilToStep, type Dec, dec, floorToStep, maxDec } from '../../shared/dom
 import type { Candle } from '../market/candle';
 import type { SimPair } from './pairs';
 
-export type CandleSource = readonly Candle[] | (() => Candle);
+/** A series, or a pull that returns the next candle (undefined: the series ended, the last one stays current) */
+export type CandleSource = readonly Candle[] | (() => Candle | undefined);
 
 export interface Quote {
   readonly bid: Dec;

@@ -8,6 +8,8 @@ export type OrderStatus = 'Untouched' | 'Partial' | 'Closed' | 'Canceled';
 
 export interface SimOrder {
   readonly id: number;
+  /** The venue account that placed it: its funds are locked, its fills credited */
+  readonly owner: string;
   readonly pair: SimPair;
   readonly side: OrderSide;
   readonly price: Dec;

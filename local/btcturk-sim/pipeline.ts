@@ -53,11 +53,16 @@ function apiReply(v: Venue, req: SimRequest, url: URL, body: unknown, decision: 
   if (decision.before) return faultReply(decision.before);
   const limited = v.options.rateLimits === false ? undefined : v.limiter.check(found.route.id, v.serverNowMs());
   if (limited) return limited;
+  let account = v.primaryAccount;
   if (found.route.private) {
-    const refused = authenticate(req.headers, v.credentials, v.serverNowMs());
+    // the key names the account; a key the venue never issued is checked against the primary one and refused
+    const key = req.headers['x-pck'];
+    const holder = v.accountOfKey(Array.isArray(key) ? key[0] : key);
+    const refused = authenticate(req.headers, holder?.credentials ?? v.credentials, v.serverNowMs());
     if (refused) return refused;
+    account = holder?.name ?? account;
   }
-  return found.route.handle(v, { query: url.searchParams, body, pathParam: found.pathParam });
+  return found.route.handle(v, { query: url.searchParams, body, pathParam: found.pathParam, account });
 }
 
 /** One request through the simulator; never throws for a request it can answer */

@@ -10,6 +10,8 @@ export interface RequestParts {
   readonly query: URLSearchParams;
   readonly body: unknown;
   readonly pathParam: string;
+  /** The account the request's API key opened (private routes); the primary account on public ones */
+  readonly account: string;
 }
 
 export interface Route {
@@ -40,13 +42,13 @@ const ENTRIES: readonly Entry[] = [
   entry('GET', '/api/v2/ticker', (v, r) => pub.ticker(v, r.query)),
   entry('GET', '/api/v2/orderbook', (v, r) => pub.orderBook(v, r.query), /^\/api\/v2\/orderbook$/i),
   entry('GET', '/api/v2/trades', (v, r) => pub.trades(v, r.query)),
-  entry('GET', '/api/v1/users/balances', (v) => priv.balances(v)),
-  entry('POST', '/api/v1/order', (v, r) => priv.submitOrder(v, asBody(r.body))),
-  entry('DELETE', '/api/v1/order', (v, r) => priv.cancelOrder(v, r.query)),
-  entry('GET', '/api/v1/order/{id}', (v, r) => priv.singleOrder(v, r.pathParam)),
-  entry('GET', '/api/v1/openOrders', (v, r) => priv.openOrders(v, r.query)),
-  entry('GET', '/api/v1/allOrders', (v, r) => priv.allOrders(v, r.query)),
-  entry('GET', '/api/v1/users/transactions/trade', (v, r) => priv.userTrades(v, r.query)),
+  entry('GET', '/api/v1/users/balances', (v, r) => priv.balances(v, r.account)),
+  entry('POST', '/api/v1/order', (v, r) => priv.submitOrder(v, r.account, asBody(r.body))),
+  entry('DELETE', '/api/v1/order', (v, r) => priv.cancelOrder(v, r.account, r.query)),
+  entry('GET', '/api/v1/order/{id}', (v, r) => priv.singleOrder(v, r.account, r.pathParam)),
+  entry('GET', '/api/v1/openOrders', (v, r) => priv.openOrders(v, r.account, r.query)),
+  entry('GET', '/api/v1/allOrders', (v, r) => priv.allOrders(v, r.account, r.query)),
+  entry('GET', '/api/v1/users/transactions/trade', (v, r) => priv.userTrades(v, r.account, r.query)),
 ];
 
 /** The route for a request, or the 404/405 reply; `pathParam` is the `{id}` segment when there is one */

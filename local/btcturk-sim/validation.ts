@@ -29,7 +29,7 @@ function decimalField(raw: unknown): Dec | undefined {
   return text !== undefined && isDecimalString(text) ? dec(text) : undefined;
 }
 
-export function validateSubmit(body: SubmitBody, ctx: SubmitContext): NewOrder | Reply {
+export function validateSubmit(body: SubmitBody, ctx: SubmitContext): Omit<NewOrder, 'owner'> | Reply {
   const pair = typeof body.pairSymbol === 'string' ? ctx.pairOf(body.pairSymbol) : undefined;
   if (!pair) return parameterError();
   const side = typeof body.orderType === 'string' ? body.orderType.toLowerCase() : '';

@@ -7,12 +7,14 @@ import type { Clock } from '../../shared/ports/clock';
 import { createCandleStream } from '../market/garch-generator';
 import { createPrng, type Prng } from '../market/prng';
 import { Accounts } from './accounts';
+import type { ApiCredentials } from './auth';
 import { MatchingEngine } from './engine';
 import { FaultPlan } from './fault-plan';
 import { type FaultSettings, NO_FAULTS, profileSettings } from './fault-settings';
 import { feeSchedule } from './fees';
 import { MarketFeed } from './market-feed';
 import {
+  DEFAULT_ACCOUNT_NAME,
   DEFAULT_API_KEY,
   DEFAULT_API_SECRET,
   DEFAULT_BALANCES,
@@ -29,16 +31,26 @@ export function faultSettingsOf(spec: SimulatorOptions['faults']): FaultSettings
   return { ...profileSettings(profile ?? 'none'), ...overrides };
 }
 
+/** One account of the venue: the API key that opens it and its balances */
+export interface VenueAccount {
+  readonly name: string;
+  readonly credentials: ApiCredentials;
+  readonly holdings: Accounts;
+}
+
 export class Venue {
   readonly seed: number | string;
   readonly clock: Clock;
   readonly pairs = new Map<string, SimPair>();
   readonly feeds = new Map<string, MarketFeed>();
+  /** The balances of the account apiKey opens (the control surface's account when none is named) */
   readonly accounts: Accounts;
+  /** Every account by name, the one above first */
+  readonly accountsByName = new Map<string, VenueAccount>();
   readonly engine: MatchingEngine;
   readonly limiter = new RateLimiter();
   readonly faults: FaultPlan;
-  readonly credentials: { readonly apiKey: string; readonly apiSecret: string };
+  readonly credentials: ApiCredentials;
   readonly #ids: Prng;
   #replayedTo = Number.NEGATIVE_INFINITY;
   commaDecimals: boolean;
@@ -62,11 +74,45 @@ export class Venue {
       this.feeds.set(pair.symbol, new MarketFeed(pair, source, options.defaultSpreadBps ?? '5'));
     }
     this.accounts = new Accounts(options.balances ?? DEFAULT_BALANCES);
+    this.#addAccount({ name: this.primaryAccount, credentials: this.credentials, holdings: this.accounts });
+    for (const a of options.accounts ?? []) {
+      const credentials = { apiKey: a.apiKey, apiSecret: a.apiSecret };
+      this.#addAccount({ name: a.name, credentials, holdings: new Accounts(a.balances) });
+    }
     const participation = dec(options.participation ?? '0.05');
-    this.engine = new MatchingEngine(this.feeds, this.accounts, feeSchedule(options.fees), participation, this.seed);
+    this.engine = new MatchingEngine(
+      this.feeds,
+      (owner) => this.accountNamed(owner).holdings,
+      feeSchedule(options.fees),
+      participation,
+      this.seed,
+    );
     this.faults = new FaultPlan(this.seed);
     this.faults.set(faultSettingsOf(options.faults));
     this.sync();
+  }
+
+  get primaryAccount(): string {
+    return this.options.accountName ?? DEFAULT_ACCOUNT_NAME;
+  }
+
+  #addAccount(a: VenueAccount): void {
+    const clash = [...this.accountsByName.values()].find((b) => b.credentials.apiKey === a.credentials.apiKey);
+    if (this.accountsByName.has(a.name) || clash)
+      throw new RangeError(`simulator account ${a.name}: its name and API key must be unique on the venue`);
+    this.accountsByName.set(a.name, a);
+  }
+
+  /** @throws RangeError for an account the venue does not hold */
+  accountNamed(name: string): VenueAccount {
+    const account = this.accountsByName.get(name);
+    if (!account) throw new RangeError(`no simulator account ${name}`);
+    return account;
+  }
+
+  /** The account an API key opens; undefined for a key the venue never issued */
+  accountOfKey(apiKey: string | undefined): VenueAccount | undefined {
+    return [...this.accountsByName.values()].find((a) => a.credentials.apiKey === apiKey);
   }
 
   /** Server time as clients see it: the clock plus the configured skew */

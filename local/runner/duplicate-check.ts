@@ -52,6 +52,7 @@ export class DuplicateCheck {
   constructor(
     private readonly venue: Venue,
     private readonly journal: Pick<OrderJournal, 'get'>,
+    /** The bot account: its journal rows, and its simulator account's orders */
     private readonly account: string,
   ) {}
 
@@ -59,7 +60,7 @@ export class DuplicateCheck {
   look(): void {
     this.venue.sync();
     const resting = [...this.venue.engine.orders.values()]
-      .filter((o) => isOpen(o) && isBotClientOrderId(o.clientId))
+      .filter((o) => o.owner === this.account && isOpen(o) && isBotClientOrderId(o.clientId))
       .map((o) => ({ venueOrderId: o.id, clientId: o.clientId }));
     // one resting order cannot be a duplicate of anything
     if (resting.length > 1) this.#pending.push({ atMs: this.venue.serverNowMs(), resting });

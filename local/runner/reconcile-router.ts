@@ -3,6 +3,7 @@
 // Two routers share the delivery: the in-memory one (sqs-router) and the real SQS one (aws-sqs-router).
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { KNOBS } from '../../shared/config/knobs';
+import { parseReconcileMessage } from '../../shared/lambda/reconcile-message';
 import { lambdaContext } from './lambda-context';
 
 export const SQS_BATCH_SIZE = 10;
@@ -55,6 +56,36 @@ const recordOf = (m: DeliverableMessage, queueArn: string): SQSRecord => ({
   eventSourceARN: queueArn,
   awsRegion: 'local',
 });
+
+/**
+ * One queue for several bot accounts (the local run's stand-in for each deployment's own queue): every message
+ * goes to the reconcile function of its account, a message naming none known to the fallback (whose parsing
+ * refuses it, as the deployed function would)
+ */
+export function reconcileByAccount(
+  handlers: ReadonlyMap<string, ReconcileHandler>,
+  fallback: ReconcileHandler,
+): ReconcileHandler {
+  const handlerOf = (body: string): ReconcileHandler => {
+    try {
+      return handlers.get(parseReconcileMessage(body).account) ?? fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  return async (event, context) => {
+    const batches = new Map<ReconcileHandler, SQSRecord[]>();
+    for (const record of event.Records) {
+      const handler = handlerOf(record.body);
+      batches.set(handler, [...(batches.get(handler) ?? []), record]);
+    }
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const [handler, records] of batches) {
+      failures.push(...(await handler({ Records: records }, context)).batchItemFailures);
+    }
+    return { batchItemFailures: failures };
+  };
+}
 
 /** Invokes the handler with one batch; @returns the ids it reported failed, all of them when it threw */
 export async function deliverBatch(

@@ -1,24 +1,41 @@
-// out/report.md: the run at a glance (configuration, totals, stage 7's simulation, safety checks, positions,
-// orders and fills)
+// out/report.md: the run at a glance (what happened, configuration, totals, every trading cycle with why it
+// traded nothing, each order's status history, faults and what they caused, requests per endpoint, stage 7's
+// simulation, safety checks, positions, orders and fills). Table cells escape `|` so a reason cannot break a row.
 import { dec } from '../../shared/domain/money';
 import { STAGE7_TITLE, stage7Intro, stage7Tables } from './report-stage7';
+import {
+  CYCLES_TITLE,
+  cycleTables,
+  FAULTS_TITLE,
+  faultTables,
+  HISTORY_TITLE,
+  historyTable,
+  REQUESTS_TITLE,
+  requestsTable,
+} from './report-tables';
 import type { LocalRunSummary } from './summary';
 
-export const POSITION_COLUMNS = ['symbol', 'qty', 'avg cost TRY', 'realized PnL TRY', 'mark TRY'];
+export const POSITION_COLUMNS = ['bot', 'symbol', 'qty', 'avg cost TRY', 'realized PnL TRY', 'mark TRY'];
 
 /** TRY amounts shown to the kurus (2 decimals); summary.json keeps them exact */
 export const positionRows = (s: LocalRunSummary): string[][] =>
-  s.positions.map((p) => [p.symbol, p.qty, ...[p.avgCost, p.realizedPnl, p.mark].map((x) => dec(x).toFixed(2))]);
+  s.positions.map((p) => [
+    p.stage,
+    p.symbol,
+    p.qty,
+    ...[p.avgCost, p.realizedPnl, p.mark].map((x) => dec(x).toFixed(2)),
+  ]);
 
 const table = (head: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string[] => [
   `| ${head.join(' | ')} |`,
   `| ${head.map(() => '---').join(' | ')} |`,
-  ...rows.map((r) => `| ${r.map((c) => String(c ?? '')).join(' | ')} |`),
+  ...rows.map((r) => `| ${r.map((c) => String(c ?? '').replaceAll('|', '\\|')).join(' | ')} |`),
 ];
 
 export const ORDER_COLUMNS = [
   'cycle',
   'client order id',
+  'bot',
   'symbol',
   'side',
   'price',
@@ -27,12 +44,13 @@ export const ORDER_COLUMNS = [
   'status',
   'exchange id',
 ];
-export const FILL_COLUMNS = ['time', 'trade id', 'client order id', 'symbol', 'side', 'price', 'qty', 'fee'];
+export const FILL_COLUMNS = ['bot', 'time', 'trade id', 'client order id', 'symbol', 'side', 'price', 'qty', 'fee'];
 
 export const orderRows = (s: LocalRunSummary) =>
   s.orders.map((o) => [
     o.cycleId,
     o.clientOrderId,
+    o.stage,
     o.symbol,
     o.side,
     o.price,
@@ -43,6 +61,7 @@ export const orderRows = (s: LocalRunSummary) =>
   ]);
 export const fillRows = (s: LocalRunSummary) =>
   s.fills.map((f) => [
+    f.stage,
     f.timeIso,
     f.tradeId,
     f.clientOrderId,
@@ -155,7 +174,7 @@ export function totalsTables(s: LocalRunSummary): TotalsTable[] {
   return tables;
 }
 
-export function safetyChecks(s: LocalRunSummary): [string, string, boolean][] {
+export function safetyChecks(s: Pick<LocalRunSummary, 'stages' | 'exchange' | 'outcome'>): [string, string, boolean][] {
   const s7 = s.stages.stage7;
   return [
     [
@@ -191,23 +210,47 @@ export function safetyChecks(s: LocalRunSummary): [string, string, boolean][] {
   ];
 }
 
-/** The venue account's equity line, when a trading stage ran (stage 7 alone never touches that account) */
+/** The bots' accounts, when a trading stage ran (stage 7 alone never touches one) */
 export const venueEquityLine = (s: LocalRunSummary): string | undefined =>
-  s.equitySeries.length === 0
+  s.bots.length === 0
     ? undefined
-    : `Equity ${s.equity.start} → ${s.equity.end} TRY; bot PnL (realized + unrealized) ${s.equity.pnl} TRY.`;
+    : s.bots
+        .map(
+          (b) =>
+            `${b.stage} bot (account ${b.account}): equity ${b.equity.start} → ${b.equity.end} TRY, ` +
+            `PnL (realized + unrealized) ${b.equity.pnl} TRY.`,
+        )
+        .join(' ');
+
+function activity(s: LocalRunSummary): string[] {
+  const section = (title: string, body: string[]) => [`## ${title}`, '', ...body, ''];
+  const subTables = (ts: readonly TotalsTable[]) =>
+    ts.flatMap((t) => [`### ${t.title}`, '', ...table(t.head, t.rows), '']);
+  const history = historyTable(s);
+  const requests = requestsTable(s);
+  return [
+    ...(s.timeline.length === 0 ? [] : section(CYCLES_TITLE, subTables(cycleTables(s)))),
+    ...(s.timeline.length === 0 ? [] : section(HISTORY_TITLE, table(history.head, history.rows))),
+    ...section(FAULTS_TITLE, subTables(faultTables(s))),
+    ...section(REQUESTS_TITLE, table(requests.head, requests.rows)),
+  ];
+}
 
 export function reportMarkdown(s: LocalRunSummary): string {
   const o = s.config.options;
   return [
     '# btcbot local run',
     '',
+    '## What happened',
+    '',
+    ...s.whatHappened.flatMap((line) => [line, '']),
     `Mode **${s.config.mode}** (APP_ROLE=${s.config.appRole}, DRY_RUN=${s.config.dryRun}, kill switch ${s.config.killSwitch ? 'on' : 'off'}), ` +
       `stages ${o.stages.join(',')}, symbols ${o.symbols.join(',')}, seed ${o.seed}, faults \`${o.faults}\`, ` +
       `${minutesOf(s)} simulated minutes of ${o.intervalMs / 1000} s from ${s.config.startIso}.`,
     '',
     ...totalsTables(s).flatMap((t) => [`## ${t.title}`, '', ...table(t.head, t.rows), '']),
     ...[venueEquityLine(s)].flatMap((line) => (line ? [line, ''] : [])),
+    ...activity(s),
     ...(s.stages.stage7
       ? [
           `## ${STAGE7_TITLE}`,

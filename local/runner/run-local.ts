@@ -1,23 +1,24 @@
 // One local run end to end: assemble the world, print the banner, run the schedule (one line per cycle,
-// a progress bar on a TTY), settle reconcile, write the summary and reports. A stop request (Ctrl-C) ends
-// the schedule after the current cycle; the reports are still written. Exit code 1 only on a safety breach:
+// a progress bar on a TTY), settle reconcile, write the summary and reports, and print each bot's own account
+// last. A stop request (Ctrl-C) ends the schedule after the current cycle; the reports are still written. Exit code 1 only on a safety breach:
 // a client id placed twice, more venue orders than journal entries, two orders resting at once for one
-// client id, intent or replace group, a venue order the journal has no row for or accounts for otherwise, or
-// a stage 7 request that was not a public market read (stage 7 never trades).
-import { dec } from '../../shared/domain/money';
+// client id, intent or replace group, a venue order the journal has no row for or accounts for otherwise (on
+// any bot's account), or a stage 7 request that was not a public market read (stage 7 never trades).
+import { dec, minDec, ZERO } from '../../shared/domain/money';
 import { tryAmount } from './amounts';
 import { CYCLE_HEADER, cycleLine } from './cycle-line';
+import { drawdownPercent } from './drawdown';
 import type { StateInfo } from './local-state';
-import { type LocalRunOptions, TRADING_STAGES } from './options';
+import { type LocalRunOptions, type LocalStage, TRADING_STAGES } from './options';
 import { progressBar } from './progress-bar';
 import { minutesOf } from './report-md';
 import { isTradingRecord, runSchedule } from './scheduler';
 import type { Stage7CycleRecord } from './stage7-record';
 import { writeStage7RunFolder } from './stage7-run-folder';
 import type { Stage7Totals } from './stage7-totals';
-import { buildSummary, type LocalRunSummary, type Stage3Totals, type Stage4Totals } from './summary';
+import { type BotView, buildSummary, type LocalRunSummary, type Stage3Totals, type Stage4Totals } from './summary';
 import { valuate } from './valuation';
-import { assembleWorld, type LocalWorld } from './world';
+import { assembleWorld, type LocalBot, type LocalWorld } from './world';
 import { writeReports } from './write-reports';
 
 export interface LocalRunIo {
@@ -33,14 +34,42 @@ const stateLine = (s: StateInfo): string =>
     : `state on moto ${s.endpoint}: table ${s.tableName}, queue ${s.queueUrl.split('/').at(-1)} (+ DLQ), ` +
       `kill switch ${s.killSwitchParameter}, secret ${s.secretId}`;
 
-const banner = (o: LocalRunOptions, url: string, state: StateInfo): string[] => [
-  o.liveSim
-    ? 'LIVE against the local BTCTurk simulator: every gate armed, kill switch off (no real exchange is reachable)'
-    : 'DRY RUN: no order is sent; intents are simulated. Add --live-sim to arm every gate against the simulator',
-  `simulator ${url}  seed ${o.seed}  faults ${o.faults}  stages ${o.stages.join(',')}  symbols ${o.symbols.join(',')}  cycles ${o.cycles}` +
+const STAGE_ROLES: Readonly<Record<LocalStage, string>> = {
+  stage3: 'stage 3',
+  stage4: 'stage 4',
+  stage7: 'stage 7 (simulates only)',
+};
+
+/** The first line says what runs and with whose money */
+function headline(o: LocalRunOptions, bots: readonly LocalBot[]): string {
+  const stages = o.stages.map((st) => STAGE_ROLES[st]).join(', ');
+  const where = 'the local BTCTurk simulator';
+  if (bots.length === 0) return `SIMULATION on ${where}: ${stages}, on public market data; nothing trades`;
+  const money = `${tryAmount(o.balanceTry)} TRY`;
+  if (!o.liveSim)
+    return `DRY RUN on ${where}: ${stages}; no order is sent, every intent is simulated (${money} of cash each); drop --dry-run to trade the simulator`;
+  const accounts = bots.map((b) => `${b.account} ${money}`).join(', ');
+  return `LIVE against ${where} (fake money; no real exchange is reachable): ${stages}; every gate armed, each trading stage on its own funded account (${accounts})`;
+}
+
+const banner = (o: LocalRunOptions, world: LocalWorld, bots: readonly LocalBot[]): string[] => [
+  headline(o, bots),
+  `simulator ${world.sim.baseUrl}  market ${world.marketLabel}  seed ${o.seed}  faults ${o.faults}  symbols ${world.config.SYMBOLS.join(',')}  cycles ${o.cycles}` +
     `  every ${o.intervalMs / 1000}s simulated  speed ${o.speed === 0 ? 'fast' : `${o.speed}x`}`,
-  stateLine(state),
+  stateLine(world.state),
 ];
+
+/** A bot's own money: its account from funding to the end, its PnL and its worst fall below a running peak */
+function botLine(b: BotView): string {
+  const drawdown = drawdownPercent([b.equity.start, ...b.equitySeries.map((p) => p.equity)]).reduce(
+    (worst, d) => minDec(worst, dec(d)),
+    ZERO,
+  );
+  return (
+    `${b.stage} account ${b.account}: equity ${b.equity.start} -> ${b.equity.end} TRY, PnL ${b.equity.pnl} TRY, ` +
+    `max drawdown ${drawdown.abs().toFixed(2)}%`
+  );
+}
 
 const stage3Line = (t: Stage3Totals): string =>
   `stage3: ${t.cycles} cycles, ${t.intents} intents, ${t.submitted} submitted, ${t.simulated} simulated, ` +
@@ -59,6 +88,20 @@ const stage7Line = (t: Stage7Totals): string =>
   `max drawdown ${dec(t.maxDrawdownPct).toFixed(2)}%, params v${t.finalParamVersion ?? '-'} ` +
   `(${t.paramChanges} changes), ${t.errors} cycle errors`;
 
+/** Longer than a bot's breaker stays open after the run's faults: its cool-off, or a venue Retry-After */
+const BREAKER_SETTLE_MS = 60_000;
+
+/**
+ * The run is over: the simulator stops injecting faults, and the bots' breakers the faults left open are let
+ * cool and closed by one read each (the half-open probe), so the end-of-run audit's parallel reads are admitted.
+ * A probe that still fails is left for the audit to meet and report.
+ */
+async function endFaults(world: LocalWorld, bots: readonly LocalBot[]): Promise<void> {
+  world.sim.control.setFaults('none');
+  world.sim.control.advanceMarket(BREAKER_SETTLE_MS);
+  for (const bot of bots) await bot.exchange.balances().catch(() => undefined);
+}
+
 /** @param assemble builds the world (a test keeps it to read the stores after the run) */
 export async function runLocal(
   options: LocalRunOptions,
@@ -68,9 +111,10 @@ export async function runLocal(
 ): Promise<{ code: number; summary: LocalRunSummary; files: string[] }> {
   const world = await assemble(options);
   try {
-    for (const line of banner(options, world.sim.baseUrl, world.state)) io.out(line);
+    const bots = TRADING_STAGES.filter((st) => options.stages.includes(st)).map((st) => world.bots[st]);
+    for (const line of banner(options, world, bots)) io.out(line);
     io.out(CYCLE_HEADER);
-    const startEquity = valuate(world.sim.control.state(), []).equity.toFixed(2);
+    const startEquity = valuate(world.sim.control.state(), [], world.primary.account).equity.toFixed(2);
     const bar = progressBar(options.cycles, io.progress);
     const schedule = await runSchedule(world, options, {
       onCycle(record) {
@@ -82,6 +126,7 @@ export async function runLocal(
     });
     bar.clear();
     if (schedule.stoppedEarly) io.err(`stopped after ${schedule.cycles.length} cycles; writing the report`);
+    if (options.faults !== 'none') await endFaults(world, bots);
     const summary = await buildSummary(world, options, schedule, startEquity);
     const files = await writeReports(options.out, summary);
     const stage7Cycles = schedule.cycles.filter((c): c is Stage7CycleRecord => !isTradingRecord(c));
@@ -103,9 +148,7 @@ export async function runLocal(
         (r.lagging.length > 0 ? `, ${r.lagging.length} not yet refreshed` : '') +
         (r.disagree.length > 0 ? `, ${r.disagree.length} DISAGREE: ${r.disagree.join('; ')}` : ''),
     );
-    if (options.stages.some((st) => TRADING_STAGES.includes(st))) {
-      io.out(`equity ${summary.equity.start} -> ${summary.equity.end} TRY, bot PnL ${summary.equity.pnl} TRY`);
-    }
+    for (const b of summary.bots) io.out(botLine(b));
     io.out(`wrote ${files.join(', ')}`);
     if (folder && folder.written !== null)
       io.out(`stage 7 run folder ${folder.written}: fingerprint ${folder.fingerprint}`);

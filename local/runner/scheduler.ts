@@ -1,6 +1,7 @@
 // The local schedule in simulated time: every interval, one EventBridge Scheduled Event to each selected
 // stage's handler (stage 3, stage 4, then stage 7), reconcile messages routed after each trading cycle, the
-// duplicate check judged, then the market advanced to the next firing. Stage 7 only simulates (no journal
+// duplicate checks judged, then the market advanced to the next firing. A trading stage's record values its
+// own bot's account (stage 3 and stage 4 trade two accounts). Stage 7 only simulates (no journal
 // order, no reconcile message), so its cycles route nothing. After the last cycle (or a stop request)
 // reconcile keeps being routed until the queue is empty or a bound is hit.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +24,8 @@ import type { LocalWorld } from './world';
 interface CycleRecordBase {
   /** The simulated minute, from 1; each selected stage has one record per minute */
   readonly index: number;
+  /** The bot account the stage trades (its BOT_ACCOUNT and simulator account) */
+  readonly account: string;
   readonly cycleId: string;
   readonly timeIso: string;
   readonly status: Stage3CycleResult['status'] | 'error';
@@ -30,7 +33,9 @@ interface CycleRecordBase {
   /** UNKNOWN journal entries after the cycle and its reconcile routing */
   readonly unknown: number;
   readonly fills: number;
+  /** The bot's simulator account at mid marks after the cycle, TRY */
   readonly equity: string;
+  /** The bot's realized + unrealized PnL (its ledger's average-cost positions), TRY */
   readonly pnl: string;
   readonly reconcile: RouteResult;
   /** Journal entries the reconcile routing after the cycle settled (out of UNKNOWN, PENDING_SUBMIT, CANCEL_REQUESTED) */
@@ -41,6 +46,8 @@ interface CycleRecordBase {
 export interface Stage3CycleRecord extends CycleRecordBase {
   readonly stage: 'stage3';
   readonly counters: Stage3CycleResult['counters'] | undefined;
+  /** The cycle's decision codes: why an intent was blocked (`risk_block:min_notional`...), observe-only reasons */
+  readonly decisions: readonly string[];
 }
 
 export interface Stage4CycleRecord extends CycleRecordBase {
@@ -101,15 +108,17 @@ async function invoke<R>(
   }
 }
 
-/** Routes reconcile once; @returns what was routed and the entries it settled */
+/** Routes reconcile once (every bot's messages); @returns what was routed and the entries it settled */
 async function routeReconcile(world: LocalWorld): Promise<{ route: RouteResult; settled: JournalOrder[] }> {
-  const account = world.config.BOT_ACCOUNT;
-  const awaiting = await world.stores.journal.listByStatus(account, AWAITING_RECONCILE);
+  const awaiting: JournalOrder[] = [];
+  for (const bot of Object.values(world.bots)) {
+    awaiting.push(...(await world.stores.journal.listByStatus(bot.account, AWAITING_RECONCILE)));
+  }
   const route = await world.router.route();
   if (route.delivered === 0) return { route, settled: [] };
   const settled: JournalOrder[] = [];
   for (const before of awaiting) {
-    const after = await world.stores.journal.get(account, before.clientOrderId);
+    const after = await world.stores.journal.get(before.account, before.clientOrderId);
     if (after !== undefined && after.status !== before.status) settled.push(after);
   }
   return { route, settled };
@@ -121,19 +130,20 @@ interface CycleOutcome {
   readonly counters: { readonly fillsInserted: number };
 }
 
-/** What every stage's record holds: the cycle's outcome, then reconcile, the duplicate check and the books */
+/** What a trading stage's record holds: the cycle's outcome, then reconcile, the duplicate checks and its books */
 async function afterCycle(
   world: LocalWorld,
+  account: string,
   at: Pick<CycleRecordBase, 'index' | 'cycleId' | 'timeIso'>,
   invoked: Invoked<CycleOutcome>,
 ): Promise<{ base: CycleRecordBase; settled: JournalOrder[] }> {
   const { route, settled } = await routeReconcile(world);
   await world.duplicates.judge();
-  const account = world.config.BOT_ACCOUNT;
   const counts = await world.stores.journal.countByStatus(account);
-  const value = valuate(world.sim.control.state(), await positionsOf(world, account));
+  const value = valuate(world.sim.control.state(), await positionsOf(world, account), account);
   const base: CycleRecordBase = {
     ...at,
+    account,
     status: invoked.result?.status ?? 'error',
     mode: invoked.result?.mode ?? 'ERROR',
     unknown: counts.UNKNOWN,
@@ -163,13 +173,15 @@ async function runStageCycle(
     const invoked = await invoke(world.stage7, 'btcbot-stage7', event);
     return { record: stage7Record(at, invoked, requests.requests()), settled: [] };
   }
+  const account = world.bots[stage].account;
   if (stage === 'stage3') {
     const invoked = await invoke(world.stage3, 'btcbot-stage3', event);
-    const { base, settled } = await afterCycle(world, at, invoked);
-    return { record: { ...base, stage, counters: invoked.result?.counters }, settled };
+    const { base, settled } = await afterCycle(world, account, at, invoked);
+    const decisions = invoked.result?.decisions ?? [];
+    return { record: { ...base, stage, counters: invoked.result?.counters, decisions }, settled };
   }
   const invoked = await invoke(world.stage4, 'btcbot-stage4', event);
-  const { base, settled } = await afterCycle(world, at, invoked);
+  const { base, settled } = await afterCycle(world, account, at, invoked);
   const result = invoked.result;
   const record: Stage4CycleRecord = {
     ...base,

@@ -1,30 +1,37 @@
-// The machine-readable result of a local run (out/summary.json): configuration, per-cycle records, totals
-// per stage (stage 7's with its own series: stage7-totals.ts), journal orders, ledger fills, final positions,
-// the equity series of the venue account, the exchange's own order list
-// counted by client order id (read after the run with faults off, so the audit itself is exact), and the
-// duplicates the venue's books showed resting at once (duplicate-check.ts).
+// The machine-readable result of a local run (out/summary.json), the one source report.md and report.html
+// render: a "what happened" paragraph, configuration, per-cycle records and the trading cycles' timeline with
+// their block reasons, totals per stage (stage 7's with its own series: stage7-totals.ts), journal orders with
+// their status history, ledger fills, final positions, each bot's own account (equity, PnL, series) and all bots
+// together, the faults the simulator injected and the requests per endpoint, the exchange's own order list counted by client order id
+// (read after the run with faults off, so the audit itself is exact), and the duplicates the venue's books
+// showed resting at once (duplicate-check.ts). Its shape is LocalRunSummarySchema (report-summary-schema.ts).
 import { type CycleCounters, newCounters } from '../../shared/application/stage3/cycle-counters';
 import { newExecutionResult } from '../../shared/application/stage4/execute-actions-result';
 import type { StageName } from '../../shared/domain/ids';
-import { toPlain } from '../../shared/domain/money';
-import { JOURNAL_STATUSES } from '../../shared/domain/order-state';
-import type { JournalOrder } from '../../shared/ports/state-store';
+import { dec, sumDec, toPlain } from '../../shared/domain/money';
+import { JOURNAL_STATUSES, type JournalStatus } from '../../shared/domain/order-state';
+import type { JournalOrder, LedgerEvent } from '../../shared/ports/state-store';
 import type { RestingDuplicate } from './duplicate-check';
 import type { StateInfo } from './local-state';
-import type { LocalRunOptions } from './options';
+import { type LocalRunOptions, TRADING_STAGES, type TradingStage } from './options';
+import { type FaultsSummary, faultsSummary, requestsByEndpoint } from './report-faults';
+import type { OrderStep } from './report-recorder';
+import { whatHappened } from './report-story';
+import { type TimelineRow, timelineOf } from './report-timeline';
 import {
   type CycleRecord,
   isTradingRecord,
   type ScheduleResult,
   type Stage3CycleRecord,
   type Stage4CycleRecord,
+  type TradingCycleRecord,
 } from './scheduler';
 import type { Stage7CycleRecord } from './stage7-record';
 import { type Stage7Totals, stage7Totals } from './stage7-totals';
 import { sumOf, tally } from './tally';
 import { positionsOf, valuate } from './valuation';
 import { type VenueAgreement, venueAgreement } from './venue-agreement';
-import { LOCAL_START_MS, type LocalWorld } from './world';
+import type { LocalBot, LocalWorld } from './world';
 
 /** What every stage's totals hold besides its own counters */
 export interface StageOutcome {
@@ -69,20 +76,45 @@ export interface Stage4Totals extends StageOutcome {
   readonly reasonsNoAction: Readonly<Record<string, number>>;
 }
 
+/** An order's step as summary.json holds it */
+export interface OrderStepView {
+  readonly atIso: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly event: string;
+  readonly by: string;
+  readonly cause: string;
+}
+
+/** One bot's own simulator account: what it started with, ended with, its PnL and one point per cycle */
+export interface BotView {
+  readonly stage: TradingStage;
+  readonly account: string;
+  readonly equity: { readonly start: string; readonly end: string; readonly pnl: string };
+  readonly equitySeries: readonly { timeIso: string; equity: string; pnl: string }[];
+}
+
 export interface LocalRunSummary {
+  /** Sentences generated from the rest of the summary: what the run did and why (report-story.ts) */
+  readonly whatHappened: readonly string[];
   readonly config: {
     readonly options: LocalRunOptions;
     readonly mode: string;
     readonly appRole: string;
     readonly dryRun: boolean;
     readonly killSwitch: boolean;
+    /** The primary bot's BOT_ACCOUNT (the first trading stage scheduled; each bot's own is in `bots`) */
     readonly account: string;
+    /** Stage 7's BOT_ACCOUNT (its lease, store rows and simulated ledger); null when stage 7 did not run */
+    readonly stage7Account: string | null;
     readonly simulatorUrl: string;
     /** Where the state lived: embedded, or moto with the endpoint and the table, queues, parameter, secret */
     readonly state: StateInfo;
     readonly startIso: string;
   };
   readonly cycles: readonly CycleRecord[];
+  /** The trading cycles (stage 3, stage 4) in order: what each decided and sent, and why it sent nothing */
+  readonly timeline: readonly TimelineRow[];
   /** One entry per stage the run scheduled */
   readonly stages: {
     readonly stage3?: Stage3Totals;
@@ -91,6 +123,8 @@ export interface LocalRunSummary {
   };
   readonly orders: readonly {
     clientOrderId: string;
+    /** The stage whose journal entry it is */
+    stage: string;
     cycleId: string;
     symbol: string;
     side: string;
@@ -99,8 +133,12 @@ export interface LocalRunSummary {
     filledQty: string;
     status: string;
     exchangeOrderId: string | null;
+    /** Every journal step the run's recorder saw, oldest first (report-recorder.ts) */
+    history: readonly OrderStepView[];
   }[];
   readonly fills: readonly {
+    /** The bot whose ledger has it */
+    stage: TradingStage;
     tradeId: string | null;
     clientOrderId: string | null;
     symbol: string;
@@ -111,11 +149,31 @@ export interface LocalRunSummary {
     feeAsset: string;
     timeIso: string;
   }[];
-  readonly positions: readonly { symbol: string; qty: string; avgCost: string; realizedPnl: string; mark: string }[];
-  /** The venue account (the simulator's, which stage 3 and stage 4 trade) at mid marks */
+  readonly positions: readonly {
+    stage: TradingStage;
+    symbol: string;
+    qty: string;
+    avgCost: string;
+    realizedPnl: string;
+    mark: string;
+  }[];
+  /** Each scheduled trading stage's bot, on its own simulator account at mid marks */
+  readonly bots: readonly BotView[];
+  /** All bots together (their accounts summed): start, end and PnL */
   readonly equity: { readonly start: string; readonly end: string; readonly pnl: string };
-  /** One point per simulated minute a trading stage ran in (none when only stage 7 ran) */
+  /** All bots together, one point per simulated minute (none when only stage 7 ran) */
   readonly equitySeries: readonly { timeIso: string; equity: string; pnl: string }[];
+  /** What the simulator injected and what it caused */
+  readonly faults: FaultsSummary;
+  /** HTTP requests per `METHOD /path` during the run (the summary's own audit read excluded) */
+  readonly requests: {
+    /** Sent by the bots' gateways (stage 3, stage 4 and their reconcile), retries and clock syncs included */
+    readonly bots: Readonly<Record<string, number>>;
+    /** Sent by stage 7's own gateway; null when stage 7 did not run */
+    readonly stage7: Readonly<Record<string, number>> | null;
+    /** Answered by the simulator, whoever sent them */
+    readonly simulator: Readonly<Record<string, number>>;
+  };
   readonly outcome: {
     readonly unknown: number;
     readonly failed: number;
@@ -197,26 +255,110 @@ function stage4Totals(records: readonly Stage4CycleRecord[], o: OutcomeInputs): 
   };
 }
 
-async function exchangeOrders(world: LocalWorld) {
+/** The bots the run scheduled (stage 3's, stage 4's), each on its own account */
+const botsOf = (world: LocalWorld, options: LocalRunOptions): LocalBot[] =>
+  TRADING_STAGES.filter((st) => options.stages.includes(st)).map((st) => world.bots[st]);
+
+/** Every order the venue holds for the bots, read with faults off so the audit itself is exact */
+async function exchangeOrders(world: LocalWorld, bots: readonly LocalBot[]) {
   world.sim.control.setFaults('none');
   const lists = await Promise.all(
-    world.config.SYMBOLS.map((s) => world.exchange.allOrders(s, LOCAL_START_MS - 60_000)),
+    bots.flatMap((bot) => bot.config.SYMBOLS.map((s) => bot.exchange.allOrders(s, world.startMs - 60_000))),
   );
   return lists.flat();
 }
 
+const stepView = (s: OrderStep): OrderStepView => ({
+  atIso: new Date(s.atMs).toISOString(),
+  from: s.from,
+  to: s.to,
+  event: s.event,
+  by: s.by,
+  cause: s.cause,
+});
+
+/** Requests per endpoint added up over several gateways */
+function addCounts(counts: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const c of counts) for (const [k, n] of Object.entries(c)) sum[k] = (sum[k] ?? 0) + n;
+  return sum;
+}
+
+/** One bot's account: its start (the funding, or the measured start of the primary one), end, PnL and series */
+async function botSummary(world: LocalWorld, bot: LocalBot, start: string, records: readonly TradingCycleRecord[]) {
+  const value = valuate(world.sim.control.state(), await positionsOf(world, bot.account), bot.account);
+  return {
+    value,
+    view: {
+      stage: bot.stage,
+      account: bot.account,
+      equity: { start: dec(start).toFixed(2), end: value.equity.toFixed(2), pnl: value.pnl.toFixed(2) },
+      equitySeries: records
+        .filter((r) => r.stage === bot.stage)
+        .map((c) => ({ timeIso: c.timeIso, equity: c.equity, pnl: c.pnl })),
+    },
+  };
+}
+
+/** All bots together, minute by minute (a minute counts once every bot has its point) */
+function totalSeries(bots: readonly BotView[]): LocalRunSummary['equitySeries'] {
+  const [first, ...others] = bots;
+  if (first === undefined) return [];
+  return first.equitySeries.flatMap((p, i) => {
+    const points = [p, ...others.map((b) => b.equitySeries[i])];
+    if (points.some((x) => x === undefined)) return [];
+    const sum = (pick: (x: { equity: string; pnl: string }) => string) =>
+      sumDec(points.map((x) => dec(x ? pick(x) : '0'))).toFixed(2);
+    return [{ timeIso: p.timeIso, equity: sum((x) => x.equity), pnl: sum((x) => x.pnl) }];
+  });
+}
+
+/**
+ * @param startEquity the primary bot's account before the first cycle; the other bot starts with its funding
+ *   (options.balanceTry), as the primary one does
+ */
 export async function buildSummary(
   world: LocalWorld,
   options: LocalRunOptions,
   schedule: ScheduleResult,
   startEquity: string,
 ): Promise<LocalRunSummary> {
-  const account = world.config.BOT_ACCOUNT;
-  const journal = await world.stores.journal.listByStatus(account, JOURNAL_STATUSES);
-  const ledger = await world.stores.ledger.list(account);
-  const byStatus = await world.stores.journal.countByStatus(account);
-  const value = valuate(world.sim.control.state(), await positionsOf(world, account));
-  const venueOrders = await exchangeOrders(world);
+  const bots = botsOf(world, options);
+  // the requests first: the audit read below (exchangeOrders) is the summary's, not the run's
+  const seen = world.recorder.requests();
+  const requests = {
+    bots: addCounts(bots.map((b) => b.exchange.requestsSent())),
+    stage7: options.stages.includes('stage7') ? world.stage7Exchange.requestsSent() : null,
+    simulator: requestsByEndpoint(seen),
+  };
+  const journal: JournalOrder[] = [];
+  const ledger: (LedgerEvent & { readonly stage: TradingStage })[] = [];
+  const byStatus = Object.fromEntries(JOURNAL_STATUSES.map((st) => [st, 0])) as Record<JournalStatus, number>;
+  for (const bot of bots) {
+    journal.push(...(await world.stores.journal.listByStatus(bot.account, JOURNAL_STATUSES)));
+    ledger.push(...(await world.stores.ledger.list(bot.account)).map((e) => ({ ...e, stage: bot.stage })));
+    const counts = await world.stores.journal.countByStatus(bot.account);
+    for (const st of JOURNAL_STATUSES) byStatus[st] += counts[st];
+  }
+  const trading = schedule.cycles.filter(isTradingRecord);
+  const botViews: BotView[] = [];
+  const positions: LocalRunSummary['positions'][number][] = [];
+  for (const bot of bots) {
+    const start = bot === world.primary ? startEquity : options.balanceTry;
+    const { value, view } = await botSummary(world, bot, start, trading);
+    botViews.push(view);
+    positions.push(
+      ...value.positions.map((p) => ({
+        stage: bot.stage,
+        symbol: p.symbol,
+        qty: toPlain(p.qty),
+        avgCost: toPlain(p.avgCost.toDecimalPlaces(8)),
+        realizedPnl: toPlain(p.realizedPnl.toDecimalPlaces(2)),
+        mark: toPlain(value.marks.get(p.symbol) ?? p.avgCost),
+      })),
+    );
+  }
+  const venueOrders = await exchangeOrders(world, bots);
   const perClientId = new Map<string, number>();
   for (const o of venueOrders) perClientId.set(o.clientOrderId, (perClientId.get(o.clientOrderId) ?? 0) + 1);
   const duplicates = world.duplicates.found;
@@ -224,21 +366,44 @@ export async function buildSummary(
   const stage3 = schedule.cycles.filter((r): r is Stage3CycleRecord => r.stage === 'stage3');
   const stage4 = schedule.cycles.filter((r): r is Stage4CycleRecord => r.stage === 'stage4');
   const stage7 = schedule.cycles.filter((r): r is Stage7CycleRecord => r.stage === 'stage7');
-  const trading = schedule.cycles.filter(isTradingRecord);
   const last = trading.at(-1) ?? schedule.cycles.at(-1);
-  return {
+  const recorder = world.recorder;
+  const orders = [...journal]
+    .sort((a, b) => a.createdAtMs - b.createdAtMs || a.clientOrderId.localeCompare(b.clientOrderId))
+    .map((o) => ({
+      clientOrderId: o.clientOrderId,
+      stage: o.stage,
+      cycleId: o.cycleId,
+      symbol: o.symbol,
+      side: o.side,
+      price: toPlain(o.price),
+      qty: toPlain(o.qty),
+      filledQty: toPlain(o.filledQty),
+      status: o.status,
+      exchangeOrderId: o.exchangeOrderId ?? null,
+      history: recorder.stepsOf(o.clientOrderId).map(stepView),
+    }));
+  const steps = journal.map((o) => ({
+    clientOrderId: o.clientOrderId,
+    status: o.status,
+    steps: recorder.stepsOf(o.clientOrderId),
+  }));
+  const sumOver = (pick: (b: BotView) => string) => sumDec(botViews.map((b) => dec(pick(b)))).toFixed(2);
+  const rest: Omit<LocalRunSummary, 'whatHappened'> = {
     config: {
       options,
       mode: last?.mode ?? 'NONE',
       appRole: world.config.APP_ROLE,
       dryRun: world.config.DRY_RUN,
       killSwitch: await world.killSwitch.isOn(),
-      account,
+      account: world.config.BOT_ACCOUNT,
+      stage7Account: options.stages.includes('stage7') ? world.stage7Config.BOT_ACCOUNT : null,
       simulatorUrl: world.sim.baseUrl,
       state: world.state,
-      startIso: new Date(LOCAL_START_MS).toISOString(),
+      startIso: new Date(world.startMs).toISOString(),
     },
     cycles: schedule.cycles,
+    timeline: timelineOf(trading),
     stages: {
       ...(options.stages.includes('stage3') ? { stage3: stage3Totals(stage3, inputs) } : {}),
       ...(options.stages.includes('stage4') ? { stage4: stage4Totals(stage4, inputs) } : {}),
@@ -246,23 +411,12 @@ export async function buildSummary(
         ? { stage7: stage7Totals(stage7, world.stage7Config.DRY_RUN_TRY_BALANCE) }
         : {}),
     },
-    orders: [...journal]
-      .sort((a, b) => a.createdAtMs - b.createdAtMs || a.clientOrderId.localeCompare(b.clientOrderId))
-      .map((o) => ({
-        clientOrderId: o.clientOrderId,
-        cycleId: o.cycleId,
-        symbol: o.symbol,
-        side: o.side,
-        price: toPlain(o.price),
-        qty: toPlain(o.qty),
-        filledQty: toPlain(o.filledQty),
-        status: o.status,
-        exchangeOrderId: o.exchangeOrderId ?? null,
-      })),
+    orders,
     fills: ledger.flatMap((f) =>
       f.type === 'FILL' && f.side
         ? [
             {
+              stage: f.stage,
               tradeId: f.tradeId ?? null,
               clientOrderId: f.clientOrderId ?? null,
               symbol: f.symbol,
@@ -276,22 +430,16 @@ export async function buildSummary(
           ]
         : [],
     ),
-    positions: value.positions.map((p) => ({
-      symbol: p.symbol,
-      qty: toPlain(p.qty),
-      avgCost: toPlain(p.avgCost.toDecimalPlaces(8)),
-      realizedPnl: toPlain(p.realizedPnl.toDecimalPlaces(2)),
-      mark: toPlain(value.marks.get(p.symbol) ?? p.avgCost),
-    })),
+    positions,
+    bots: botViews,
     equity: {
-      start: startEquity,
-      end: value.equity.toFixed(2),
-      pnl: value.pnl.toFixed(2),
+      start: sumOver((b) => b.equity.start),
+      end: sumOver((b) => b.equity.end),
+      pnl: sumOver((b) => b.equity.pnl),
     },
-    // one point per simulated minute: after the last trading stage that ran in it
-    equitySeries: trading
-      .filter((c, i, all) => all[i + 1]?.index !== c.index)
-      .map((c) => ({ timeIso: c.timeIso, equity: c.equity, pnl: c.pnl })),
+    equitySeries: totalSeries(botViews),
+    faults: faultsSummary(seen, steps),
+    requests,
     outcome: {
       unknown: byStatus.UNKNOWN,
       failed: byStatus.FAILED,
@@ -312,4 +460,5 @@ export async function buildSummary(
       reconciled: venueAgreement(venueOrders, journal),
     },
   };
+  return { whatHappened: whatHappened(rest), ...rest };
 }

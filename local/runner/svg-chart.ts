@@ -41,7 +41,10 @@ export function lineChartSvg(
   const x = (i: number) => PAD.left + (ys.length > 1 ? (i / (ys.length - 1)) * (W - PAD.left - PAD.right) : 0);
   const y = (v: number) => PAD.top + (1 - (v - min) / span) * (H - PAD.top - PAD.bottom);
   const points = ys.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-  const label = (v: number) => `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${unit}`;
+  // a narrow range gets more decimals, so its two labels differ; never a "-0"
+  const digits = span < 1 ? 4 : 2;
+  const label = (v: number) =>
+    `${v.toLocaleString('en-US', { maximumFractionDigits: digits }).replace(/^-0$/, '0')} ${unit}`;
   const xLabels = options.xLabels
     ? [
         `<text x="${PAD.left}" y="${H - 8}" font-size="11" font-family="monospace">${escapeHtml(options.xLabels[0])}</text>`,

@@ -1,5 +1,5 @@
-// Marks, equity and PnL at one moment of a local run. Equity is the account at marks: TRY plus every
-// asset with a served TRY pair at its mid. PnL is the bot's own: realized + unrealized of the average-cost
+// Marks, equity and PnL at one moment of a local run. Equity is a bot's simulator account at marks: TRY plus
+// every asset with a served TRY pair at its mid (never another account's money). PnL is the bot's own: realized + unrealized of the average-cost
 // positions of the ledger projection (shared/application/ledger/ledger-projection.ts), as stage 3 reads them.
 import { currentLedgerState } from '../../shared/application/ledger/ledger-projection';
 import { type Position, unrealizedPnl } from '../../shared/domain/average-cost';
@@ -22,12 +22,16 @@ export function marksOf(state: SimulatorState): Map<string, Dec> {
   return new Map(state.pairs.map((p) => [p.symbol, dec(p.bid).add(dec(p.ask)).div(2)]));
 }
 
-export function valuate(state: SimulatorState, positions: readonly Position[]): Valuation {
+/**
+ * @param account the simulator account (a bot's BOT_ACCOUNT); default the primary one, which the run's first
+ * trading stage trades
+ */
+export function valuate(state: SimulatorState, positions: readonly Position[], account?: string): Valuation {
   const marks = marksOf(state);
+  const balances =
+    account === undefined ? state.balances : (state.accounts.find((a) => a.name === account)?.balances ?? []);
   const equity = sumDec(
-    state.balances.map((b) =>
-      b.asset === 'TRY' ? dec(b.total) : dec(b.total).mul(marks.get(`${b.asset}TRY`) ?? ZERO),
-    ),
+    balances.map((b) => (b.asset === 'TRY' ? dec(b.total) : dec(b.total).mul(marks.get(`${b.asset}TRY`) ?? ZERO))),
   );
   const realized = sumDec(positions.map((p) => p.realizedPnl));
   const unrealized = sumDec(positions.map((p) => unrealizedPnl(p, marks.get(p.symbol) ?? ZERO)));

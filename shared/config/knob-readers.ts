@@ -99,6 +99,7 @@ export const KNOB_READERS: { readonly [K in KnobName]: ReadBy } = {
   NOTIONAL_CAP_TRY_PER_CYCLE: ['stage3', 'stage4', 'stage7'],
   MAX_NOTIONAL_PER_ORDER_TRY: ['stage3', 'stage7'],
   MIN_PROFIT_BPS: ['stage3', 'stage4'],
+  STAGE3_TAKE_PROFIT_WHOLE_BELOW_MIN: ['stage3'],
   MAX_POSITION_TRY_PER_SYMBOL: ['stage4'],
   ENABLE_AUTO_KILL_SWITCH: STAGE4_UNBUILT,
   TRY_CASH_TARGET: ['stage3', 'stage4', 'stage7'],

@@ -254,6 +254,10 @@ export const KNOBS = {
     { min: 0 },
     s18('Take-profit threshold (stage 3), sell floor component (stage 4)', BPS),
   ),
+  STAGE3_TAKE_PROFIT_WHOLE_BELOW_MIN: knob.bool(
+    true,
+    s18('Stage 3 take-profit sells the whole position when a quarter is below the min notional (false: spec 2.6)'),
+  ),
   MAX_POSITION_TRY_PER_SYMBOL: knob.dec('5000', { min: 0 }, s18('Allocation per-symbol cap', TRY)),
   ENABLE_AUTO_KILL_SWITCH: knob.bool(true, s18('Allows safety subsystems to arm the kill switch automatically')),
   TRY_CASH_TARGET: knob.dec('300', { min: 0 }, s18('Cash reserve kept in TRY', TRY)),

@@ -70,11 +70,7 @@ describe('a local run of the stage 7 function on a dataset matches its backtest'
     expect(other.result.match).toBe(false);
   });
 
-  it('refuses --dataset beside a trading stage, and an invalid dataset, with exit 2 before any run', async () => {
-    const dataset = writeDataset(join(tmp(), 'ds'), { rows: 20 });
-    const trading = capture();
-    expect(await localCommand({ stages: 'stage3', dataset, out: join(tmp(), 'o') }, trading.io)).toBe(2);
-    expect(trading.err).toEqual([expect.stringMatching(/^--dataset replays public market data for stage 7 only/)]);
+  it('refuses an invalid dataset with exit 2 before any run', async () => {
     const missing = capture();
     const nothing = join(tmp(), 'none');
     expect(await localCommand({ stages: 'stage7', dataset: nothing, out: join(tmp(), 'o') }, missing.io)).toBe(2);

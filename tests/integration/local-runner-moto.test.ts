@@ -1,4 +1,4 @@
-// `btcbot local --live-sim --aws moto` in-process against this run's moto_server: the real DynamoDB, SQS,
+// `btcbot local --aws moto` (live, every stage) in-process against this run's moto_server: the real DynamoDB, SQS,
 // SSM and Secrets Manager adapters carry the run, the summary holds the safety checks, and the journal
 // items (stage 7's rows and ledger for --stages stage7) are really in the DynamoDB table the run created.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import type { LocalRunSummary } from '../../local/runner/summary';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { stage7LedgerAccount } from '../../shared/application/stage7/cycle-ledger';
 import { stage7LeaseName } from '../../shared/application/stage7/cycle-preconditions';
+import { loadConfig } from '../../shared/config/load-config';
 import { dec } from '../../shared/domain/money';
 import { JOURNAL_STATUSES } from '../../shared/domain/order-state';
 import { emulatorClientConfig, motoEndpoint } from '../support/aws';
@@ -51,8 +52,13 @@ describe.skipIf(endpoint === null)('btcbot local --aws moto', () => {
     const client = new DynamoDBClient(emulatorClientConfig(endpoint as string));
     try {
       const stores = createDynamoStateStores(client, state.tableName);
-      const journal = await stores.journal.listByStatus(summary.config.account, JOURNAL_STATUSES);
+      // stage 3 and stage 4 are two bots: each journals under its own account, in the one table
+      expect(summary.bots.map((b) => b.account)).toEqual(['stage3', 'stage4']);
+      const journal = [];
+      for (const bot of summary.bots)
+        journal.push(...(await stores.journal.listByStatus(bot.account, JOURNAL_STATUSES)));
       expect(journal.map((o) => o.clientOrderId).sort()).toEqual(summary.orders.map((o) => o.clientOrderId).sort());
+      expect(new Set(journal.map((o) => o.stage))).toEqual(new Set(['stage3', 'stage4']));
       expect(journal.some((o) => o.status === 'FILLED')).toBe(true);
     } finally {
       client.destroy();
@@ -127,7 +133,8 @@ describe.skipIf(endpoint === null)('btcbot local --stages stage7 --aws moto', ()
     const client = new DynamoDBClient(emulatorClientConfig(endpoint as string));
     try {
       const stores = createDynamoStateStores(client, state.tableName);
-      const account = summary.config.account;
+      // stage 7's own account: the run leaves its BOT_ACCOUNT at the default (the trading bots have theirs)
+      const account = loadConfig({}).BOT_ACCOUNT;
       const lease = await stores.leases.acquire(stage7LeaseName(account), 'test', 60_000, Date.now());
       if (!lease) throw new Error('stage 7 lease still held after the run');
       const stored = await stores.stage7.load(account, { name: lease.name, epoch: lease.epoch });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localCommand } from '../../bin/commands/local-command';
+import { CYCLE_HEADER } from '../../local/runner/cycle-line';
 import type { LocalRunSummary } from '../../local/runner/summary';
 
 let dir: string | undefined;
@@ -19,7 +20,7 @@ describe('btcbot local', () => {
     const out: string[] = [];
     const code = await localCommand(
       // the lost-responses stream is drawn per request: with this seed one submit lands and one is UNKNOWN
-      { cycles: '6', liveSim: true, faults: 'lost-responses', seed: '2', out: dir },
+      { stages: 'stage3', cycles: '6', faults: 'lost-responses', seed: '2', out: dir },
       { out: (l) => out.push(l), err: (l) => out.push(l) },
     );
     expect(code).toBe(0);
@@ -61,14 +62,22 @@ describe('btcbot local', () => {
     expect(html).not.toMatch(/(src|href)="http/);
   });
 
-  it('without --live-sim is a dry run that sends no order', async () => {
+  it('with --dry-run sends no order: every stage simulates, and the table says so as the totals do', async () => {
     dir = await mkdtemp(join(tmpdir(), 'btcbot-local-'));
     const out: string[] = [];
-    expect(await localCommand({ cycles: '2', out: dir }, { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
-    expect(out[0]).toMatch(/^DRY RUN/);
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
+    expect(await localCommand({ stages: 'stage3', cycles: '2', dryRun: true, out: dir }, io)).toBe(0);
+    expect(out[0]).toMatch(/^DRY RUN on the local BTCTurk simulator: stage 3; no order is sent/);
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as LocalRunSummary;
     expect(summary.exchange.orders).toBe(0);
-    expect(summary.stages.stage3?.simulated).toBeGreaterThan(0);
+    const totals = summary.stages.stage3;
+    expect(totals?.simulated).toBeGreaterThan(0);
+    expect(totals?.submitted).toBe(0);
+    // the submitted and simulated columns of the cycle lines add up to the totals
+    const columns = out.filter((l) => /^\s+\d+ 2026-/.test(l)).map((l) => l.trim().split(/\s+/));
+    const sum = (i: number) => columns.reduce((n, cells) => n + Number(cells[i]), 0);
+    expect(CYCLE_HEADER.split(/\s+/).slice(7, 9)).toEqual(['submitted', 'simulated']);
+    expect([sum(7), sum(8)]).toEqual([0, totals?.simulated]);
   });
 
   it('rejects an unknown fault profile with exit code 2', async () => {

@@ -167,6 +167,8 @@ export async function executeCycle(
     freeTry,
     minProfitBps: s.MIN_PROFIT_BPS,
     ttlSeconds: s.TTL_SECONDS,
+    minNotional: (symbol) => rules(symbol)?.minNotional,
+    wholeBelowMin: s.STAGE3_TAKE_PROFIT_WHOLE_BELOW_MIN,
   });
   if (degrade.sellOnly) intents = intents.filter((i) => i.side === 'SELL');
   counters.intents = intents.length;

@@ -11,6 +11,8 @@ export interface Stage3Settings extends ArmingSettings, EscalationSettings {
   readonly MAX_MARKET_DATA_AGE_MS: number;
   readonly TTL_SECONDS: number;
   readonly MIN_PROFIT_BPS: Dec;
+  /** Take profit on the whole position when a quarter of it is below the venue's minimum notional */
+  readonly STAGE3_TAKE_PROFIT_WHOLE_BELOW_MIN: boolean;
   readonly TRY_CASH_TARGET: Dec;
   readonly DRY_RUN_TRY_BALANCE: Dec;
   readonly MAX_ORDERS_PER_CYCLE: number;

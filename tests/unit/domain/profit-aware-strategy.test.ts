@@ -12,10 +12,26 @@ const ctx = (over: Partial<StrategyContext> = {}): StrategyContext => ({
   freeTry: dec('1000'),
   minProfitBps: dec('30'),
   ttlSeconds: 120,
+  minNotional: () => undefined,
+  wholeBelowMin: true,
   ...over,
 });
 
 describe('ProfitAwareStrategyV1 (spec 2.6)', () => {
+  it('takes profit on the whole position when a quarter of it is below the minimum notional, else on a quarter', () => {
+    const held = (qty: string) => new Map([['BTCTRY', { qty: dec(qty), avgCost: dec('2990000') }]]);
+    const sellQty = (over: Partial<StrategyContext>) =>
+      profitAwareIntents(ctx({ symbols: ['BTCTRY'], minNotional: () => dec('99.91'), ...over })).map(
+        (i) => `${i.side} ${toPlain(i.qty)}`,
+      );
+    // 0.0001 BTC at a 3,000,000 bid: a quarter is 75 TRY, under the minimum; the whole 300 TRY clears it
+    expect(sellQty({ positions: held('0.0001') })).toEqual(['SELL 0.0001']);
+    expect(sellQty({ positions: held('0.001') })).toEqual(['SELL 0.00025']);
+    // the spec's behaviour: a quarter always, and so with no known minimum
+    expect(sellQty({ positions: held('0.0001'), wholeBelowMin: false })).toEqual(['SELL 0.000025']);
+    expect(sellQty({ positions: held('0.0001'), minNotional: () => undefined })).toEqual(['SELL 0.000025']);
+  });
+
   it('enters flat symbols in sorted order at the ask with min(free TRY, 100) each', () => {
     const intents = profitAwareIntents(ctx());
     expect(intents.map((i) => [i.symbol, i.side, i.reason, toPlain(i.limitPrice)])).toEqual([
