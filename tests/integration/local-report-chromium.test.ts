@@ -12,52 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLocalOptions } from '../../local/runner/options';
 import { runLocal } from '../../local/runner/run-local';
 import { assembleWorld } from '../../local/runner/world';
-import { CHROMIUM_ARGS, chromiumOrSkip } from '../support/chromium';
-
-interface PixelSample {
-  readonly width: number;
-  readonly height: number;
-  readonly whiteShare: number;
-  readonly colours: number;
-  readonly equityBlue: boolean;
-  readonly buyGreen: boolean;
-}
-
-// Runs in the page (as text: this project's TypeScript has no DOM types): decodes the screenshot shown in #shot
-// through a canvas, counts white and distinct colours over every 7th pixel, and looks for the equity line's
-// blue (#1565c0) and the buy markers' green (#2e7d32)
-const SAMPLE_PIXELS = `(async () => {
-  const img = document.getElementById('shot');
-  await img.decode();
-  const canvas = document.createElement('canvas');
-  canvas.width = img.naturalWidth;
-  canvas.height = img.naturalHeight;
-  const ctx = canvas.getContext('2d');
-  ctx.drawImage(img, 0, 0);
-  const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-  const near = (r, g, b) => {
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 30) return true;
-    }
-    return false;
-  };
-  let white = 0;
-  let sampled = 0;
-  const colours = new Set();
-  for (let i = 0; i < data.length; i += 28) {
-    sampled += 1;
-    if (data[i] === 255 && data[i + 1] === 255 && data[i + 2] === 255) white += 1;
-    colours.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
-  }
-  return {
-    width: canvas.width,
-    height: canvas.height,
-    whiteShare: white / sampled,
-    colours: colours.size,
-    equityBlue: near(0x15, 0x65, 0xc0),
-    buyGreen: near(0x2e, 0x7d, 0x32),
-  };
-})()`;
+import { CHROMIUM_ARGS, chromiumOrSkip, type PixelSample, SAMPLE_PIXELS } from '../support/chromium';
 
 const executablePath = chromiumOrSkip('the local run report.html in headless Chromium');
 
