@@ -17,7 +17,10 @@
 // | reject1123          | exchange decorator            | exchange decorator             | - (no writes)            | -                       |
 // | apiErrors, 429      | exchange decorator            | exchange decorator             | exchange decorator       | exchange decorator      |
 // | breakerOpen         | exchange decorator (gateway)  | exchange decorator (gateway)   | exchange decorator       | exchange decorator      |
-// | killSwitchEnabled   | kill switch decorator         | kill switch decorator          | riskReasons KILL_SWITCH  | -                       |
+// | killSwitchEnabled   | result.killSwitchOn (the      | as stage 3                     | riskReasons KILL_SWITCH  | -                       |
+// |                     | parameter or the stored       |                                |                          |                         |
+// |                     | escalation switch); the kill  |                                |                          |                         |
+// |                     | switch decorator on a throw   |                                |                          |                         |
 // | degradedMode        | -                             | degradeLevel > 0               | riskReasons              | -                       |
 // |                     |                               |                                | EXCHANGE_DEGRADED        |                         |
 // | unknownOrders,      | journal decorator (live only) | journal decorator (live only)  | - (no journal)           | - (not read)            |
@@ -71,6 +74,7 @@ export function recordStage3Cycle(metrics: MetricsRecorder, result: Stage3CycleR
   metrics.add('ordersSubmitted', c.submitted);
   metrics.add('ordersFailed', c.notPlaced);
   metrics.add('rejects', c.rejected + c.rejectedPrecheck);
+  metrics.add('killSwitchEnabled', result.killSwitchOn ? 1 : 0);
 }
 
 export function recordStage4Cycle(metrics: MetricsRecorder, result: Stage4CycleResult): void {
@@ -82,6 +86,7 @@ export function recordStage4Cycle(metrics: MetricsRecorder, result: Stage4CycleR
   metrics.add('ordersFailed', e?.notPlaced ?? 0);
   metrics.add('rejects', e?.rejected ?? 0);
   if (result.degradeLevel !== undefined) metrics.add('degradedMode', result.degradeLevel > 0 ? 1 : 0);
+  metrics.add('killSwitchEnabled', result.killSwitchOn ? 1 : 0);
 }
 
 export function recordStage7Cycle(metrics: MetricsRecorder, result: Stage7CycleResult): void {

@@ -15,6 +15,7 @@ import { createHandler as createStage4Handler } from '../../functions/stage4-cyc
 import { compose as composeStage7 } from '../../functions/stage7-cycle/compose';
 import { createHandler as createStage7Handler } from '../../functions/stage7-cycle/handler';
 import { reconcileDepsOf, simulatorGateway } from '../../local/runner/world';
+import { updateOpState } from '../../shared/application/op-state';
 import { tradingLeaseName } from '../../shared/application/trading-lease';
 import { dec } from '../../shared/domain/money';
 import { lazy } from '../../shared/lambda/lazy';
@@ -148,6 +149,20 @@ describe('stage3-cycle metrics', () => {
     const result = await createStage3Handler(() => deps)(STAGE3_EVENT, context('req-3'));
 
     expect(result.status).toBe('blocked');
+    expect(valuesOf(onlyLine(out.lines(), 'stage3'))).toMatchObject({ cyclesCompleted: 1, killSwitchEnabled: 1 });
+  });
+
+  it('the stored escalation kill switch sets the gauge too, with the parameter off', async () => {
+    const { h, out } = await harness();
+    await updateOpState(h.stores.documents, 'default', (s) => ({
+      ...s,
+      killSwitch: { on: true, reason: 'reconcile_exhausted:x', sinceMs: 0 },
+    }));
+    const deps = composeStage3(deployedEnv('dev'), h.deps);
+
+    const result = await createStage3Handler(() => deps)(STAGE3_EVENT, context('req-stored'));
+
+    expect(result).toMatchObject({ status: 'blocked', killSwitchOn: true });
     expect(valuesOf(onlyLine(out.lines(), 'stage3'))).toMatchObject({ cyclesCompleted: 1, killSwitchEnabled: 1 });
   });
 

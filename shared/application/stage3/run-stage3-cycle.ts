@@ -65,6 +65,8 @@ export interface Stage3CycleResult {
   readonly counters: CycleCounters;
   readonly decisions: readonly string[];
   readonly journalCounts?: Readonly<Record<JournalStatus, number>>;
+  /** The operator's kill-switch parameter (on when unreadable) or the stored escalation switch, as read */
+  readonly killSwitchOn: boolean;
 }
 
 const AUDIT_TTL_SECONDS = 30 * 24 * 3600;
@@ -105,6 +107,7 @@ async function stage3Cycle(base: Stage3Deps, input: CycleInput): Promise<Stage3C
       counters,
       decisions,
       ...(journalCounts ? { journalCounts } : {}),
+      killSwitchOn: killSwitchParameterOn || opState.killSwitchOn,
     };
     await deps.audits.put(
       {
@@ -148,7 +151,14 @@ async function stage3Cycle(base: Stage3Deps, input: CycleInput): Promise<Stage3C
   const lease = await deps.leases.acquire(leaseName, input.invocationId, s.LEASE_TTL_SECONDS * 1000, clock.nowMs());
   if (!lease) {
     deps.log.info('Another trading invocation holds the account lease; exiting');
-    return { status: 'locked', mode: live ? 'LIVE' : 'DRY_RUN', counters, decisions: ['lease_held_elsewhere'] };
+    const killSwitchOn = killSwitchParameterOn || opState.killSwitchOn;
+    return {
+      status: 'locked',
+      mode: live ? 'LIVE' : 'DRY_RUN',
+      counters,
+      decisions: ['lease_held_elsewhere'],
+      killSwitchOn,
+    };
   }
   try {
     const fence = { name: lease.name, epoch: lease.epoch };

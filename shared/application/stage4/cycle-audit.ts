@@ -49,6 +49,8 @@ export interface Stage4CycleResult {
   readonly degradeLevel?: DegradeLevel;
   /** The degrade level saved for the next cycle (decided again once execution counted its rejects) */
   readonly nextDegradeLevel?: DegradeLevel;
+  /** The operator's kill-switch parameter (on when unreadable) or the stored escalation switch, as read */
+  readonly killSwitchOn: boolean;
 }
 
 /** What the cycle learnt before it stopped; the later fields only once it got that far */
@@ -103,7 +105,7 @@ export function reasonsNoAction(outcome: CycleOutcome): string[] {
 /** Writes the cycle audit and returns the cycle's result */
 export async function recordStage4Cycle(
   deps: CycleAuditDeps,
-  cycle: CycleInput & { readonly account: string; readonly startedAtMs: number },
+  cycle: CycleInput & { readonly account: string; readonly startedAtMs: number; readonly killSwitchOn: boolean },
   counters: Stage4CycleCounters,
   outcome: CycleOutcome,
 ): Promise<Stage4CycleResult> {
@@ -121,6 +123,7 @@ export async function recordStage4Cycle(
     ...(outcome.riskMode ? { riskMode: outcome.riskMode } : {}),
     ...(degrade ? { degradeLevel: degrade.level } : {}),
     ...(nextDegrade ? { nextDegradeLevel: nextDegrade.level } : {}),
+    killSwitchOn: cycle.killSwitchOn,
   };
   const { rejectedByCode, ...executionCounts } = execution ?? { rejectedByCode: {} };
   await deps.audits.put(

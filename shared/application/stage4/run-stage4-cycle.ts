@@ -73,7 +73,8 @@ async function stage4Cycle(base: Stage4CycleDeps, input: CycleInput): Promise<St
   const counters: Stage4CycleCounters = { planned: 0, actions: 0, recovered: 0, fillsInserted: 0, imported: 0 };
   const parameterOn = await deps.killSwitch.isOn().catch(() => true);
   const opState = await loadOpState(deps.documents, account);
-  const inputs = armingInputsOf(s, parameterOn || opState.killSwitchOn);
+  const killSwitchOn = parameterOn || opState.killSwitchOn;
+  const inputs = armingInputsOf(s, killSwitchOn);
   // the kill switch stops SUBMITs only: CANCELs still go out (spec 3.17), so it is left out of the arming
   const arming = evaluateArming({ ...inputs, killSwitch: false });
   const killSwitchSource = s.SAFE_MODE
@@ -86,7 +87,7 @@ async function stage4Cycle(base: Stage4CycleDeps, input: CycleInput): Promise<St
           ? 'op_state'
           : undefined;
   const finish = async (outcome: CycleOutcome): Promise<Stage4Run> => ({
-    result: await recordStage4Cycle(deps, { ...input, account, startedAtMs }, counters, outcome),
+    result: await recordStage4Cycle(deps, { ...input, account, startedAtMs, killSwitchOn }, counters, outcome),
     killSwitchApplied: killSwitchSource !== undefined && arming.allowed,
     ...(outcome.journalCounts ? { journalCounts: outcome.journalCounts } : {}),
   });
@@ -115,6 +116,7 @@ async function stage4Cycle(base: Stage4CycleDeps, input: CycleInput): Promise<St
       decisions: ['lease_held_elsewhere'],
       reasonsNoAction: ['lease_held_elsewhere'],
       freezeActive: false,
+      killSwitchOn,
     };
     return { result, killSwitchApplied: false };
   }

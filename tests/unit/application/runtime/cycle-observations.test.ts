@@ -19,15 +19,16 @@ const counts = (some: Partial<Record<JournalStatus, number>> = {}) => ({
   ...some,
 });
 
-const stage3 = (r: Partial<Stage3CycleResult>): Stage3CycleResult => ({
+const stage3 = ({ killSwitchOn = false, ...r }: Partial<Stage3CycleResult>): Stage3CycleResult => ({
   status: 'completed',
   mode: 'LIVE',
   counters: newCounters(),
   decisions: [],
   ...r,
+  killSwitchOn,
 });
 
-const stage4 = (r: Partial<Stage4CycleResult>): Stage4CycleResult => ({
+const stage4 = ({ killSwitchOn = false, ...r }: Partial<Stage4CycleResult>): Stage4CycleResult => ({
   status: 'completed',
   mode: 'LIVE',
   counters: { planned: 0, actions: 0, recovered: 0, fillsInserted: 0, imported: 0 },
@@ -35,6 +36,7 @@ const stage4 = (r: Partial<Stage4CycleResult>): Stage4CycleResult => ({
   reasonsNoAction: [],
   freezeActive: false,
   ...r,
+  killSwitchOn,
 });
 
 describe('stage 3 observations', () => {
