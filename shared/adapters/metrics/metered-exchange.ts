@@ -2,9 +2,9 @@
 // the ones that failed are counted. An API error is a call that ended without the venue's verdict (not
 // reached, rate limited, outcome unknown, an answer we could not read); a venue's refusal
 // (ExchangeRejectedError) is the cycle's reject, not an API error; a min-total reject (code 1123, read as the
-// gateway reads it) is counted here because every reject passes here, whichever stage sent it. api429Backoff counts the calls that failed
-// rate limited (answered 429 after the gateway's retries, or refused during a 429 back-off): a 429 the gateway
-// retried past is not seen here. Every call records 0 first, so a cycle that called the exchange publishes
+// gateway reads it) is counted here because every reject passes here, whichever stage sent it. api429Backoff
+// counts the calls that failed rate limited (answered 429 after the gateway's retries, or refused during a 429
+// back-off): a 429 the gateway retried past is not seen here. Every call records 0 first, so a cycle that called the exchange publishes
 // its counts even when nothing failed; after each call the gateway's breakers are sampled (the gauge keeps
 // the state after the invocation's last call).
 import { ExchangeRateLimitedError, ExchangeRejectedError } from '../../domain/errors';
