@@ -18,19 +18,14 @@ import { degradeOverrideCodec } from '../../shared/application/stage4/state/degr
 import { degradeStateCodec } from '../../shared/application/stage4/state/degrade-state';
 import { stage4Key } from '../../shared/application/stage4/state/stage4-document';
 import type { Env } from '../../shared/config/load-config';
-import {
-  ConcurrentUpdateError,
-  CorruptStateError,
-  UnresolvedResourceError,
-  ValidationError,
-} from '../../shared/domain/errors';
+import { ConcurrentUpdateError, CorruptStateError, ValidationError } from '../../shared/domain/errors';
 import type { OperatorOverride } from '../../shared/domain/risk/degrade';
 import { MODES } from '../../shared/domain/risk/mode';
 import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
 import { optionProblems, type StateTableClients } from './freeze-command';
-import { resolveStateTable, unresolvedExitCode } from './resource-resolution';
+import { stateTableOrExit } from './resource-resolution';
 
 export type DegradeAction = 'status' | 'clear' | 'override';
 
@@ -126,15 +121,11 @@ export async function degradeCommand(
     return usage(io, action, '--mode, --reason and --cooldown-seconds go with override only');
   }
   if (options.resetLevel && action !== 'clear') return usage(io, action, '--reset-level goes with clear only');
-  let table: string;
-  try {
-    table = await resolveStateTable(options, env, clients.cloudformation);
-  } catch (e) {
-    if (!(e instanceof UnresolvedResourceError)) throw e;
-    if (e.usage) return usage(io, action, e.message);
-    io.err(`degrade ${action}: ${e.message}`);
-    return unresolvedExitCode(e);
-  }
+  const table = await stateTableOrExit(options, env, clients.cloudformation, {
+    usage: (message) => usage(io, action, message),
+    missing: (message) => io.err(`degrade ${action}: ${message}`),
+  });
+  if (typeof table === 'number') return table;
   const account = options.account ?? env.BOT_ACCOUNT ?? 'default';
   const { documents } = createDynamoStateStores(clients.dynamodb, table);
   const label = `${stage4Key(account, degradeOverrideCodec.name)} (table ${table})`;

@@ -10,18 +10,13 @@ import { clearStage4Freeze, parseFreezeClearRequest } from '../../shared/applica
 import { freezeStateCodec, loadFreezeState } from '../../shared/application/stage4/state/freeze-state';
 import { stage4Key } from '../../shared/application/stage4/state/stage4-document';
 import type { Env } from '../../shared/config/load-config';
-import {
-  ConcurrentUpdateError,
-  CorruptStateError,
-  UnresolvedResourceError,
-  ValidationError,
-} from '../../shared/domain/errors';
+import { ConcurrentUpdateError, CorruptStateError, ValidationError } from '../../shared/domain/errors';
 import type { FreezeState } from '../../shared/domain/oms/unknown-order-freeze';
 import type { DocumentStore } from '../../shared/ports/state-store';
 import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
-import { resolveStateTable, unresolvedExitCode } from './resource-resolution';
+import { stateTableOrExit } from './resource-resolution';
 
 export type FreezeAction = 'status' | 'clear';
 
@@ -111,15 +106,11 @@ export async function freezeCommand(
       throw e;
     }
   }
-  let table: string;
-  try {
-    table = await resolveStateTable(options, env, clients.cloudformation);
-  } catch (e) {
-    if (!(e instanceof UnresolvedResourceError)) throw e;
-    if (e.usage) return usage(io, action, e.message);
-    io.err(`freeze ${action}: ${e.message}`);
-    return unresolvedExitCode(e);
-  }
+  const table = await stateTableOrExit(options, env, clients.cloudformation, {
+    usage: (message) => usage(io, action, message),
+    missing: (message) => io.err(`freeze ${action}: ${message}`),
+  });
+  if (typeof table === 'number') return table;
   const target = { table, account: options.account ?? env.BOT_ACCOUNT ?? 'default' };
   const { documents } = createDynamoStateStores(clients.dynamodb, table);
   const label = `${stage4Key(target.account, freezeStateCodec.name)} (table ${table})`;

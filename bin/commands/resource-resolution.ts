@@ -97,3 +97,31 @@ export const resolveStateTable = (
 
 /** The exit code of a resolution failure: 2 when nothing named the resource, 1 when the environment lacks it */
 export const unresolvedExitCode = (e: UnresolvedResourceError): number => (e.usage ? 2 : 1);
+
+/** How an operator command reports a state table it could not resolve */
+export interface UnresolvedReport {
+  /** Nothing named the table: the command's usage error, returning its exit code */
+  readonly usage: (message: string) => number;
+  /** The --env stack or its output is missing: one line (exit 1 follows) */
+  readonly missing: (message: string) => void;
+}
+
+/**
+ * resolveStateTable for an operator command: the table, or the exit code once `report` has said why there is none
+ * @throws what resolveStateTable throws besides UnresolvedResourceError
+ */
+export async function stateTableOrExit(
+  options: { readonly table?: string; readonly env?: string },
+  env: Env,
+  cloudformation: CloudFormationClient | undefined,
+  report: UnresolvedReport,
+): Promise<string | number> {
+  try {
+    return await resolveStateTable(options, env, cloudformation);
+  } catch (e) {
+    if (!(e instanceof UnresolvedResourceError)) throw e;
+    if (e.usage) return report.usage(e.message);
+    report.missing(e.message);
+    return unresolvedExitCode(e);
+  }
+}

@@ -9,14 +9,13 @@
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { tradingLeaseName } from '../../shared/application/trading-lease';
 import type { Env } from '../../shared/config/load-config';
-import { UnresolvedResourceError } from '../../shared/domain/errors';
 import { JOURNAL_STATUSES, type JournalStatus } from '../../shared/domain/order-state';
 import type { CycleAudit, JournalOrder } from '../../shared/ports/state-store';
 import { columns, iso } from './columns';
 import type { CommandIo } from './config-command';
 import { errorLine } from './error-line';
 import { observeOnlyLine, readStoredKillSwitch, type StoredKillSwitchReport } from './kill-switch-command';
-import { resolveStateTable, unresolvedExitCode } from './resource-resolution';
+import { stateTableOrExit } from './resource-resolution';
 import {
   ACTIVE_STATUSES,
   CYCLES_SHOWN,
@@ -75,15 +74,15 @@ export async function statusCommand(
     io.err(STATUS_USAGE);
     return 2;
   }
-  let table: string;
-  try {
-    table = await resolveStateTable(options, env, clients.cloudformation);
-  } catch (e) {
-    if (!(e instanceof UnresolvedResourceError)) throw e;
-    io.err(`status: ${e.message}`);
-    if (e.usage) io.err(STATUS_USAGE);
-    return unresolvedExitCode(e);
-  }
+  const table = await stateTableOrExit(options, env, clients.cloudformation, {
+    usage: (message) => {
+      io.err(`status: ${message}`);
+      io.err(STATUS_USAGE);
+      return 2;
+    },
+    missing: (message) => io.err(`status: ${message}`),
+  });
+  if (typeof table === 'number') return table;
   if (stage === 'stage4') return stage4StatusCommand(clients, env, { ...options, table }, io, nowMs);
   if (stage === 'stage7') return stage7StatusCommand(clients, env, { ...options, table }, io, nowMs);
   const account = options.account ?? env.BOT_ACCOUNT ?? 'default';
