@@ -2,7 +2,7 @@
 import { createAwsRuntime } from '../../shared/adapters/aws-runtime';
 import { LambdaLogger } from '../../shared/adapters/logging/powertools-logger';
 import { EmfMetrics } from '../../shared/adapters/metrics/emf-metrics';
-import { gatewayBreakerOpen, meteredExchange } from '../../shared/adapters/metrics/metered-exchange';
+import { gatewayHealthOf, meteredExchange } from '../../shared/adapters/metrics/metered-exchange';
 import type { ReconcileMessageDeps } from '../../shared/application/reconcile-batch';
 import { reconcilePolicyOf } from '../../shared/application/reconcile-policy';
 import { type Env, loadConfig } from '../../shared/config/load-config';
@@ -29,5 +29,5 @@ export function compose(
     ...overrides,
   };
   const metrics = new EmfMetrics(config.BOT_ENV, 'reconcile', deps.log);
-  return { ...deps, exchange: meteredExchange(deps.exchange, metrics, gatewayBreakerOpen(deps.exchange)), metrics };
+  return { ...deps, exchange: meteredExchange(deps.exchange, metrics, gatewayHealthOf(deps.exchange)), metrics };
 }

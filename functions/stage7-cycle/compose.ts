@@ -3,7 +3,7 @@
 import { createPublicMarketRuntime } from '../../shared/adapters/aws-runtime';
 import { LambdaLogger } from '../../shared/adapters/logging/powertools-logger';
 import { EmfMetrics } from '../../shared/adapters/metrics/emf-metrics';
-import { gatewayBreakerOpen, meteredExchange } from '../../shared/adapters/metrics/metered-exchange';
+import { gatewayHealthOf, meteredExchange } from '../../shared/adapters/metrics/metered-exchange';
 import type { Stage7CycleDeps } from '../../shared/application/stage7/run-stage7-cycle';
 import { type Env, loadConfig } from '../../shared/config/load-config';
 import type { Metered } from '../../shared/lambda/publish-metrics';
@@ -26,7 +26,7 @@ export function compose(env: Env, overrides: Partial<Stage7CycleDeps> = {}): Sta
   const metrics = new EmfMetrics(config.BOT_ENV, 'stage7', deps.log);
   return {
     ...deps,
-    exchange: meteredExchange(deps.exchange, metrics, gatewayBreakerOpen(deps.exchange)),
+    exchange: meteredExchange(deps.exchange, metrics, gatewayHealthOf(deps.exchange)),
     metrics,
   };
 }

@@ -71,6 +71,8 @@ export interface GroupHealth extends BreakerSnapshot {
 
 export interface GatewayHealth {
   readonly anyBreakerOpen: boolean;
+  /** 429 answers received since the gateway was built, each one a back-off (retried past or not) */
+  readonly answered429: number;
   readonly groups: Readonly<Record<EndpointGroup, GroupHealth>>;
   readonly clock: ClockSyncSnapshot;
 }
@@ -83,6 +85,7 @@ export class VenueClient {
   readonly #retry: RetryPolicy;
   readonly #breakers: Record<EndpointGroup, CircuitBreaker>;
   readonly #last429 = new Map<EndpointGroup, { atMs: number; retryAfterMs: number | undefined }>();
+  #answered429 = 0;
   readonly #stamps = new StampSequence();
   readonly #clockSync: ClockSync;
   readonly #sent = new Map<string, number>();
@@ -147,6 +150,7 @@ export class VenueClient {
       if (failure.rateLimited) {
         this.#limiter.penalize(group, failure.retryAfterMs ?? this.#limiter.defaultCooldownMs(group));
         this.#last429.set(group, { atMs: this.#o.clock.nowMs(), retryAfterMs: failure.retryAfterMs });
+        this.#answered429 += 1;
       }
       if (credentials !== undefined && isInvalidNonce(failure.error)) {
         // our stamps are off: re-measure the server clock before the next signed request. A GET is signed
@@ -192,7 +196,7 @@ export class VenueClient {
       }),
     ) as Record<EndpointGroup, GroupHealth>;
     const anyBreakerOpen = ENDPOINT_GROUPS.some((g) => groups[g].state !== 'CLOSED');
-    return { anyBreakerOpen, groups, clock: this.#clockSync.snapshot() };
+    return { anyBreakerOpen, answered429: this.#answered429, groups, clock: this.#clockSync.snapshot() };
   }
 
   async #credentials(ctx: RequestContext): Promise<Credentials> {

@@ -7,7 +7,7 @@ import type { KillSwitch } from '../../ports/kill-switch';
 import type { Logger } from '../../ports/logger';
 import type { OrderJournal } from '../../ports/state-store';
 import { EmfMetrics } from './emf-metrics';
-import { gatewayBreakerOpen, meteredExchange } from './metered-exchange';
+import { gatewayHealthOf, meteredExchange } from './metered-exchange';
 import { meteredJournal } from './metered-journal';
 import { meteredKillSwitch } from './metered-kill-switch';
 
@@ -26,7 +26,7 @@ export function meteredTradingPorts<D extends TradingPorts>(
   const metrics = new EmfMetrics(environment, role, deps.log);
   return {
     ...deps,
-    exchange: meteredExchange(deps.exchange, metrics, gatewayBreakerOpen(deps.exchange)),
+    exchange: meteredExchange(deps.exchange, metrics, gatewayHealthOf(deps.exchange)),
     killSwitch: meteredKillSwitch(deps.killSwitch, metrics),
     journal: meteredJournal(deps.journal, metrics),
     metrics,

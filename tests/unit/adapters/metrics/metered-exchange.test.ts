@@ -8,7 +8,7 @@ import { LOCAL_ENV, LOCAL_START_MS } from '../../../../local/runner/world';
 import { createBtcturkGateway } from '../../../../shared/adapters/btcturk/create-gateway';
 import { ManualClock } from '../../../../shared/adapters/clock/manual-clock';
 import { forwardingExchange } from '../../../../shared/adapters/forwarding-exchange';
-import { gatewayBreakerOpen, meteredExchange } from '../../../../shared/adapters/metrics/metered-exchange';
+import { gatewayHealthOf, meteredExchange } from '../../../../shared/adapters/metrics/metered-exchange';
 import { loadConfig } from '../../../../shared/config/load-config';
 import { ExchangeRateLimitedError, ExchangeRejectedError } from '../../../../shared/domain/errors';
 import { dec } from '../../../../shared/domain/money';
@@ -41,7 +41,7 @@ function world() {
   });
   const gateway = createBtcturkGateway(config, SIMULATOR_CREDENTIALS, clock, sim.dispatcher);
   const metrics = new Recorded();
-  return { sim, gateway, metrics, exchange: meteredExchange(gateway, metrics, gatewayBreakerOpen(gateway)) };
+  return { sim, gateway, metrics, exchange: meteredExchange(gateway, metrics, gatewayHealthOf(gateway)) };
 }
 
 describe('meteredExchange', () => {
@@ -57,7 +57,7 @@ describe('meteredExchange', () => {
     ]);
   });
 
-  it('a read refused 429 on every attempt is one API error and one 429 back-off, and opens the breaker', async () => {
+  it('a read refused 429 on every attempt is one API error per call, one back-off per 429 answered, and opens the breaker', async () => {
     const w = world();
     await w.exchange.tickers();
     w.sim.control.setFaults({ rateLimitEvery: 1, rateLimitBurst: 1 });
@@ -67,9 +67,21 @@ describe('meteredExchange', () => {
 
     for (const e of errors) expect(e).toBeInstanceOf(ExchangeRateLimitedError);
     expect(w.metrics.sum('apiErrors')).toBe(3);
-    expect(w.metrics.sum('api429Backoff')).toBe(3);
+    // the later calls are refused during the back-off without being sent: no new 429, no new back-off
+    expect(w.metrics.sum('api429Backoff')).toBe(w.gateway.health().answered429);
+    expect(w.metrics.sum('api429Backoff')).toBeGreaterThan(0);
     expect(w.gateway.health().anyBreakerOpen).toBe(true);
     expect(w.metrics.last('breakerOpen')).toBe(1);
+  });
+
+  it('a 429 the gateway retried past is a back-off but no API error', async () => {
+    const w = world();
+    w.sim.control.injectNext({ kind: 'rate-limit', method: 'GET', path: '/api/v2/ticker' });
+
+    await w.exchange.tickers();
+
+    expect(w.metrics.sum('apiErrors')).toBe(0);
+    expect(w.metrics.sum('api429Backoff')).toBe(1);
   });
 
   it("a venue's 1123 refusal is a min-total reject, not an API error", async () => {
@@ -94,6 +106,6 @@ describe('meteredExchange', () => {
 
   it('samples no breaker of an exchange that has none', () => {
     const w = world();
-    expect(gatewayBreakerOpen(forwardingExchange(w.gateway))).toBeUndefined();
+    expect(gatewayHealthOf(forwardingExchange(w.gateway))).toBeUndefined();
   });
 });
