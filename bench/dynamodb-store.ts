@@ -9,6 +9,7 @@ import { keyItem, keys } from '../shared/adapters/dynamodb/keys';
 import { ledgerItem } from '../shared/adapters/dynamodb/record-codecs';
 import { DynamoRequestCounter } from '../shared/adapters/dynamodb/request-counter';
 import { createDynamoStateStores } from '../shared/adapters/dynamodb/state-stores';
+import { SILENT_LOGGER } from '../shared/adapters/logging/silent-logger';
 import { currentLedgerState } from '../shared/application/ledger/ledger-projection';
 import { dec } from '../shared/domain/money';
 import { IN_FLIGHT, RESTING } from '../shared/domain/order-state';
@@ -42,7 +43,6 @@ async function measure(label: string, run: (i: number) => Promise<unknown>, conc
 }
 
 type Item = Record<string, AttributeValue>;
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Writes items 25 per BatchWriteItem (seeding only: no conditions), retrying what the store left unprocessed */
 async function batchWrite(client: DynamoDBClient, table: string, items: readonly Item[]): Promise<void> {
@@ -94,7 +94,7 @@ function history(fills: number): { orders: Item[]; events: Item[] } {
 /** The store reads of a quiet live cycle that could grow with history, today's and the ones they replaced */
 async function quietReads(stores: StateStores) {
   await stores.journal.countByStatus('default');
-  await currentLedgerState({ ...stores, log: silent }, 'default');
+  await currentLedgerState({ ...stores, log: SILENT_LOGGER }, 'default');
   await stores.journal.listByStatus('default', [...RESTING, ...IN_FLIGHT]);
 }
 

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as z from 'zod';
 import { PAIR_PRESETS } from '../local/market/pairs';
+import { SILENT_LOGGER } from '../shared/adapters/logging/silent-logger';
 import { createMemoryStateStores } from '../shared/adapters/memory/state-stores';
 import { stage7LedgerAccount } from '../shared/application/stage7/cycle-ledger';
 import { runRecordLine, runRecordOf } from '../shared/application/stage7/run-record';
@@ -21,7 +22,6 @@ import { stage7Environment } from '../shared/config/stage7-environment';
 import type { PairMetadata } from '../shared/domain/exchange-rules';
 import { type Dec, dec, isDecimalString } from '../shared/domain/money';
 import type { Exchange, Ticker } from '../shared/ports/exchange';
-import type { Logger } from '../shared/ports/logger';
 
 const SYMBOLS = ['BTCTRY', 'ETHTRY'] as const;
 const DATA = new URL('../../shared/data/market/', import.meta.url);
@@ -162,7 +162,6 @@ const exchange = {
   cancelOrder: unused,
 } as unknown as Exchange;
 
-const QUIET: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const settings = loadConfig(
   stage7Environment({ SYMBOLS: SYMBOLS.join(','), DRY_RUN_TRY_BALANCE: '100000', COOLDOWN_SECONDS: '0' }),
 );
@@ -175,7 +174,7 @@ const deps: Stage7CycleDeps = {
   documents: stores.documents,
   ledger: stores.ledger,
   stage7: stores.stage7,
-  log: QUIET,
+  log: SILENT_LOGGER,
 };
 
 // the run records are hashed as they come: keeping them would add their memory to what the GC measures here

@@ -14,13 +14,13 @@
 // is removed and no run.json is written.
 import { setImmediate } from 'node:timers/promises';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
+import { SILENT_LOGGER } from '../../shared/adapters/logging/silent-logger';
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
 import { changedParams, runRecordOf } from '../../shared/application/stage7/run-record';
 import { runStage7Cycle, type Stage7CycleDeps } from '../../shared/application/stage7/run-stage7-cycle';
 import type { Stage7CycleSettings } from '../../shared/application/stage7/stage7-settings';
 import { BacktestError } from '../../shared/domain/errors';
 import type { PairMetadata } from '../../shared/domain/exchange-rules';
-import type { Logger } from '../../shared/ports/logger';
 import type { ReplayMarket } from '../replay/replay-market';
 import { RunFingerprint } from './fingerprint';
 import { ReplayExchange } from './replay-exchange';
@@ -55,7 +55,6 @@ export interface BacktestHooks {
   readonly signal?: AbortSignal;
 }
 
-const QUIET: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 /** Cycles between two turns of the event loop: a long run stays interruptible (SIGINT) */
 const YIELD_EVERY = 256;
 
@@ -87,7 +86,7 @@ export async function runBacktest(plan: BacktestPlan, parts: BacktestParts, hook
     documents: stores.documents,
     ledger: stores.ledger,
     stage7: stores.stage7,
-    log: QUIET,
+    log: SILENT_LOGGER,
   };
   if (total < 1) throw new BacktestError(`expected at least one cycle, the plan has ${total}`);
   const runId = `bt-seed-${plan.seed}`;

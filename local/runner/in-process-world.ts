@@ -4,20 +4,18 @@
 import { randomUUID } from 'node:crypto';
 import { createBtcturkGateway } from '../../shared/adapters/btcturk/create-gateway';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
+import { SILENT_LOGGER } from '../../shared/adapters/logging/silent-logger';
 import { MemoryKillSwitch } from '../../shared/adapters/memory/memory-kill-switch';
 import { MemoryReconcileQueue } from '../../shared/adapters/memory/memory-reconcile-queue';
 import { createMemoryStateStores } from '../../shared/adapters/memory/state-stores';
 import { runStage3Cycle, type Stage3CycleResult } from '../../shared/application/stage3/run-stage3-cycle';
 import { type Config, loadConfig } from '../../shared/config/load-config';
 import type { Exchange } from '../../shared/ports/exchange';
-import type { Logger } from '../../shared/ports/logger';
 import type { StateStores } from '../../shared/ports/state-store';
 import { type InProcessSimulator, inProcessSimulator } from '../btcturk-sim/in-process-dispatcher';
 import { DEFAULT_API_KEY, DEFAULT_API_SECRET, type SimulatorOptions } from '../btcturk-sim/options';
 import { SIMULATOR_CREDENTIALS } from './state-embedded';
 import { LIVE_SIM_ENV, LOCAL_ENV, LOCAL_START_MS, stage3DepsOf } from './world';
-
-const QUIET: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface InProcessWorld {
   readonly sim: InProcessSimulator;
@@ -69,7 +67,7 @@ export function inProcessWorld(o: InProcessWorldOptions): InProcessWorld {
     stores,
     killSwitch: new MemoryKillSwitch(false),
     queue: new MemoryReconcileQueue(clock),
-    log: QUIET,
+    log: SILENT_LOGGER,
   });
   return {
     sim,

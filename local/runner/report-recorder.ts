@@ -3,6 +3,8 @@
 // The journal is recorded through a decorator the world hands every handler in place of the store's own
 // journal; the requests by watching the venue's fault plan `decide` in place (the simulator's one call per
 // request, control calls excluded), so no simulator module has to know about the report.
+
+import { forwardingJournal } from '../../shared/adapters/forwarding-journal';
 import type { JournalEvent, JournalStatus } from '../../shared/domain/order-state';
 import type { Clock } from '../../shared/ports/clock';
 import type {
@@ -102,10 +104,7 @@ export class RunRecorder {
   /** `journal` recording every create, status change and not-found check it accepts */
   journal(inner: OrderJournal): OrderJournal {
     return {
-      get: (account, clientOrderId) => inner.get(account, clientOrderId),
-      listByStatus: (account, statuses) => inner.listByStatus(account, statuses),
-      latestForIntent: (account, intentKey) => inner.latestForIntent(account, intentKey),
-      countByStatus: (account) => inner.countByStatus(account),
+      ...forwardingJournal(inner),
       create: (order, fence, nowMs) => this.#create(inner, order, fence, nowMs),
       transition: (order, event, patch, nowMs, fence) => this.#transition(inner, order, event, patch, nowMs, fence),
       update: (order, patch, nowMs, fence) => this.#update(inner, order, patch, nowMs, fence),

@@ -15,14 +15,9 @@ import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../../local/btcturk-sim/opt
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
 import { ManualClock } from '../../shared/adapters/clock/manual-clock';
 import { type Emulator, emulator, emulatorClientConfig, motoEndpoint, TEST_REGION } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 
 const endpoint = motoEndpoint();
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 const line = (out: readonly string[], check: string) => out.find((l) => new RegExp(`^\\w+ +${check}  `).test(l)) ?? '';
 

@@ -9,6 +9,7 @@ import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../../local/btcturk-sim/opt
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { type Emulator, emulator, motoEndpoint, stubAwsEnvironment } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 
 const endpoint = motoEndpoint();
 const SCHEDULED = 'events/stage3-cycle/scheduled.json';
@@ -17,12 +18,6 @@ const STAGE4_SCHEDULED = 'events/stage4-cycle/scheduled.json';
 const STAGE4_SCHEDULED_ID = '7a2e9c41-5b3d-4f6e-9a18-c0d4e2f6b8a1';
 const STAGE7_SCHEDULED = 'events/stage7-cycle/scheduled.json';
 const STAGE7_SCHEDULED_ID = '3c8f1d27-9e4b-4a6c-b2d5-f7a0e1c9d834';
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 // Skipped only outside CI when moto_server is not installed; the global setup prints that loudly and fails under CI
 describe.skipIf(endpoint === null)('btcbot invoke (moto_server + simulator)', () => {

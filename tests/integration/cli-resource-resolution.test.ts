@@ -18,14 +18,9 @@ import { DEFAULT_API_KEY, DEFAULT_API_SECRET } from '../../local/btcturk-sim/opt
 import { type RunningSimulator, startSimulator } from '../../local/btcturk-sim/simulator';
 import { UnresolvedResourceError } from '../../shared/domain/errors';
 import { type Emulator, emulator, emulatorClientConfig, motoEndpoint, stubAwsEnvironment } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 
 const endpoint = motoEndpoint();
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 const rejection = (p: Promise<unknown>) =>
   p.then(

@@ -8,6 +8,7 @@ import { LIVE_SIM_ENV } from '../../local/runner/world';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { loadDegradeOverride, saveDegradeOverride } from '../../shared/application/stage4/state/degrade-override';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 import { type Stage3Harness, stage3Harness } from '../support/stage3-harness';
 import { ACCOUNT, stage4Cycle } from '../support/stage4-harness';
 
@@ -15,12 +16,6 @@ const endpoint = motoEndpoint();
 const USAGE =
   'usage: btcbot degrade override --mode NORMAL|REDUCE_RISK_ONLY|OBSERVE_ONLY --reason <text> ' +
   '[--cooldown-seconds <1..2592000, default 900>] [--account <name>] [--table <name> | --env <name>]';
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 // Skipped only outside CI when moto_server is not installed; the global setup prints that loudly and fails under CI
 describe.skipIf(endpoint === null)('btcbot degrade (moto_server)', () => {

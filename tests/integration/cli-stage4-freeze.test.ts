@@ -11,16 +11,11 @@ import { LIVE_SIM_ENV } from '../../local/runner/world';
 import { createDynamoStateStores } from '../../shared/adapters/dynamodb/state-stores';
 import { loadFreezeState, saveFreezeState } from '../../shared/application/stage4/state/freeze-state';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 import { type Stage3Harness, stage3Harness } from '../support/stage3-harness';
 import { ACCOUNT, stage4Cycle } from '../support/stage4-harness';
 
 const endpoint = motoEndpoint();
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 // Skipped only outside CI when moto_server is not installed; the global setup prints that loudly and fails under CI
 describe.skipIf(endpoint === null)('btcbot freeze (moto_server)', () => {

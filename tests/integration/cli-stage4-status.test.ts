@@ -12,16 +12,11 @@ import { stage4Key } from '../../shared/application/stage4/state/stage4-document
 import { dec } from '../../shared/domain/money';
 import type { ReplaceTransaction } from '../../shared/ports/state-store';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 import { type Stage3Harness, stage3Harness } from '../support/stage3-harness';
 import { ACCOUNT, stage4Cycle } from '../support/stage4-harness';
 
 const endpoint = motoEndpoint();
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 // Skipped only outside CI when moto_server is not installed; the global setup prints that loudly and fails under CI
 describe.skipIf(endpoint === null)('btcbot status --stage stage4 (moto_server)', () => {

@@ -18,15 +18,10 @@ import type { Stage7CycleWrite, Stage7RunMetricsRow, Stage7Store } from '../../s
 import type { StateStores } from '../../shared/ports/state-store';
 import { oneRequestAtATime } from '../contract/state-store-serial-moto';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 import { type Stage7World, stage7World } from './stage7/stage7-world';
 
 const endpoint = motoEndpoint();
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 // Skipped only outside CI when moto_server is not installed; the global setup prints that loudly and fails under CI
 describe.skipIf(endpoint === null)('btcbot status --stage stage7 (moto_server)', () => {

@@ -10,15 +10,10 @@ import { recordRuntime } from '../../shared/application/runtime/record-runtime';
 import { dec } from '../../shared/domain/money';
 import type { NewJournalOrder } from '../../shared/ports/state-store';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 
 const endpoint = motoEndpoint();
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 const order = (clientOrderId: string, symbol: string): NewJournalOrder => ({
   account: 'default',

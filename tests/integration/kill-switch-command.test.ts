@@ -5,14 +5,9 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { beforeAll, describe, expect, it } from 'vitest';
 import { killSwitchCommand } from '../../bin/commands/kill-switch-command';
 import { type Emulator, emulator, emulatorClientConfig, motoEndpoint } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 
 const endpoint = motoEndpoint();
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 // Skipped only outside CI when moto_server is not installed; the global setup prints that loudly and fails under CI
 describe.skipIf(endpoint === null)('btcbot kill-switch (moto_server)', () => {

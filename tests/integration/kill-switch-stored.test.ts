@@ -11,15 +11,10 @@ import { escalateExhausted, loadOpState, opStateKey, recordReconcileOutcome } fr
 import { killChainKey, readStage7KillChain } from '../../shared/application/stage7/cycle-kill-chain';
 import type { DocumentStore } from '../../shared/ports/state-store';
 import { type Emulator, emulator, motoEndpoint } from '../support/aws';
+import { sinks } from '../support/io-sinks';
 
 const endpoint = motoEndpoint();
 const SINCE = Date.UTC(2026, 10, 21, 12, 0, 0);
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 // Skipped only outside CI when moto_server is not installed; the global setup prints that loudly and fails under CI
 describe.skipIf(endpoint === null)('stored kill switch in the CLI (moto_server)', () => {

@@ -7,12 +7,12 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLocalOptions } from '../../local/runner/options';
 import { runLocal } from '../../local/runner/run-local';
 import { assembleWorld } from '../../local/runner/world';
-import { CHROMIUM_ARGS, chromiumOrSkip, type PixelSample, SAMPLE_PIXELS } from '../support/chromium';
+import { chromiumOrSkip, type OpenedReport, openReport, samplePixels } from '../support/chromium';
 
 const executablePath = chromiumOrSkip('the local run report.html in headless Chromium');
 
@@ -20,10 +20,8 @@ describe.skipIf(executablePath === null)('the local run report.html in headless 
   const dir = mkdtempSync(join(tmpdir(), 'btcbot-local-report-html-'));
   const html = join(dir, 'report.html');
   const png = join(dir, 'report.png');
-  let browser: Browser;
+  let opened: OpenedReport | undefined;
   let page: Page;
-  const problems: string[] = [];
-  const requests: string[] = [];
 
   beforeAll(async () => {
     const options = parseLocalOptions({
@@ -39,25 +37,18 @@ describe.skipIf(executablePath === null)('the local run report.html in headless 
       return world;
     });
     expect(run.code).toBe(0);
-    browser = await chromium.launch({ executablePath: executablePath ?? '', args: [...CHROMIUM_ARGS] });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`file://${html}`);
-    await page.screenshot({ path: png, fullPage: true });
+    opened = await openReport(executablePath ?? '', html, png);
+    page = opened.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await opened?.browser.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('renders every section, the UNKNOWN step of the order history and the fill markers, offline and without errors', async () => {
-    expect(problems).toEqual([]);
-    expect(requests).toEqual([`file://${html}`]);
+    expect(opened?.problems).toEqual([]);
+    expect(opened?.requests).toEqual([`file://${html}`]);
     for (const id of ['what-happened', 'equity', 'cycles', 'order-history', 'faults', 'requests']) {
       expect([id, await page.locator(`section#${id}`).isVisible()]).toEqual([id, true]);
     }
@@ -87,10 +78,8 @@ describe.skipIf(executablePath === null)('the local run report.html in headless 
     const bytes = readFileSync(png);
     expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(statSync(png).size).toBeGreaterThan(50_000);
-    const decoder = await browser.newPage();
-    await decoder.setContent(`<img id="shot" src="data:image/png;base64,${bytes.toString('base64')}">`);
-    const sample = (await decoder.evaluate(SAMPLE_PIXELS)) as PixelSample;
-    await decoder.close();
+    if (opened === undefined) throw new Error('the report did not open');
+    const sample = await samplePixels(opened.browser, png);
     expect(sample.width).toBe(1200);
     expect(sample.height).toBeGreaterThan(1500);
     expect(sample.whiteShare).toBeGreaterThan(0.5);

@@ -9,18 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localCommand } from '../../bin/commands/local-command';
 import type { Stage4CycleRecord } from '../../local/runner/scheduler';
 import type { LocalRunSummary } from '../../local/runner/summary';
+import { sinks } from '../support/io-sinks';
 
 let dir: string | undefined;
 afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
   dir = undefined;
 });
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 const summaryOf = async (d: string) => JSON.parse(await readFile(join(d, 'summary.json'), 'utf8')) as LocalRunSummary;
 

@@ -15,18 +15,13 @@ import { assembleWorld, type LocalWorld } from '../../local/runner/world';
 import { stage7LedgerAccount } from '../../shared/application/stage7/cycle-ledger';
 import { stage7LeaseName } from '../../shared/application/stage7/cycle-preconditions';
 import { dec, sumDec } from '../../shared/domain/money';
+import { sinks } from '../support/io-sinks';
 
 let dir: string | undefined;
 afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
   dir = undefined;
 });
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 const summaryOf = async (d: string) => JSON.parse(await readFile(join(d, 'summary.json'), 'utf8')) as LocalRunSummary;
 

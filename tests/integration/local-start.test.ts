@@ -11,18 +11,13 @@ import { runLocal } from '../../local/runner/run-local';
 import type { LocalRunSummary } from '../../local/runner/summary';
 import { valuate } from '../../local/runner/valuation';
 import { assembleWorld, type LocalWorld } from '../../local/runner/world';
+import { sinks } from '../support/io-sinks';
 
 let dir: string | undefined;
 afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
   dir = undefined;
 });
-
-const sinks = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-};
 
 const summaryOf = async (d: string) => JSON.parse(await readFile(join(d, 'summary.json'), 'utf8')) as LocalRunSummary;
 

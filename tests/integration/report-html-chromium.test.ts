@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCommand } from '../../bin/commands/report-command';
 import type { RunReport } from '../../local/report/run-report';
-import { CHROMIUM_ARGS, chromiumOrSkip, type PixelSample, SAMPLE_PIXELS } from '../support/chromium';
+import { chromiumOrSkip, type OpenedReport, openReport, samplePixels } from '../support/chromium';
 import { EXPECTED, recordsOf, SCENARIO, writeRun } from '../unit/report/run-fixture';
 
 const executablePath = chromiumOrSkip('report.html in headless Chromium');
@@ -20,11 +20,9 @@ describe.skipIf(executablePath === null)('report.html in headless Chromium', () 
   const run = join(dir, 'run');
   const html = join(dir, 'report.html');
   const png = join(dir, 'report.png');
-  let browser: Browser;
+  let opened: OpenedReport | undefined;
   let page: Page;
   let report: RunReport;
-  const problems: string[] = [];
-  const requests: string[] = [];
 
   beforeAll(async () => {
     writeRun(run, recordsOf('1000', SCENARIO));
@@ -32,24 +30,17 @@ describe.skipIf(executablePath === null)('report.html in headless Chromium', () 
     const io = { out: (l: string) => out.push(l), err: () => {} };
     expect(reportCommand({ run, json: true, html }, {}, io)).toBe(0);
     report = JSON.parse(out.join('\n')) as RunReport;
-    browser = await chromium.launch({ executablePath: executablePath ?? '', args: [...CHROMIUM_ARGS] });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`file://${html}`);
-    await page.screenshot({ path: png, fullPage: true });
+    opened = await openReport(executablePath ?? '', html, png);
+    page = opened.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await opened?.browser.close();
   });
 
   it('renders the summary, the status and the charts with their markers, offline and without errors', async () => {
-    expect(problems).toEqual([]);
-    expect(requests).toEqual([`file://${html}`]);
+    expect(opened?.problems).toEqual([]);
+    expect(opened?.requests).toEqual([`file://${html}`]);
 
     const metric = (name: string) => page.locator(`[data-metric="${name}"]`).innerText();
     const shown = {
@@ -105,10 +96,8 @@ describe.skipIf(executablePath === null)('report.html in headless Chromium', () 
     const bytes = readFileSync(png);
     expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(statSync(png).size).toBeGreaterThan(50_000);
-    const decoder = await browser.newPage();
-    await decoder.setContent(`<img id="shot" src="data:image/png;base64,${bytes.toString('base64')}">`);
-    const sample = (await decoder.evaluate(SAMPLE_PIXELS)) as PixelSample;
-    await decoder.close();
+    if (opened === undefined) throw new Error('the report did not open');
+    const sample = await samplePixels(opened.browser, png);
     expect(sample.width).toBe(1200);
     expect(sample.height).toBeGreaterThan(2000);
     expect(sample.whiteShare).toBeGreaterThan(0.5);

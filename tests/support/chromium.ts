@@ -1,7 +1,8 @@
 // Debian's Chromium for the tests that open a page (report.html) in a real browser, driven by playwright-core
 // with `executablePath` (playwright's own browser download cannot run here). Under CI=true a missing binary
 // fails the suite with the install command; elsewhere the suite is skipped and one loud line says why.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { findTool } from '../../local/aws/find-tool';
 
 export const CHROMIUM_INSTALL = 'apt-get install -y chromium';
@@ -52,7 +53,7 @@ export interface PixelSample {
 // Runs in the page (as text: this project's TypeScript has no DOM types): decodes the screenshot shown in
 // #shot through a canvas, counts white and distinct colours over every 7th pixel, and looks for the equity
 // line's blue (#1565c0) and the markers' green (#2e7d32) and red (#c62828)
-export const SAMPLE_PIXELS = `(async () => {
+const SAMPLE_PIXELS = `(async () => {
   const img = document.getElementById('shot');
   await img.decode();
   const canvas = document.createElement('canvas');
@@ -85,3 +86,36 @@ export const SAMPLE_PIXELS = `(async () => {
     sellRed: near(0xc6, 0x28, 0x28),
   };
 })()`;
+
+/** A report page open in headless Chromium, screenshotted, with what it logged as errors and every URL it asked for */
+export interface OpenedReport {
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly problems: readonly string[];
+  readonly requests: readonly string[];
+}
+
+/** Opens `html` (a file) at 1200x900 in `executablePath` and writes its full-page screenshot to `png` */
+export async function openReport(executablePath: string, html: string, png: string): Promise<OpenedReport> {
+  const problems: string[] = [];
+  const requests: string[] = [];
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`file://${html}`);
+  await page.screenshot({ path: png, fullPage: true });
+  return { browser, page, problems, requests };
+}
+
+/** Decodes the PNG at `png` in a page of `browser` and measures it (SAMPLE_PIXELS) */
+export async function samplePixels(browser: Browser, png: string): Promise<PixelSample> {
+  const decoder = await browser.newPage();
+  await decoder.setContent(`<img id="shot" src="data:image/png;base64,${readFileSync(png).toString('base64')}">`);
+  const sample = (await decoder.evaluate(SAMPLE_PIXELS)) as PixelSample;
+  await decoder.close();
+  return sample;
+}

@@ -3,14 +3,10 @@
 // publishes no UNKNOWN gauge rather than a 0 nobody measured.
 import type { MetricsRecorder } from '../../ports/metrics';
 import type { OrderJournal } from '../../ports/state-store';
+import { forwardingJournal } from '../forwarding-journal';
 
 export const meteredJournal = (inner: OrderJournal, metrics: MetricsRecorder): OrderJournal => ({
-  create: (order, fence, nowMs) => inner.create(order, fence, nowMs),
-  get: (account, clientOrderId) => inner.get(account, clientOrderId),
-  transition: (order, event, patch, nowMs, fence) => inner.transition(order, event, patch, nowMs, fence),
-  update: (order, patch, nowMs, fence) => inner.update(order, patch, nowMs, fence),
-  listByStatus: (account, statuses) => inner.listByStatus(account, statuses),
-  latestForIntent: (account, intentKey) => inner.latestForIntent(account, intentKey),
+  ...forwardingJournal(inner),
   countByStatus: async (account) => {
     const counts = await inner.countByStatus(account);
     metrics.add('unknownOrders', counts.UNKNOWN);
